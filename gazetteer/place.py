@@ -1,0 +1,72 @@
+"""The Place value: one settlement with its coordinates and provenance."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["Place"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A settlement: GeoNames id (or a stable id for other sources), canonical name, WGS84 point."""
+
+    geonameid: int | str
+    name: str
+    lat: float
+    lon: float
+    country: str = ""
+    admin1: str = ""
+    population: int = 0
+    source: str = "geonames"
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("a place needs a name")
+        if not (math.isfinite(self.lat) and -90.0 <= self.lat <= 90.0):
+            raise ValueError(f"latitude {self.lat!r} is outside -90..90")
+        if not (math.isfinite(self.lon) and -180.0 <= self.lon <= 180.0):
+            raise ValueError(f"longitude {self.lon!r} is outside -180..180")
+        if self.population < 0:
+            raise ValueError(f"population {self.population!r} is negative")
+
+    @property
+    def key(self) -> str:
+        """Return a stable identifier that is unique across sources."""
+        return f"{self.source}:{self.geonameid}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the place as plain JSON-ready data."""
+        return {
+            "geonameid": self.geonameid,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "country": self.country,
+            "admin1": self.admin1,
+            "population": self.population,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Place:
+        """Build a place from the output of `to_dict`."""
+        return cls(
+            geonameid=data["geonameid"],  # type: ignore[arg-type]
+            name=str(data["name"]),
+            lat=float(data["lat"]),  # type: ignore[arg-type]
+            lon=float(data["lon"]),  # type: ignore[arg-type]
+            country=str(data.get("country") or ""),
+            admin1=str(data.get("admin1") or ""),
+            population=int(data.get("population") or 0),  # type: ignore[call-overload]
+            source=str(data.get("source") or "geonames"),
+        )
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in kilometres between two WGS84 points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

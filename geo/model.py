@@ -1,0 +1,132 @@
+"""Plain frozen values that flow through the pipeline.
+
+articles -> sentences -> mentions -> places -> events -> timeline -> map/exports
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gazetteer.place import Place
+
+__all__ = [
+    "Article",
+    "Mention",
+    "Event",
+    "ControlState",
+    "KINDS",
+    "SIDES",
+    "PRECISIONS",
+]
+
+KINDS = ("captured", "retaken", "withdrawn", "contested")
+SIDES = ("UA", "RU")
+PRECISIONS = ("day", "week", "month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news report: its text and what the manifest or file says about it."""
+
+    id: str
+    text: str
+    title: str = ""
+    published: dt.date | None = None
+    outlet: str = ""
+    url: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place name found in an article sentence, resolved or not."""
+
+    article_id: str
+    surface: str
+    start: int
+    end: int
+    sentence_index: int
+    place: Place | None = None
+    candidates: tuple[Place, ...] = ()
+    score: float = 0.0
+    status: str = "resolved"  # resolved | ambiguous | unresolved
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A control change at a place, with the sentence that supports it."""
+
+    place: Place
+    surface: str
+    kind: str
+    side: str | None
+    date: dt.date | None
+    date_precision: str
+    claimed: bool
+    confidence: float
+    article_id: str
+    sentence: str
+    outlet: str = ""
+    url: str = ""
+    title: str = ""
+    published: dt.date | None = None
+    date_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        if self.kind == "contested":
+            if self.side is not None:
+                raise ValueError("a contested event has no side")
+        elif self.side not in SIDES:
+            raise ValueError(f"side {self.side!r} is not one of {', '.join(SIDES)}")
+        if self.date_precision not in PRECISIONS and self.date is not None:
+            raise ValueError(f"date precision {self.date_precision!r} is not one of {', '.join(PRECISIONS)}")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence!r} is outside 0..1")
+
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        """Order events by date (undated last), then place, article and kind."""
+        return (
+            self.date.isoformat() if self.date else "9999-99-99",
+            str(self.place.key),
+            self.article_id,
+            self.kind,
+            self.sentence,
+        )
+
+    def to_record(self) -> dict[str, object]:
+        """Return the JSONL record of the command-line contract."""
+        return {
+            "article": self.article_id,
+            "place": self.surface,
+            "name": self.place.name,
+            "geonameid": self.place.geonameid,
+            "lat": round(self.place.lat, 5),
+            "lon": round(self.place.lon, 5),
+            "country": self.place.country,
+            "kind": self.kind,
+            "side": self.side,
+            "date": self.date.isoformat() if self.date else None,
+            "date_precision": self.date_precision if self.date else None,
+            "claimed": self.claimed,
+            "confidence": round(self.confidence, 3),
+            "sentence": self.sentence,
+            "outlet": self.outlet,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ControlState:
+    """A place's control at the end of one period, and the events that led to it."""
+
+    place: Place
+    period: str
+    period_end: dt.date | None
+    side: str  # UA | RU | contested | unknown
+    since: dt.date | None
+    claimed: bool = False
+    changed: bool = False
+    events: tuple[Event, ...] = field(default=())

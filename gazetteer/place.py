@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Place"]
+__all__ = ["Place", "Entry", "haversine_km"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +70,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A gazetteer record: a place and every name it is known by (as the source spells them)."""
+
+    place: Place
+    names: tuple[str, ...] = ()
+    feature_code: str = ""

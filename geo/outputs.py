@@ -1,0 +1,46 @@
+"""Write output files atomically: a temporary file in the same directory, then a rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+__all__ = ["atomic_writer", "write_text_atomic", "write_bytes_atomic"]
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
+    """Yield a file that replaces `path` only when the block finishes without error."""
+    target = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        if "b" in mode:
+            handle: IO = os.fdopen(fd, mode)
+        else:
+            handle = os.fdopen(fd, mode, encoding="utf-8", newline="")
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` as UTF-8 to `path` atomically."""
+    with atomic_writer(path) as handle:
+        handle.write(text)
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `path` atomically."""
+    with atomic_writer(path, "wb") as handle:
+        handle.write(data)

@@ -1,0 +1,128 @@
+"""Choose among same-named places from several signals; say "ambiguous" when they do not separate them.
+
+Pure functions: candidates and cues in, a ranked resolution out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .index import Candidate
+from .place import Place, haversine_km
+
+__all__ = ["Cues", "DistanceCue", "Resolution", "rank", "destination", "BEARINGS"]
+
+BEARINGS = {
+    "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
+    "south": 180.0, "southwest": 225.0, "west": 270.0, "northwest": 315.0,
+}
+# Weights of the signals, in units of "one order of magnitude of population".
+W_PRIMARY = 0.8  # the place's current name, not a former or foreign one
+W_SUPPORT = 0.6  # per doubling of the spellings that give the name (current names have many)
+W_FOCUS = 3.0  # in a country the article is about
+W_REGION = 4.0  # in a region the text names ("Kharkiv region")
+W_DISTANCE_CUE = 6.0  # where "74 km southeast of Kharkiv" points
+W_NEAR = 4.0  # near an explicit --near point
+W_COHERENCE = 2.5  # close to the other places of the same article
+W_USER = 10.0  # the user's own gazetteer entries override the rest
+AMBIGUOUS_MARGIN = 0.6  # a smaller lead than this between far-apart places is not a decision
+AMBIGUOUS_KM = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class DistanceCue:
+    """'KM km BEARING of ANCHOR': the anchor's point, the distance and the bearing (None if not given)."""
+
+    anchor_lat: float
+    anchor_lon: float
+    km: float
+    bearing_deg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """What the text around a name says about where it is."""
+
+    countries: tuple[str, ...] = ()
+    regions: frozenset[tuple[str, str]] = frozenset()  # (country, admin1)
+    near: tuple[float, float] | None = None
+    context_points: tuple[tuple[float, float], ...] = ()
+    distance: tuple[DistanceCue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The outcome of resolving one name: status, best place, ranked candidates with scores."""
+
+    query: str
+    status: str  # resolved | ambiguous | unresolved
+    best: Place | None
+    candidates: tuple[tuple[Place, float], ...] = field(default=())
+    method: str = "exact"  # exact | fuzzy | online
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON shape of `frontline geocode --json`."""
+        def brief(place: Place) -> dict[str, object]:
+            return {"name": place.name, "geonameid": place.geonameid, "lat": place.lat, "lon": place.lon,
+                    "country": place.country, "admin1": place.admin1, "population": place.population}
+
+        return {
+            "query": self.query,
+            "status": self.status,
+            "best": brief(self.best) if self.best else None,
+            "candidates": [dict(brief(p), score=round(s, 3), source=p.source) for p, s in self.candidates],
+            "method": self.method,
+        }
+
+
+def destination(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[float, float]:
+    """Return the point `km` from (lat, lon) along `bearing_deg` on a sphere."""
+    r = km / 6371.0088
+    p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing_deg)
+    p2 = math.asin(math.sin(p1) * math.cos(r) + math.cos(p1) * math.sin(r) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(r) * math.cos(p1), math.cos(r) - math.sin(p1) * math.sin(p2))
+    return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
+
+
+def _score(candidate: Candidate, cues: Cues) -> float:
+    place = candidate.place
+    score = math.log10(place.population + 10)
+    score += W_PRIMARY * candidate.is_primary
+    score += W_SUPPORT * math.log2(1 + candidate.support)
+    score += W_USER * (place.source == "user")
+    if cues.countries and place.country in cues.countries:
+        score += W_FOCUS
+    if (place.country, place.admin1) in cues.regions:
+        score += W_REGION
+    if cues.near is not None:
+        score += W_NEAR * math.exp(-haversine_km(place.lat, place.lon, *cues.near) / 50.0)
+    if cues.context_points:
+        nearest = min(haversine_km(place.lat, place.lon, la, lo) for la, lo in cues.context_points)
+        score += W_COHERENCE * math.exp(-nearest / 150.0)
+    for cue in cues.distance:
+        if cue.bearing_deg is None:
+            off = abs(haversine_km(place.lat, place.lon, cue.anchor_lat, cue.anchor_lon) - cue.km)
+        else:
+            target = destination(cue.anchor_lat, cue.anchor_lon, cue.km, cue.bearing_deg)
+            off = haversine_km(place.lat, place.lon, *target)
+        score += W_DISTANCE_CUE * math.exp(-off / max(15.0, cue.km * 0.3))
+    return score
+
+
+def rank(query: str, candidates: Sequence[Candidate], cues: Cues, method: str = "exact") -> Resolution:
+    """Rank candidates by their combined signals and decide resolved, ambiguous or unresolved."""
+    if not candidates:
+        return Resolution(query, "unresolved", None, (), method)
+    scored = sorted(((c.place, _score(c, cues)) for c in candidates),
+                    key=lambda ps: (-ps[1], -ps[0].population, str(ps[0].geonameid)))
+    best, best_score = scored[0]
+    status = "resolved"
+    for other, other_score in scored[1:]:
+        if best_score - other_score >= AMBIGUOUS_MARGIN:
+            break
+        if haversine_km(best.lat, best.lon, other.lat, other.lon) > AMBIGUOUS_KM:
+            status = "ambiguous"
+            break
+    return Resolution(query, status, best, tuple(scored[:10]), method)

@@ -1,0 +1,362 @@
+"""The SQLite name index: built once per cache from the embedded data and imported files."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GazetteerBuildError
+from .normalize import normalize
+from .place import Entry, Place
+from .sources import embedded_cities_path, read_embedded_cities
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CYRILLIC_SCRIPT_COUNTRIES",
+    "default_cache_dir",
+    "IndexSource",
+    "build_index",
+    "NameIndex",
+    "name_variants",
+]
+
+SCHEMA_VERSION = 5
+INDEX_FILE = "gazetteer.sqlite"
+# Countries whose own place names are written in Cyrillic: their names get Latin transliterations.
+CYRILLIC_SCRIPT_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
+_MIN_KEY_LENGTH = 3
+
+Progress = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def default_cache_dir() -> Path:
+    """Return $FRONTLINE_CACHE, else $XDG_CACHE_HOME/frontline, else ~/.cache/frontline."""
+    if os.environ.get("FRONTLINE_CACHE"):
+        return Path(os.environ["FRONTLINE_CACHE"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "frontline"
+    return Path.home() / ".cache" / "frontline"
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+def _usable_key(name: str, key: str) -> bool:
+    # GeoNames alternate names include airport codes, links and abbreviations: keep real names only.
+    if len(key) < _MIN_KEY_LENGTH or not any(c.isalpha() for c in key):
+        return False
+    if name.isupper() and len(name) <= 4:
+        return False
+    return not name.startswith(("http:", "https:"))
+
+
+def name_variants(entry: Entry) -> dict[str, tuple[str, bool, int]]:
+    """Return key -> (first system, is_primary, support) for every spelling of an entry.
+
+    Support counts the distinct source spellings that give the key: a town's current name is written
+    many ways (its Ukrainian and Russian forms under several systems), a former name of another town rarely.
+    """
+    try:
+        from .translit import latin_variants
+    except ImportError:  # TEMP until translit lands
+        def latin_variants(name: str) -> dict[str, str]:
+            return {}
+
+    found: dict[str, tuple[str, bool, int]] = {}
+
+    def add(key: str, system: str, primary: bool) -> None:
+        old = found.get(key)
+        found[key] = (old[0], old[1] or primary, old[2] + 1) if old else (system, primary, 1)
+
+    transliterate = entry.place.country in CYRILLIC_SCRIPT_COUNTRIES or entry.place.source == "user"
+    canonical = normalize(entry.place.name)
+    for name in dict.fromkeys(entry.names):
+        if _is_cyrillic(name):
+            if transliterate:
+                keys = {normalize(v): system for v, system in latin_variants(name).items()}
+                for vkey, system in keys.items():
+                    if _usable_key(vkey, vkey):
+                        add(vkey, system, False)
+            continue
+        key = normalize(name)
+        if _usable_key(name, key):
+            add(key, "source", key == canonical)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSource:
+    """A file the index was built from, with what identifies its content."""
+
+    kind: str  # embedded | geonames | user_csv
+    path: str
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, kind: str, path: Path) -> IndexSource:
+        """Describe a file as a source of the index."""
+        stat = path.stat()
+        return cls(kind, str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def _fingerprint(sources: Sequence[IndexSource]) -> str:
+    payload = json.dumps([SCHEMA_VERSION, [dataclasses.astuple(s) for s in sources]])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    geonameid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    country TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    population INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    feature_code TEXT NOT NULL,
+    admin_seat INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE names (
+    key TEXT NOT NULL, place_id INTEGER NOT NULL, system TEXT NOT NULL,
+    is_primary INTEGER NOT NULL, support INTEGER NOT NULL
+);
+"""
+_INDEXES = """
+CREATE INDEX names_key ON names(key);
+CREATE INDEX places_geonameid ON places(geonameid);
+"""
+
+
+def _entries_for(sources: Sequence[IndexSource]) -> Iterator[Entry]:
+    for source in sources:
+        if source.kind == "embedded":
+            yield from read_embedded_cities(Path(source.path))
+            continue
+        from .importers import read_geonames_dump, read_user_csv
+
+        if source.kind == "geonames":
+            yield from read_geonames_dump(Path(source.path))
+        elif source.kind == "user_csv":
+            yield from read_user_csv(Path(source.path))
+
+
+def build_index(path: Path, sources: Sequence[IndexSource], progress: Progress = _stderr) -> None:
+    """Build the index at `path` from `sources` into a temporary file, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer.", suffix=".building", dir=path.parent)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(tmp)
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        seen_ids: dict[tuple[str, str], int] = {}
+        rows: list[tuple[str, int, str, int]] = []
+        count = 0
+        for entry in _entries_for(sources):
+            place = entry.place
+            ident = (place.source if place.source != "user" else "user", str(place.geonameid))
+            if ident in seen_ids:
+                # A full GeoNames dump repeats cities500: the richer, later record replaces the place.
+                place_id = seen_ids[ident]
+                conn.execute("DELETE FROM places WHERE id = ?", (place_id,))
+            else:
+                place_id = len(seen_ids) + 1
+                seen_ids[ident] = place_id
+            conn.execute(
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,0)",
+                (place_id, str(place.geonameid), place.name, place.lat, place.lon, place.country,
+                 place.admin1, place.population, place.source, entry.feature_code),
+            )
+            rows.extend((key, place_id, system, int(primary), support)
+                        for key, (system, primary, support) in name_variants(entry).items())
+            count += 1
+            if len(rows) > 200_000:
+                conn.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows)
+                rows.clear()
+            if count % 50_000 == 0:
+                progress(f"gazetteer: indexed {count:,} places")
+        conn.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows)
+        # A dump that repeats a cities500 place replaced it: its old name rows go with it.
+        conn.execute("DELETE FROM names WHERE place_id NOT IN (SELECT id FROM places)")
+        _mark_admin_seats(conn)
+        conn.executescript(_INDEXES)
+        meta = {
+            "schema": str(SCHEMA_VERSION),
+            "fingerprint": _fingerprint(sources),
+            "sources": json.dumps([dataclasses.asdict(s) for s in sources]),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "places": str(count),
+        }
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        conn.commit()
+        conn.close()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _mark_admin_seats(conn: sqlite3.Connection) -> None:
+    # GeoNames marks first-order seats PPLA/PPLC; cities500 has no feature codes, so the most populous
+    # place of each first-order division stands in ("Kharkiv region" names the oblast, not the city).
+    conn.execute("UPDATE places SET admin_seat = 1 WHERE feature_code IN ('PPLA', 'PPLC')")
+    conn.execute(
+        """UPDATE places SET admin_seat = 1 WHERE feature_code = '' AND admin1 != '' AND id IN (
+               SELECT id FROM (SELECT id, ROW_NUMBER() OVER (
+                   PARTITION BY country, admin1 ORDER BY population DESC, id) AS rank FROM places
+                   WHERE source != 'user') WHERE rank = 1)"""
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place that carries a name, and how it carries it."""
+
+    place: Place
+    is_primary: bool
+    admin_seat: bool
+    system: str
+    support: int = 1
+
+
+class NameIndex:
+    """Read access to a built index; open it with `NameIndex.open`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._place_cache: dict[int, tuple[Place, bool]] = {}
+
+    @classmethod
+    def open(
+        cls,
+        cache_dir: Path | None = None,
+        *,
+        extra_sources: Sequence[IndexSource] = (),
+        progress: Progress = _stderr,
+        rebuild: bool = False,
+    ) -> NameIndex:
+        """Open the index in `cache_dir`, building it first when missing, stale, or unreadable."""
+        directory = cache_dir or default_cache_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise GazetteerBuildError(f"cannot create the cache directory {directory}: {err.strerror}") from err
+        path = directory / INDEX_FILE
+        sources = [IndexSource.of("embedded", embedded_cities_path()), *extra_sources]
+        wanted = _fingerprint(sources)
+        if not rebuild:
+            conn = _try_open(path, wanted)
+            if conn is not None:
+                return cls(path, conn)
+        # One builder at a time: a second process waits, then finds the fresh index.
+        with open(directory / (INDEX_FILE + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            conn = None if rebuild else _try_open(path, wanted)
+            if conn is None:
+                reason = "building" if not path.exists() else "rebuilding (schema or sources changed)"
+                progress(f"gazetteer: {reason} the index in {path} (once; about 30 s)")
+                build_index(path, sources, progress)
+                conn = _try_open(path, wanted)
+                if conn is None:
+                    raise GazetteerBuildError(f"the index at {path} cannot be read after building it")
+                progress("gazetteer: index ready")
+        return cls(path, conn)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def meta(self) -> dict[str, str]:
+        """Return the build metadata (schema, sources, build date, counts)."""
+        return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of places by source and the number of name keys."""
+        out = {f"places_{src}": n for src, n in
+               self._conn.execute("SELECT source, COUNT(*) FROM places GROUP BY source")}
+        out["names"] = self._conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        return out
+
+    def _place(self, place_id: int) -> tuple[Place, bool]:
+        cached = self._place_cache.get(place_id)
+        if cached is None:
+            row = self._conn.execute(
+                "SELECT geonameid, name, lat, lon, country, admin1, population, source, admin_seat "
+                "FROM places WHERE id = ?", (place_id,)).fetchone()
+            geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]
+            cached = (Place(geonameid, row[1], row[2], row[3], row[4], row[5], row[6], row[7]), bool(row[8]))
+            self._place_cache[place_id] = cached
+        return cached
+
+    def candidates(self, key: str) -> list[Candidate]:
+        """Return every place with the normalized name `key`."""
+        rows = self._conn.execute(
+            "SELECT place_id, MAX(is_primary), MIN(system), SUM(support) FROM names WHERE key = ? "
+            "GROUP BY place_id", (key,)
+        ).fetchall()
+        out = []
+        for place_id, primary, system, support in rows:
+            place, seat = self._place(place_id)
+            out.append(Candidate(place, bool(primary), seat, system, int(support)))
+        return out
+
+    def spotter_keys(self, countries: Sequence[str]) -> dict[str, tuple[int, ...]]:
+        """Return key -> place row ids for the places of `countries` and every user place."""
+        marks = ",".join("?" for _ in countries) or "''"
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for key, place_id in self._conn.execute(
+            f"SELECT n.key, n.place_id FROM names n JOIN places p ON p.id = n.place_id "
+            f"WHERE p.country IN ({marks}) OR p.source = 'user'",
+            tuple(countries),
+        ):
+            grouped[key].append(place_id)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    def place_by_geonameid(self, geonameid: int | str) -> Place | None:
+        """Return the place with this id, if any."""
+        row = self._conn.execute("SELECT id FROM places WHERE geonameid = ?", (str(geonameid),)).fetchone()
+        return self._place(row[0])[0] if row else None
+
+    def all_keys(self, countries: Sequence[str]) -> list[str]:
+        """Return the distinct keys of the places of `countries` (for fuzzy matching)."""
+        marks = ",".join("?" for _ in countries) or "''"
+        return [k for (k,) in self._conn.execute(
+            f"SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.place_id "
+            f"WHERE p.country IN ({marks}) OR p.source = 'user'", tuple(countries))]
+
+
+def _try_open(path: Path, fingerprint: str) -> sqlite3.Connection | None:
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema") != str(SCHEMA_VERSION) or meta.get("fingerprint") != fingerprint:
+            conn.close()
+            return None
+        conn.execute("SELECT COUNT(*) FROM names WHERE key = 'kyiv'").fetchone()
+        return conn
+    except sqlite3.DatabaseError:
+        return None

@@ -1,0 +1,315 @@
+/* Frontline map: draws the selected period's control states from one data blob.
+ *
+ * Every string in the data that reaches innerHTML (names, sentences, outlets, titles, links, dates)
+ * was HTML-escaped by Python, and links were kept only for http(s) URLs. This code adds markup
+ * only from its own constants and numbers; labels it sets itself go through textContent.
+ */
+(function (global) {
+  "use strict";
+
+  var SIDES = ["UA", "RU", "contested", "unknown"];
+  var SIDE_LABELS = ["Ukraine", "Russia", "Contested", "Unknown"];
+  var COLORS = ["#1f5fbf", "#d62728", "#f28e2b", "#8c8c8c"];
+  var KINDS = ["captured", "retaken", "withdrawn", "contested"];
+  // Above this many markers Leaflet's canvas renderer keeps panning smooth; below it SVG paths are easier to inspect.
+  var CANVAS_THRESHOLD = 3000;
+
+  // Row layouts, mirrored from maps/render.py.
+  var P_LON = 0, P_LAT = 1, P_NAME = 2, P_DETAIL = 3;
+  var E_PLACE = 0, E_KIND = 1, E_SIDE = 2, E_CLAIMED = 3, E_DATE = 4, E_SENTENCE = 5, E_SOURCE = 6;
+  var S_PLACE = 0, S_SIDE = 1, S_CLAIMED = 2, S_SINCE = 3, S_EVENTS = 4, S_CHANGED = 5;
+  var SRC_OUTLET = 0, SRC_TITLE = 1, SRC_HREF = 2, SRC_PUBLISHED = 3;
+
+  function stateStyle(row, changed, renderer) {
+    var side = row[S_SIDE];
+    var claimed = row[S_CLAIMED] === 1;
+    return {
+      renderer: renderer,
+      radius: changed ? 9 : 6,
+      weight: changed ? 3.5 : 1.5,
+      color: changed ? "#111111" : COLORS[side],
+      fillColor: COLORS[side],
+      fillOpacity: claimed ? 0.12 : 0.85,
+      dashArray: claimed ? "3 3" : null,
+      opacity: 1
+    };
+  }
+
+  function eventStyle(event, undated, renderer) {
+    var side = event[E_SIDE];
+    var claimed = event[E_CLAIMED] === 1;
+    return {
+      renderer: renderer,
+      radius: 4,
+      weight: undated ? 2 : 1,
+      color: undated ? COLORS[side] : "#ffffff",
+      fillColor: undated ? "#ffffff" : COLORS[side],
+      fillOpacity: claimed ? 0.25 : 0.9,
+      dashArray: undated ? "2 2" : null
+    };
+  }
+
+  function create(map, layers, data) {
+    var places = data.places, events = data.events, sources = data.sources;
+    var periods = data.periods, deltas = data.deltas, history = data.history;
+    var many = places.length > CANVAS_THRESHOLD || events.length > CANVAS_THRESHOLD;
+    var renderer = many ? L.canvas({ padding: 0.3 }) : L.svg({ padding: 0.3 });
+    var container = map.getContainer();
+    var cache = [];
+    var current = -1;
+
+    map.createPane("fl-basemap");
+    map.getPane("fl-basemap").style.zIndex = 250;
+    if (data.outline) {
+      L.geoJSON(data.outline, {
+        pane: "fl-basemap",
+        interactive: false,
+        style: function (feature) {
+          var home = feature.properties.iso_n3 === "804";
+          return { color: "#7a7a7a", weight: home ? 1.4 : 0.8, fillColor: home ? "#fbf8f0" : "#eeebe3", fillOpacity: 1 };
+        }
+      }).addTo(map);
+    }
+
+    // State of every place at the end of period k: the previous period's states with this period's changes applied.
+    function statesAt(k) {
+      var start = k;
+      while (start > 0 && !cache[start - 1]) start--;
+      for (var i = start; i <= k; i++) {
+        if (cache[i]) continue;
+        var states = i > 0 ? cache[i - 1].slice() : new Array(places.length);
+        var changed = new Uint8Array(places.length);
+        var rows = deltas[i];
+        for (var r = 0; r < rows.length; r++) {
+          var row = rows[r];
+          if (row[S_SIDE] < 0) {
+            states[row[S_PLACE]] = undefined;
+          } else {
+            states[row[S_PLACE]] = row;
+            changed[row[S_PLACE]] = row[S_CHANGED];
+          }
+        }
+        cache[i] = states;
+        cache[i].changed = changed;
+      }
+      return cache[k];
+    }
+
+    function eventIndexes(row) {
+      var n = row[S_EVENTS];
+      return typeof n === "number" ? history[row[S_PLACE]].slice(0, n) : n;
+    }
+
+    function sourceHtml(event) {
+      var src = sources[event[E_SOURCE]];
+      var parts = [KINDS[event[E_KIND]] + (event[E_SIDE] < 2 ? " \u2192 " + SIDES[event[E_SIDE]] : ""), event[E_DATE],
+                   event[E_CLAIMED] === 1 ? "claimed, unconfirmed" : "confirmed"];
+      if (src[SRC_OUTLET]) parts.push(src[SRC_OUTLET]);
+      if (src[SRC_PUBLISHED]) parts.push("published " + src[SRC_PUBLISHED]);
+      var link = src[SRC_HREF]
+        ? ' <a href="' + src[SRC_HREF] + '" target="_blank" rel="noopener noreferrer nofollow">' +
+          (src[SRC_TITLE] || "source") + "</a>"
+        : (src[SRC_TITLE] ? " " + src[SRC_TITLE] : "");
+      return '<li><q class="fl-q">' + event[E_SENTENCE] + '</q><div class="fl-src">' + parts.join(" \u00b7 ") +
+        link + "</div></li>";
+    }
+
+    function placeHeader(p) {
+      var place = places[p];
+      return '<div class="fl-popup-name">' + place[P_NAME] + "</div>" +
+        (place[P_DETAIL] ? '<div class="fl-popup-detail">' + place[P_DETAIL] + "</div>" : "");
+    }
+
+    function statePopup(p, k) {
+      var row = statesAt(k)[p];
+      if (!row) return "";
+      var idx = eventIndexes(row);
+      var latest = events[idx[idx.length - 1]];
+      var side = row[S_SIDE];
+      var items = [];
+      for (var i = idx.length - 1; i >= 0; i--) items.push(sourceHtml(events[idx[i]]));
+      return '<div class="fl-popup">' + placeHeader(p) +
+        '<div class="fl-popup-state"><span class="fl-swatch" style="background:' + COLORS[side] + '"></span><b>' +
+        SIDE_LABELS[side] + "</b>" + (row[S_SINCE] ? " since " + row[S_SINCE] : "") + " \u00b7 " +
+        (row[S_CLAIMED] === 1 ? "claimed, unconfirmed" : "confirmed") + "</div>" +
+        (latest ? '<div class="fl-popup-latest">Latest report: ' + KINDS[latest[E_KIND]] + ", " + latest[E_DATE] +
+          "</div>" : "") +
+        '<div class="fl-popup-h">Supporting reports (' + idx.length + ')</div><ol class="fl-evidence">' +
+        items.join("") + "</ol></div>";
+    }
+
+    function eventPopup(e) {
+      var event = events[e];
+      return '<div class="fl-popup">' + placeHeader(event[E_PLACE]) + '<ol class="fl-evidence">' +
+        sourceHtml(event) + "</ol></div>";
+    }
+
+    function record(k) {
+      var states = statesAt(k);
+      var counts = [0, 0, 0, 0];
+      var drawn = 0, changed = 0;
+      for (var p = 0; p < states.length; p++) {
+        if (!states[p]) continue;
+        drawn++;
+        counts[states[p][S_SIDE]]++;
+        if (states.changed[p]) changed++;
+      }
+      container.setAttribute("data-period", periods[k].label);
+      container.setAttribute("data-drawn", String(drawn));
+      container.setAttribute("data-changed", String(changed));
+      for (var s = 0; s < SIDES.length; s++) container.setAttribute("data-" + SIDES[s].toLowerCase(), String(counts[s]));
+    }
+
+    function drawPeriod(k) {
+      var group = layers.periods[k];
+      var states = statesAt(k);
+      group.clearLayers();
+      for (var p = 0; p < states.length; p++) {
+        var row = states[p];
+        if (!row) continue;
+        var changed = states.changed[p] === 1;
+        var marker = L.circleMarker([places[p][P_LAT], places[p][P_LON]], stateStyle(row, changed, renderer));
+        marker.flPlace = p;
+        marker.flPeriod = k;
+        group.addLayer(marker);
+        if (changed) marker.bringToFront();
+      }
+      record(k);
+    }
+
+    function drawEvents(group, indexes, undated) {
+      group.clearLayers();
+      for (var i = 0; i < indexes.length; i++) {
+        var event = events[indexes[i]];
+        var place = places[event[E_PLACE]];
+        var marker = L.circleMarker([place[P_LAT], place[P_LON]], eventStyle(event, undated, renderer));
+        marker.flEvent = indexes[i];
+        group.addLayer(marker);
+      }
+    }
+
+    // One popup and one tooltip per group, built on demand: 20,000 markers must not mean 20,000 popups.
+    var popupOptions = { maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20] };
+    function nameOf(layer) {
+      var p = layer.flPlace !== undefined ? layer.flPlace : events[layer.flEvent][E_PLACE];
+      return places[p][P_NAME];
+    }
+    layers.periods.forEach(function (group, k) {
+      group.bindPopup(function (layer) { return statePopup(layer.flPlace, k); }, popupOptions);
+      group.bindTooltip(nameOf, { direction: "top", offset: [0, -6] });
+      // Only the group's own add/remove: children's events reach the group too when they propagate.
+      group.on("add", function (e) { if (e.target === group) { drawPeriod(k); select(k); } });
+      group.on("remove", function (e) { if (e.target === group) group.clearLayers(); });
+    });
+    [[layers.all, data.all, false], [layers.undated, data.undated, true]].forEach(function (spec) {
+      var group = spec[0];
+      if (!group) return;
+      group.bindPopup(function (layer) { return eventPopup(layer.flEvent); }, popupOptions);
+      group.bindTooltip(nameOf, { direction: "top", offset: [0, -4] });
+      group.on("add", function (e) { if (e.target === group) drawEvents(group, spec[1], spec[2]); });
+      group.on("remove", function (e) { if (e.target === group) group.clearLayers(); });
+    });
+
+    // Panel: period summary, slider and chart follow whichever period layer is on.
+    var slider = document.getElementById("fl-slider");
+    var periodName = document.getElementById("fl-period");
+    var periodSpan = document.getElementById("fl-period-span");
+    var summary = document.getElementById("fl-summary");
+    var playButton = document.getElementById("fl-play");
+    var timer = null;
+
+    function setText(id, text) {
+      var el = document.getElementById(id);
+      if (el) el.textContent = text;
+    }
+
+    function select(k) {
+      current = k;
+      var period = periods[k];
+      if (slider) slider.value = String(k);
+      if (periodName) periodName.textContent = period.label;
+      if (periodSpan) periodSpan.textContent = period.start === period.end ? period.start : period.start + " \u2013 " + period.end;
+      if (summary) {
+        for (var s = 0; s < SIDES.length; s++) {
+          setText("fl-held-" + SIDES[s].toLowerCase(), String(period.held[SIDES[s]] || 0));
+          setText("fl-to-" + SIDES[s].toLowerCase(), String(period.to[SIDES[s]] || 0));
+        }
+      }
+      var bars = document.querySelectorAll(".fl-bar");
+      for (var b = 0; b < bars.length; b++) {
+        bars[b].classList.toggle("fl-bar-on", bars[b].getAttribute("data-index") === String(k));
+      }
+    }
+
+    function show(k) {
+      if (k === current || k < 0 || k >= layers.periods.length) return;
+      if (current >= 0 && map.hasLayer(layers.periods[current])) map.removeLayer(layers.periods[current]);
+      layers.periods.forEach(function (group, i) { if (i !== k && map.hasLayer(group)) map.removeLayer(group); });
+      map.addLayer(layers.periods[k]);
+    }
+
+    function stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      if (playButton) playButton.textContent = "\u25b6";
+    }
+
+    if (slider) {
+      slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+    }
+    var prev = document.getElementById("fl-prev"), next = document.getElementById("fl-next");
+    if (prev) prev.addEventListener("click", function () { stop(); show(current - 1); });
+    if (next) next.addEventListener("click", function () { stop(); show(current + 1); });
+    if (playButton) {
+      playButton.addEventListener("click", function () {
+        if (timer) { stop(); return; }
+        if (current >= layers.periods.length - 1) show(0);
+        playButton.textContent = "\u275a\u275a";
+        timer = setInterval(function () {
+          if (current >= layers.periods.length - 1) { stop(); return; }
+          show(current + 1);
+        }, 1200);
+      });
+    }
+    var bars = document.querySelectorAll(".fl-bar");
+    for (var b = 0; b < bars.length; b++) {
+      bars[b].addEventListener("click", function (ev) {
+        stop();
+        show(parseInt(ev.currentTarget.getAttribute("data-index"), 10));
+      });
+    }
+    var panel = document.getElementById("fl-panel");
+    if (panel) {
+      L.DomEvent.disableClickPropagation(panel);
+      L.DomEvent.disableScrollPropagation(panel);
+    }
+
+    if (data.bounds) {
+      // Keep the places clear of the panel (bottom left) and the layer list (top right) on a wide screen.
+      var wide = map.getSize().x > 760;
+      map.fitBounds([[data.bounds[1], data.bounds[0]], [data.bounds[3], data.bounds[2]]], {
+        paddingTopLeft: wide ? [340, 30] : [30, 30],
+        paddingBottomRight: wide ? [200, 30] : [30, 30],
+        maxZoom: 10
+      });
+    }
+    // The period layer that folium switched on before this ran gets drawn now.
+    layers.periods.forEach(function (group, k) { if (map.hasLayer(group)) { drawPeriod(k); select(k); } });
+    if (layers.all && map.hasLayer(layers.all)) drawEvents(layers.all, data.all, false);
+    if (layers.undated && map.hasLayer(layers.undated)) drawEvents(layers.undated, data.undated, true);
+
+    var api = {
+      show: show,
+      current: function () { return current; },
+      statePopup: statePopup
+    };
+    container.setAttribute("data-ready", "1");
+    return api;
+  }
+
+  function dataFrom(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+
+  global.frontlineMap = { create: create, dataFrom: dataFrom };
+})(window);

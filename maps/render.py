@@ -1,0 +1,441 @@
+"""Render the control timeline as one folium/Leaflet HTML page.
+
+One folium `FeatureGroup` per period, as mutually exclusive base layers of the `LayerControl` (radio
+buttons), plus "All reports" and "Undated reports" overlays. The groups start empty: every place's
+point is stored once in a JSON data blob, with each period's states as changes against the period
+before, and a small script (maps/assets/frontline.js) draws the group that is switched on. That keeps
+20,000 places x 52 periods to a few megabytes instead of a million markers.
+
+Escaping: every piece of article or manifest text is HTML-escaped here, in Python, before it enters the
+data blob; links are kept only for http(s) URLs. The blob sits in a `<script type="application/json">`
+element with `</` and `<!--` escaped, so no text can end that element early. folium's own Popup and
+Tooltip are not used: the script builds popups on demand from the pre-escaped fragments.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from urllib.parse import urlsplit
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.model import KINDS, Event
+from geo.timeline import Timeline
+
+from .offline import load_offline_assets
+
+__all__ = [
+    "SIDE_ORDER",
+    "SIDE_COLORS",
+    "safe_href",
+    "date_text",
+    "period_summaries",
+    "map_payload",
+    "script_json",
+    "changes_chart_svg",
+    "render_map",
+]
+
+SIDE_ORDER = ("UA", "RU", "contested", "unknown")
+SIDE_COLORS = {"UA": "#1f5fbf", "RU": "#d62728", "contested": "#f28e2b", "unknown": "#8c8c8c"}
+SIDE_LABELS = {"UA": "Ukraine", "RU": "Russia", "contested": "Contested", "unknown": "Unknown"}
+LEAFLET_JS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
+LEAFLET_CSS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
+# Without tiles Leaflet has no zoom ceiling; past ~14 a 1:50m outline says nothing more.
+OFFLINE_MAX_ZOOM = 14
+ONLINE_MAX_ZOOM = 19
+DEFAULT_CENTER = (48.4, 31.2)  # Ukraine, for a map with no places
+_HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`]+\Z", re.IGNORECASE)
+
+
+def safe_href(url: str | None) -> str:
+    """Return `url` escaped for an href attribute when it is an absolute http(s) URL, else ''."""
+    candidate = (url or "").strip()
+    if not _HTTP_URL.match(candidate) or not urlsplit(candidate).netloc:
+        return ""
+    return html.escape(candidate, quote=True)
+
+
+def date_text(event: Event) -> str:
+    """Return the event date with its precision, as an analyst reads it (not yet escaped)."""
+    if event.date is None:
+        text = "undated"
+    elif event.date_precision == "week":
+        text = f"week of {event.date.isoformat()}"
+    elif event.date_precision == "month":
+        text = f"{event.date:%Y-%m} (month)"
+    elif event.date_precision == "year":
+        text = f"{event.date.year} (year)"
+    else:
+        text = event.date.isoformat()
+    return f"{text} ({event.date_note})" if event.date_note else text
+
+
+def period_summaries(timeline: Timeline) -> list[dict[str, object]]:
+    """Return per period: label, span, places held by each side, and changes towards each side."""
+    summaries = []
+    previous: dict[str, str] = {}
+    for period in timeline.periods:
+        states = timeline.states.get(period.label, ())
+        held = Counter(state.side for state in states)
+        towards = Counter(
+            state.side for state in states if state.changed and previous.get(state.place.key) != state.side
+        )
+        summaries.append(
+            {
+                "label": period.label,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "held": {side: held.get(side, 0) for side in SIDE_ORDER},
+                "to": {side: towards.get(side, 0) for side in SIDE_ORDER},
+                "changed": sum(1 for state in states if state.changed),
+            }
+        )
+        previous = {state.place.key: state.side for state in states}
+    return summaries
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text or ""), quote=True)
+
+
+def _side_code(side: str | None, kind: str = "") -> int:
+    if kind == "contested" or side == "contested":
+        return 2
+    return SIDE_ORDER.index(side) if side in SIDE_ORDER else 3
+
+
+def _all_events(timeline: Timeline, events: Iterable[Event]) -> list[Event]:
+    seen: dict[Event, None] = {}
+    for event in itertools.chain(
+        events, timeline.undated, *(s.events for states in timeline.states.values() for s in states)
+    ):
+        seen.setdefault(event, None)
+    return sorted(seen, key=Event.sort_key)
+
+
+def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object]:
+    """Return the map's data blob: places once, events and sources once, per-period state changes."""
+    table = _all_events(timeline, events)
+    places_by_key = {p.key: p for p in timeline.places}
+    for event in table:
+        places_by_key.setdefault(event.place.key, event.place)
+    place_keys = sorted(places_by_key)
+    place_index = {key: i for i, key in enumerate(place_keys)}
+    event_index = {event: i for i, event in enumerate(table)}
+
+    sources: dict[tuple[str, str, str, str], int] = {}
+    event_rows = []
+    for event in table:
+        source = (
+            _esc(event.outlet),
+            _esc(event.title),
+            safe_href(event.url),
+            event.published.isoformat() if event.published else "",
+        )
+        source_id = sources.setdefault(source, len(sources))
+        event_rows.append(
+            [
+                place_index[event.place.key],
+                KINDS.index(event.kind),
+                _side_code(event.side, event.kind),
+                int(event.claimed),
+                _esc(date_text(event)),
+                _esc(event.sentence),
+                source_id,
+            ]
+        )
+
+    # Each place's supporting events grow by appending, so a state names a prefix of its final history.
+    history: list[list[int]] = [[] for _ in place_keys]
+    for period in timeline.periods:
+        for state in timeline.states.get(period.label, ()):
+            if len(state.events) >= len(history[place_index[state.place.key]]):
+                history[place_index[state.place.key]] = [event_index[e] for e in state.events]
+
+    deltas: list[list[list[object]]] = []
+    previous: dict[str, tuple[object, ...]] = {}
+    for period in timeline.periods:
+        rows: list[list[object]] = []
+        current: dict[str, tuple[object, ...]] = {}
+        for state in timeline.states.get(period.label, ()):
+            p = place_index[state.place.key]
+            indexes = [event_index[e] for e in state.events]
+            if indexes == history[p][: len(indexes)]:
+                evidence: object = len(indexes)
+            else:
+                evidence = indexes
+            since = state.since.isoformat() if state.since else ""
+            signature = (state.side, since, state.claimed, tuple(indexes))
+            current[state.place.key] = signature
+            if state.changed or previous.get(state.place.key) != signature:
+                rows.append([p, _side_code(state.side), int(state.claimed), since, evidence, int(state.changed)])
+        # A place can only vanish from a hand-made timeline; -1 tells the script to drop it.
+        rows.extend([place_index[key], -1, 0, "", 0, 0] for key in sorted(set(previous) - set(current)))
+        deltas.append(rows)
+        previous = current
+
+    lons = [places_by_key[k].lon for k in place_keys]
+    lats = [places_by_key[k].lat for k in place_keys]
+    bounds = [min(lons), min(lats), max(lons), max(lats)] if place_keys else None
+    return {
+        "periods": period_summaries(timeline),
+        "places": [
+            [
+                round(places_by_key[k].lon, 5),
+                round(places_by_key[k].lat, 5),
+                _esc(places_by_key[k].name),
+                _esc(", ".join(x for x in (places_by_key[k].admin1, places_by_key[k].country) if x)),
+            ]
+            for k in place_keys
+        ],
+        "sources": [list(source) for source in sources],
+        "events": event_rows,
+        "history": history,
+        "deltas": deltas,
+        "all": sorted({event_index[e] for e in events}),
+        "undated": [event_index[e] for e in timeline.undated],
+        "bounds": bounds,
+        "outline": None,
+    }
+
+
+def script_json(data: object) -> str:
+    """Serialise `data` as JSON that can sit inside a <script> element: `</` and `<!--` cannot end it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
+def changes_chart_svg(summaries: Sequence[dict[str, object]], width: int = 276, height: int = 64) -> str:
+    """Return an inline SVG bar chart of changes per period, stacked by the side each change went to."""
+    if not summaries:
+        return ""
+    top, plot = 12, height - 14
+    totals = [sum(s["to"].values()) for s in summaries]  # type: ignore[attr-defined]
+    peak = max(max(totals), 1)
+    step = width / len(summaries)
+    bar = max(step * 0.72, 1.0)
+    parts = [
+        f'<svg class="fl-chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="Control changes per period">'
+    ]
+    for i, summary in enumerate(summaries):
+        to: dict[str, int] = summary["to"]  # type: ignore[assignment]
+        tip = f"{summary['label']}: " + ", ".join(f"to {SIDE_LABELS[s]} {to[s]}" for s in SIDE_ORDER if to[s])
+        if not any(to.values()):
+            tip += "no change"
+        x = i * step
+        parts.append(
+            f'<g class="fl-bar" data-index="{i}"><title>{_esc(tip)}</title>'
+            f'<rect class="fl-hit" x="{x:.2f}" y="0" width="{step:.2f}" height="{plot + 1}"></rect>'
+        )
+        y = float(plot)
+        for side in SIDE_ORDER:
+            if to[side]:
+                h = to[side] / peak * (plot - top)
+                y -= h
+                parts.append(
+                    f'<rect x="{x + (step - bar) / 2:.2f}" y="{y:.2f}" width="{bar:.2f}" height="{h:.2f}" '
+                    f'fill="{SIDE_COLORS[side]}"></rect>'
+                )
+        parts.append("</g>")
+    parts.append(f'<line x1="0" y1="{plot + 0.5}" x2="{width}" y2="{plot + 0.5}" stroke="#999"></line>')
+    first, last = _esc(summaries[0]["label"]), _esc(summaries[-1]["label"])
+    parts.append(f'<text x="0" y="{height - 2}">{first}</text>')
+    if len(summaries) > 1:
+        parts.append(f'<text x="{width}" y="{height - 2}" text-anchor="end">{last}</text>')
+    parts.append(f'<text x="{width}" y="9" text-anchor="end">max {peak}</text></svg>')
+    return "".join(parts)
+
+
+def _legend_html() -> str:
+    def dot(fill: str, stroke: str, r: float = 5, width: float = 1.5, dash: str = "", opacity: float = 0.85) -> str:
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        return (
+            f'<svg width="20" height="20" viewBox="0 0 20 20"><circle cx="10" cy="10" r="{r}" fill="{fill}" '
+            f'fill-opacity="{opacity}" stroke="{stroke}" stroke-width="{width}"{dashed}></circle></svg>'
+        )
+
+    items = [dot(SIDE_COLORS[s], SIDE_COLORS[s]) + SIDE_LABELS[s] for s in SIDE_ORDER]
+    items += [
+        dot(SIDE_COLORS["UA"], SIDE_COLORS["UA"], dash="3 3", opacity=0.12) + "Claimed only",
+        dot(SIDE_COLORS["UA"], "#111", r=8, width=3) + "Changed this period",
+        dot(SIDE_COLORS["RU"], "#fff", r=4, width=1, opacity=0.9) + "Report (All reports)",
+        dot("#fff", SIDE_COLORS["RU"], r=4, width=2, dash="2 2", opacity=0.9) + "Undated report",
+    ]
+    return '<ul class="fl-legend">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _date_span(timeline: Timeline, events: Sequence[Event]) -> str:
+    days = sorted(
+        {
+            e.date
+            for e in itertools.chain(events, *(s.events for states in timeline.states.values() for s in states))
+            if e.date
+        }
+    )
+    if not days:
+        return "no dated reports"
+    first, last = days[0], days[-1]
+    return first.isoformat() if first == last else f"{first.isoformat()} \u2013 {last.isoformat()}"
+
+
+def _panel_html(timeline: Timeline, events: Sequence[Event], title: str, summaries: list[dict[str, object]]) -> str:
+    n_periods = len(timeline.periods)
+    facts = [
+        f"{len(timeline.places)} place{'s' * (len(timeline.places) != 1)}",
+        f"{len(events)} report{'s' * (len(events) != 1)}",
+    ]
+    if timeline.undated:
+        facts.append(f"{len(timeline.undated)} undated")
+    if n_periods:
+        facts.append(f"{n_periods} {_esc(timeline.period_size)} period{'s' * (n_periods != 1)}")
+    joined = " \u00b7 ".join(facts)
+    head = (
+        f'<h1 id="fl-title">{_esc(title)}</h1>'
+        f'<div class="fl-span">Reports dated {_esc(_date_span(timeline, events))}<br>{joined}</div>'
+    )
+    if not n_periods:
+        body = '<div class="fl-section">No dated control changes to show.</div>'
+    else:
+        rows = "".join(
+            f'<tr><td><span class="fl-swatch" style="background:{SIDE_COLORS[s]}"></span>{SIDE_LABELS[s]}</td>'
+            f'<td id="fl-held-{s.lower()}">0</td><td id="fl-to-{s.lower()}">0</td></tr>'
+            for s in SIDE_ORDER
+        )
+        body = (
+            '<div class="fl-section"><div class="fl-period-row">'
+            '<button id="fl-prev" type="button" title="Previous period" aria-label="Previous period">\u25c0</button>'
+            '<button id="fl-play" type="button" title="Play through periods" aria-label="Play">\u25b6</button>'
+            '<button id="fl-next" type="button" title="Next period" aria-label="Next period">\u25b6\u2759</button>'
+            '<span id="fl-period"></span></div><div id="fl-period-span"></div>'
+            f'<input id="fl-slider" type="range" min="0" max="{n_periods - 1}" step="1" value="{n_periods - 1}" '
+            'aria-label="Period">'
+            '<table class="fl-summary" id="fl-summary"><thead><tr><th>End of period</th><th>places held</th>'
+            f"<th>changes to</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            '<div class="fl-section"><div>Changes per period (click a bar)</div>'
+            f"{changes_chart_svg(summaries)}</div>"
+        )
+    legend = f'<div class="fl-section">{_legend_html()}<div class="fl-note">Click a place for its sources.</div></div>'
+    return f'<div id="fl-panel" class="leaflet-control">{head}{body}{legend}</div>'
+
+
+class _FrontlineScript(MacroElement):
+    """Inline the map script and start it on the map, its period groups and its report overlays."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this.library }}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var panel = document.getElementById("fl-panel");
+  if (panel) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () { return panel; };
+    control.addTo(map);
+  }
+  var data = frontlineMap.dataFrom("fl-data");
+  if (data.outline) {
+    map.getContainer().classList.add("fl-offline");
+    map.attributionControl.addAttribution("Basemap: Natural Earth (public domain)");
+  }
+  window.frontline = frontlineMap.create(map, {
+    periods: [{% for group in this.periods %}{{ group.get_name() }}{{ ", " if not loop.last }}{% endfor %}],
+    all: {{ this.all_reports.get_name() }},
+    undated: {{ this.undated.get_name() if this.undated else "null" }}
+  }, data);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        library: str,
+        periods: list[folium.FeatureGroup],
+        all_reports: folium.FeatureGroup,
+        undated: folium.FeatureGroup | None,
+    ) -> None:
+        super().__init__()
+        self._name = "FrontlineScript"
+        self.library = library
+        self.periods = periods
+        self.all_reports = all_reports
+        self.undated = undated
+
+
+def _asset_text(name: str) -> str:
+    return resources.files("maps").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _stable_ids(root: Element) -> None:
+    # folium names elements with random UUIDs; numbering them in tree order makes the page reproducible.
+    counter = itertools.count(1)
+    queue = [root]
+    while queue:
+        element = queue.pop(0)
+        element._id = f"{next(counter):04d}"
+        queue.extend(element._children.values())
+
+
+def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = False, title: str = "Frontline") -> str:
+    """Return the whole HTML document of the map: one layer per period, reports, legend, summary, slider."""
+    payload = map_payload(timeline, events)
+    bounds = payload["bounds"]
+    if offline:
+        west, south, east, north = bounds or (
+            DEFAULT_CENTER[1] - 8,
+            DEFAULT_CENTER[0] - 4,
+            DEFAULT_CENTER[1] + 8,
+            DEFAULT_CENTER[0] + 4,
+        )
+        assets = load_offline_assets((west, south, east, north))
+        payload["outline"] = assets.outline
+    center = (
+        ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds else DEFAULT_CENTER  # type: ignore[index]
+    )
+
+    fmap = folium.Map(location=center, zoom_start=6, tiles=None, control_scale=True, font_size="13px")
+    # Only Leaflet is needed: no Bootstrap, jQuery or Font Awesome (CircleMarkers, no folium.Icon).
+    fmap.default_js = [] if offline else [("leaflet", LEAFLET_JS_URL)]
+    fmap.default_css = [] if offline else [("leaflet_css", LEAFLET_CSS_URL)]
+    fmap.options["maxZoom"] = OFFLINE_MAX_ZOOM if offline else ONLINE_MAX_ZOOM
+    fmap.options["minZoom"] = 2
+    figure = fmap.get_root()
+    figure.header.add_child(Element(f"<title>{_esc(title)}</title>"), name="fl_title")
+    if offline:
+        figure.header.add_child(Element(f"<style>{assets.leaflet_css}</style>"), name="fl_leaflet_css")
+        figure.header.add_child(Element(f"<script>{assets.leaflet_js}</script>"), name="fl_leaflet_js")
+    else:
+        folium.TileLayer("OpenStreetMap", control=False, max_zoom=ONLINE_MAX_ZOOM).add_to(fmap)
+    figure.header.add_child(Element(f"<style>{_asset_text('frontline.css')}</style>"), name="fl_css")
+
+    groups = []
+    last = len(timeline.periods) - 1
+    for i, period in enumerate(timeline.periods):
+        group = folium.FeatureGroup(name=_esc(period.label), overlay=False, show=i == last)
+        group.add_to(fmap)
+        groups.append(group)
+    all_reports = folium.FeatureGroup(name="All reports", overlay=True, show=not groups).add_to(fmap)
+    undated = None
+    if timeline.undated:
+        undated = folium.FeatureGroup(name="Undated reports", overlay=True, show=False).add_to(fmap)
+    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+
+    summaries: list[dict[str, object]] = payload["periods"]  # type: ignore[assignment]
+    figure.html.add_child(Element(_panel_html(timeline, events, title, summaries)), name="fl_panel")
+    figure.html.add_child(
+        Element(f'<script type="application/json" id="fl-data">{script_json(payload)}</script>'), name="fl_data"
+    )
+    _FrontlineScript(_asset_text("frontline.js"), groups, all_reports, undated).add_to(fmap)
+    _stable_ids(figure)
+    return figure.render()

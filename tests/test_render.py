@@ -1,0 +1,402 @@
+"""Tests for maps.render and maps.offline: layers, escaping, offline self-containment, data blob."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from gazetteer.place import Place
+from geo.errors import OutputError
+from geo.model import Event
+from geo.timeline import build_timeline
+from maps.offline import find_node_modules, leaflet_css_inlined, topojson_features
+from maps.render import (
+    changes_chart_svg,
+    date_text,
+    map_payload,
+    period_summaries,
+    render_map,
+    safe_href,
+    script_json,
+)
+
+KHERSON = Place(706448, "Kherson", 46.63542, 32.61687, "UA", "Kherson Oblast", 279131)
+IZIUM = Place(707244, "Izium", 49.21261, 37.25685, "UA", "Kharkiv Oblast", 45884)
+LYMAN = Place(702972, "Lyman", 48.98903, 37.80230, "UA", "Donetsk Oblast", 20066)
+BAKHMUT = Place(712451, "Bakhmut", 48.59441, 37.99983, "UA", "Donetsk Oblast", 73212)
+
+HOSTILE = (
+    'Lyman <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> and a literal </script> end'
+)
+
+
+def event(
+    place,
+    kind,
+    side,
+    day,
+    *,
+    claimed=False,
+    sentence="",
+    article="a.txt",
+    url="https://example.org/a",
+    outlet="Kyiv Independent",
+    title="Report",
+    precision="day",
+):
+    """Build an Event with test defaults."""
+    return Event(
+        place=place,
+        surface=place.name,
+        kind=kind,
+        side=side,
+        date=day,
+        date_precision=precision,
+        claimed=claimed,
+        confidence=0.9,
+        article_id=article,
+        sentence=sentence or f"{place.name} was {kind}.",
+        outlet=outlet,
+        url=url,
+        title=title,
+        published=day,
+    )
+
+
+EVENTS = (
+    event(KHERSON, "captured", "RU", dt.date(2022, 3, 2), article="k1.txt"),
+    event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), article="i1.txt"),
+    event(IZIUM, "retaken", "UA", dt.date(2022, 9, 10), article="i2.txt"),
+    event(
+        LYMAN,
+        "retaken",
+        "UA",
+        dt.date(2022, 10, 1),
+        claimed=True,
+        sentence=HOSTILE,
+        url="javascript:alert(1)",
+        outlet="<b>Evil</b> & Co",
+        title='"><svg onload=alert(3)>',
+        article="evil.txt",
+    ),
+    event(KHERSON, "retaken", "UA", dt.date(2022, 11, 11), article="k2.txt"),
+    event(BAKHMUT, "contested", None, dt.date(2022, 11, 20), article="b1.txt"),
+    event(BAKHMUT, "captured", "RU", None, article="undated.txt"),
+)
+TIMELINE = build_timeline(EVENTS, "month")
+LABELS = ("2022-03", "2022-04", "2022-09", "2022-10", "2022-11")
+
+
+@pytest.fixture(scope="module")
+def online_html() -> str:
+    return render_map(TIMELINE, EVENTS, title="War <i>map</i> & co")
+
+
+@pytest.fixture(scope="module")
+def offline_html() -> str:
+    return render_map(TIMELINE, EVENTS, offline=True)
+
+
+class _Scripts(HTMLParser):
+    """Collect every element's tag and attributes and the text of each script, as a browser parses them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._in_script: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = dict(attrs)
+            self.scripts.append((self._in_script, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+
+def parse(page: str) -> _Scripts:
+    parser = _Scripts()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def data_blob(page: str) -> dict:
+    blobs = [text for attrs, text in parse(page).scripts if attrs.get("id") == "fl-data"]
+    assert len(blobs) == 1
+    return json.loads(blobs[0])
+
+
+def test_timeline_fixture_has_the_expected_periods():
+    assert tuple(p.label for p in TIMELINE.periods) == LABELS
+    assert [e.article_id for e in TIMELINE.undated] == ["undated.txt"]
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_one_base_layer_per_period(online_html, label):
+    assert re.search(rf'base_layers : \{{[^}}]*"{label}" : feature_group_\d+,', online_html)
+
+
+def test_period_layers_are_base_layers_and_reports_are_overlays(online_html):
+    base = re.search(r"base_layers : \{([^}]*)\}", online_html).group(1)
+    overlays = re.search(r"overlays :  \{([^}]*)\}", online_html).group(1)
+    assert re.findall(r'"([^"]+)" :', base) == list(LABELS)
+    assert re.findall(r'"([^"]+)" :', overlays) == ["All reports", "Undated reports"]
+    assert "L.control.layers(" in online_html
+
+
+def test_only_the_last_period_starts_switched_on(online_html):
+    names = dict(re.findall(r'"([^"]+)" : (feature_group_\d+),', online_html))
+    added = set(re.findall(r"(feature_group_\d+)\.addTo\(", online_html))
+    assert added == {names["2022-11"]}
+
+
+def test_no_undated_layer_without_undated_events():
+    dated = [e for e in EVENTS if e.date]
+    page = render_map(build_timeline(dated, "month"), dated)
+    assert "Undated reports" not in page
+    assert "All reports" in page
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<script>alert(1)</script>",
+        "<script>window.__pwned = 1</script>",
+        '<img src=x onerror="window.__pwned = 2">',
+        "<b>Evil</b>",
+        '"><svg onload=alert(3)>',
+    ],
+)
+def test_hostile_text_never_appears_raw(online_html, raw):
+    assert raw not in online_html
+
+
+def test_hostile_text_is_escaped_once_in_the_data(online_html):
+    blob = data_blob(online_html)
+    sentences = [row[5] for row in blob["events"]]
+    assert html.escape(HOSTILE) in sentences
+    sources = [tuple(s) for s in blob["sources"]]
+    assert ("&lt;b&gt;Evil&lt;/b&gt; &amp; Co", "&quot;&gt;&lt;svg onload=alert(3)&gt;", "", "2022-10-01") in sources
+
+
+def test_literal_end_script_cannot_close_the_data_element(online_html):
+    parser = parse(online_html)
+    assert [attrs.get("id") for attrs, _ in parser.scripts if attrs.get("type") == "application/json"] == ["fl-data"]
+    # Every <script> the parser saw is one of ours: none was opened by article text.
+    assert [t for t, a in parser.tags if t in ("img", "svg") and a.get("onerror", a.get("onload"))] == []
+    assert "</script> end" not in online_html
+    assert "&lt;/script&gt; end" in online_html
+
+
+def test_javascript_url_is_dropped(online_html):
+    assert "javascript:" not in online_html
+
+
+def test_title_is_escaped(online_html):
+    assert "<title>War &lt;i&gt;map&lt;/i&gt; &amp; co</title>" in online_html
+    assert '<h1 id="fl-title">War &lt;i&gt;map&lt;/i&gt; &amp; co</h1>' in online_html
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&amp;c=2"),
+        ("HTTP://EXAMPLE.ORG/", "HTTP://EXAMPLE.ORG/"),
+        ("  https://example.org/x  ", "https://example.org/x"),
+        ("javascript:alert(1)", ""),
+        ("JavaScript:alert(1)", ""),
+        ("data:text/html,<script>alert(1)</script>", ""),
+        ("//example.org/a", ""),
+        ("ftp://example.org/a", ""),
+        ("https://", ""),
+        ('https://example.org/"onmouseover="alert(1)', ""),
+        ("https://exa mple.org/", ""),
+        ("java\tscript:alert(1)", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_safe_href(url, href):
+    assert safe_href(url) == href
+
+
+@pytest.mark.parametrize(
+    ("precision", "day", "note", "text"),
+    [
+        ("day", dt.date(2022, 9, 10), "", "2022-09-10"),
+        ("week", dt.date(2022, 9, 5), "", "week of 2022-09-05"),
+        ("month", dt.date(2022, 9, 1), "", "2022-09 (month)"),
+        ("year", dt.date(2022, 1, 1), "", "2022 (year)"),
+        ("day", dt.date(2022, 9, 10), "dateline", "2022-09-10 (dateline)"),
+        ("day", None, "", "undated"),
+    ],
+)
+def test_date_text(precision, day, note, text):
+    base = event(IZIUM, "retaken", "UA", day, precision=precision)
+    assert date_text(Event(**{**{f: getattr(base, f) for f in base.__slots__}, "date_note": note})) == text
+
+
+def test_period_summaries_count_holdings_and_changes():
+    summaries = period_summaries(TIMELINE)
+    assert [(s["label"], s["held"], s["to"], s["changed"]) for s in summaries] == [
+        (
+            "2022-03",
+            {"UA": 0, "RU": 1, "contested": 0, "unknown": 0},
+            {"UA": 0, "RU": 1, "contested": 0, "unknown": 0},
+            1,
+        ),
+        (
+            "2022-04",
+            {"UA": 0, "RU": 2, "contested": 0, "unknown": 0},
+            {"UA": 0, "RU": 1, "contested": 0, "unknown": 0},
+            1,
+        ),
+        (
+            "2022-09",
+            {"UA": 1, "RU": 1, "contested": 0, "unknown": 0},
+            {"UA": 1, "RU": 0, "contested": 0, "unknown": 0},
+            1,
+        ),
+        (
+            "2022-10",
+            {"UA": 2, "RU": 1, "contested": 0, "unknown": 0},
+            {"UA": 1, "RU": 0, "contested": 0, "unknown": 0},
+            1,
+        ),
+        (
+            "2022-11",
+            {"UA": 3, "RU": 0, "contested": 1, "unknown": 0},
+            {"UA": 1, "RU": 0, "contested": 1, "unknown": 0},
+            2,
+        ),
+    ]
+    assert summaries[0]["start"] == "2022-03-01" and summaries[0]["end"] == "2022-03-31"
+
+
+def test_payload_stores_places_once_and_states_as_changes():
+    payload = map_payload(TIMELINE, EVENTS)
+    names = [row[2] for row in payload["places"]]
+    assert names == ["Lyman", "Kherson", "Izium", "Bakhmut"]  # sorted by Place.key
+    kherson = 1
+    assert payload["places"][kherson][:2] == [32.61687, 46.63542]  # lon, lat
+    # Kherson: captured in 2022-03, unchanged until retaken in 2022-11; only the two changes are stored.
+    rows = [(i, row) for i, rows in enumerate(payload["deltas"]) for row in rows if row[0] == kherson]
+    assert rows == [(0, [1, 1, 0, "2022-03-02", 1, 1]), (4, [1, 0, 0, "2022-11-11", 2, 1])]
+    history = [payload["events"][i] for i in payload["history"][kherson]]
+    assert [(e[1], e[2], e[4]) for e in history] == [(0, 1, "2022-03-02"), (1, 0, "2022-11-11")]
+    assert len(payload["all"]) == len(EVENTS)
+    assert [payload["events"][i][4] for i in payload["undated"]] == ["undated"]
+    assert payload["bounds"] == [32.61687, 46.63542, 37.99983, 49.21261]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("</script><script>alert(1)</script>", '"<\\/script><script>alert(1)<\\/script>"'),
+        ("<!-- <script>", '"<\\u0021-- <script>"'),
+        ("plain", '"plain"'),
+        ("Бахмут", '"Бахмут"'),
+    ],
+)
+def test_script_json_escapes_element_endings(value, expected):
+    text = script_json(value)
+    assert text == expected
+    assert json.loads(text) == value
+
+
+def test_changes_chart_has_one_bar_per_period():
+    svg = changes_chart_svg(period_summaries(TIMELINE))
+    assert re.findall(r'<g class="fl-bar" data-index="(\d+)">', svg) == ["0", "1", "2", "3", "4"]
+    assert "<title>2022-11: to Ukraine 1, to Contested 1</title>" in svg
+    assert changes_chart_svg([]) == ""
+
+
+def test_render_is_deterministic():
+    assert render_map(TIMELINE, EVENTS) == render_map(TIMELINE, EVENTS)
+
+
+def test_online_page_loads_only_leaflet():
+    page = render_map(TIMELINE, EVENTS)
+    tags = parse(page).tags
+    scripts = [a["src"] for t, a in tags if t == "script" and a.get("src")]
+    styles = [a["href"] for t, a in tags if t == "link" and a.get("href")]
+    assert scripts == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"]
+    assert styles == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"]
+    assert "tile.openstreetmap.org" in page
+
+
+REMOTE = [
+    re.compile(r"<script[^>]*\ssrc\s*=", re.I),
+    re.compile(r"<link[^>]*\shref\s*=", re.I),
+    re.compile(r"<img[^>]*\ssrc\s*=\s*[\"']?(https?:)?//", re.I),
+    re.compile(r"url\(\s*[\"']?(https?:)?//", re.I),
+    re.compile(r"@import", re.I),
+    re.compile(r"tile\.openstreetmap|\{z\}/\{x\}/\{y\}", re.I),
+]
+
+
+@pytest.mark.parametrize("pattern", REMOTE, ids=lambda p: p.pattern[:30])
+def test_offline_page_loads_nothing_remote(offline_html, pattern):
+    assert pattern.search(offline_html) is None
+
+
+def test_offline_page_inlines_leaflet_and_an_outline(offline_html):
+    assert "Leaflet 1.9.4" in offline_html
+    assert "url(data:image/png;base64," in offline_html
+    outline = data_blob(offline_html)["outline"]
+    names = {f["properties"]["name"] for f in outline["features"]}
+    assert {"Ukraine", "Russia", "Belarus", "Moldova", "Romania"} <= names
+    assert '"maxZoom": 14' in offline_html
+
+
+def test_missing_assets_name_the_install_command(tmp_path):
+    with pytest.raises(OutputError, match=r"leaflet@1\.9\.4.*world-atlas@2\.0\.2.*npm ci"):
+        find_node_modules([tmp_path / "node_modules"])
+
+
+def test_leaflet_css_images_become_data_uris(tmp_path):
+    (tmp_path / "layers.png").write_bytes(b"\x89PNG")
+    css = ".a{background-image:url(images/layers.png)} .b{behavior:url(#default#VML)}"
+    assert leaflet_css_inlined(css, tmp_path) == (
+        ".a{background-image:url(data:image/png;base64,iVBORw==)} .b{behavior:url(#default#VML)}"
+    )
+
+
+def test_topojson_decodes_quantized_delta_arcs():
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 0.25], "translate": [30.0, 45.0]},
+        "arcs": [[[0, 0], [2, 0], [0, 4]], [[2, 4], [-2, 0], [0, -4]]],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "id": "804", "properties": {"name": "Square"}, "arcs": [[0, 1]]},
+                    {"type": "Polygon", "id": "001", "properties": {"name": "Reversed"}, "arcs": [[~1, ~0]]},
+                    {"type": "Point", "coordinates": [1, 1]},
+                ],
+            }
+        },
+    }
+    features = topojson_features(topology, "countries")
+    assert [f["properties"]["name"] for f in features] == ["Square", "Reversed"]
+    assert features[0]["geometry"]["coordinates"] == [
+        [(30.0, 45.0), (31.0, 45.0), (31.0, 46.0), (30.0, 46.0), (30.0, 45.0)]
+    ]
+    assert features[1]["geometry"]["coordinates"] == [
+        [(30.0, 45.0), (30.0, 46.0), (31.0, 46.0), (31.0, 45.0), (30.0, 45.0)]
+    ]

@@ -92,7 +92,7 @@ _MONTHS = {
 }  # fmt: skip
 # "KYIV, Sept. 10, 2022 (Reuters) -", "Kharkiv, Ukraine, 10 September 2022 —", "LONDON, 2022-09-10 -".
 _DATELINE_RE = re.compile(
-    r"\s{0,20}(?P<place>[^\W\d_][\w'’.\- ]{0,40}?)(?:,\s{0,3}[^\W\d_][\w'’.\- ]{0,30}?)?,\s{0,3}"
+    r"\s{0,20}(?P<place>[^\W\d_][\w'’.\- ]{0,40}?)(?:,\s{0,3}(?P<region>[^\W\d_][\w'’.\- ]{0,30}?))?,\s{0,3}"
     r"(?:(?P<mon>[A-Za-z]{3,9})\.?\s{1,3}(?P<day>\d{1,2}),?\s{1,3}(?P<year>\d{4})"
     r"|(?P<day2>\d{1,2})\s{1,3}(?P<mon2>[A-Za-z]{3,9})\.?,?\s{1,3}(?P<year2>\d{4})"
     r"|(?P<iso>\d{4}-\d{2}-\d{2}))"
@@ -254,8 +254,8 @@ class _Run:
             rows = self.manifests[directory] = _read_manifest(directory / MANIFEST_NAME, self)
         return rows.get(path.name, _NO_META)
 
-    def article(self, path: Path, ident: str, text: str, metas: Iterable[_Meta], dateline: bool) -> Article:
-        """Build the article, taking each field from the first source that gives it."""
+    def article(self, path: Path, ident: str, text: str, metas: Iterable[_Meta]) -> Article:
+        """Build the article, taking each field from the first source that gives it, then `default_date`."""
         published: dt.date | None = None
         dated = False
         outlet = url = title = ""
@@ -265,13 +265,18 @@ class _Run:
             outlet = outlet or meta.outlet
             url = url or meta.url
             title = title or meta.title
-        if not dated and dateline:
-            published = dateline_date(text)
-            dated = published is not None
         if not dated:
             published = self.default_date
         return Article(id=ident, text=text, title=title, published=published, outlet=outlet, url=url,
                        path=str(path))  # fmt: skip
+
+
+def _with_dateline(metas: tuple[_Meta, ...], text: str) -> tuple[_Meta, ...]:
+    """Add the dateline of `text` as the last source of a date, unless an earlier source already dates it."""
+    if any(meta.dated for meta in metas):
+        return metas
+    found = dateline_date(text)
+    return (*metas, _Meta(found, found is not None))
 
 
 class _FileWarnings:
@@ -321,7 +326,7 @@ def parse_published(value: str) -> dt.date:
 def dateline_date(text: str) -> dt.date | None:
     """Return the date of a dateline opening `text` ("KYIV, Sept. 10, 2022 (Reuters) -") if it has a year."""
     match = _DATELINE_RE.match(text, 0, 300)
-    if match is None:
+    if match is None or not _is_place_name(match["place"]) or not _is_place_name(match["region"] or "X"):
         return None
     if match["iso"]:
         try:
@@ -335,6 +340,12 @@ def dateline_date(text: str) -> dt.date | None:
         return dt.date(int(match["year"] or match["year2"]), month, int(match["day"] or match["day2"]))
     except ValueError:
         return None
+
+
+def _is_place_name(text: str) -> bool:
+    # "KYIV", "Kryvyi Rih", "ST. PETERSBURG"; not "Ukraine on Saturday" nor "Troops advanced. KYIV".
+    words = text.split()
+    return 0 < len(words) <= 4 and all(word[0].isupper() for word in words) and not text.endswith(".")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, tuple[int, str]], str]:
@@ -578,12 +589,15 @@ def _text_articles(path: Path, run: _Run) -> Iterator[Article]:
         first = next(pieces, "")
         fields, first = split_front_matter(first)
         front = _front_matter_meta(path, fields, run)
-        metas = (run.manifest_meta(path), front)
+        metas: tuple[_Meta, ...] = (run.manifest_meta(path), front)
         yielded = False
-        for index, chunk in enumerate(split_chunks(chain((first,), pieces))):
+        for chunk in split_chunks(chain((first,), pieces), CHUNK_CHARS):
             if chunk.strip():
-                yielded = True
-                yield run.article(path, path.name, chunk, metas, dateline=index == 0)
+                if not yielded:
+                    # The dateline opens the first chunk; its date applies to every chunk of the file.
+                    metas = _with_dateline(metas, chunk)
+                    yielded = True
+                yield run.article(path, path.name, chunk, metas)
     if not yielded:
         raise _Skip("empty file (no text)")
 
@@ -613,7 +627,7 @@ def _html_articles(path: Path, run: _Run) -> Iterator[Article]:
         second = next(pieces, None)
         if second is None:
             parser.close()
-        metas = (run.manifest_meta(path), _html_meta(path, parser, run))
+        metas: tuple[_Meta, ...] = (run.manifest_meta(path), _html_meta(path, parser, run))
 
         def paragraphs() -> Iterator[str]:
             if second is not None:
@@ -624,11 +638,13 @@ def _html_articles(path: Path, run: _Run) -> Iterator[Article]:
             yield "\n\n".join(parser.take_paragraphs())
 
         yielded = False
-        for index, chunk in enumerate(split_chunks(paragraphs())):
+        for chunk in split_chunks(paragraphs(), CHUNK_CHARS):
             text = chunk.rstrip("\n")
             if text.strip():
-                yielded = True
-                yield run.article(path, path.name, text, metas, dateline=index == 0)
+                if not yielded:
+                    metas = _with_dateline(metas, text)
+                    yielded = True
+                yield run.article(path, path.name, text, metas)
     if not yielded:
         raise _Skip("no text in the page once markup is removed")
 
@@ -656,7 +672,8 @@ def _jsonl_articles(path: Path, run: _Run) -> Iterator[Article]:
         for number, raw in enumerate(_jsonl_lines(handle, head), start=1):
             if number == 1 and isinstance(raw, bytes) and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
-            if not raw.strip():
+            raw = raw.rstrip()
+            if not raw:
                 continue
             try:
                 record = json.loads(raw)
@@ -690,7 +707,7 @@ def _detect_binary(head: bytes) -> None:
 
 def _json_reason(err: BaseException) -> str:
     if isinstance(err, json.JSONDecodeError):
-        return f"{err.msg} at column {err.colno}"
+        return f"{err.msg.removesuffix(' at')} at column {err.colno}"
     if isinstance(err, UnicodeDecodeError):
         return "not UTF-8"
     if isinstance(err, RecursionError):
@@ -855,7 +872,7 @@ def _record_article(
     outlet = _record_string(record, _OUTLET_KEYS, line, warnings, allow_name=True)
     meta = _Meta(published, dated, outlet, _record_string(record, _URL_KEYS, line, warnings),
                  _record_string(record, _TITLE_KEYS, line, warnings))  # fmt: skip
-    return run.article(path, ident, text, (manifest, meta), dateline=True)
+    return run.article(path, ident, text, _with_dateline((manifest, meta), text))
 
 
 def _record_text(record: dict[str, object]) -> str:

@@ -669,12 +669,14 @@ def _jsonl_articles(path: Path, run: _Run) -> Iterator[Article]:
         head = handle.peek(_BINARY_SAMPLE_BYTES)[:_BINARY_SAMPLE_BYTES]
         if not head:
             raise _Skip("empty file")
+        records = 0
         for number, raw in enumerate(_jsonl_lines(handle, head), start=1):
             if number == 1 and isinstance(raw, bytes) and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             raw = raw.rstrip()
             if not raw:
                 continue
+            records += 1
             try:
                 record = json.loads(raw)
             except (ValueError, RecursionError) as err:
@@ -686,6 +688,8 @@ def _jsonl_articles(path: Path, run: _Run) -> Iterator[Article]:
             except _Skip as skip:
                 warnings.skip_record(number, skip.reason)
     warnings.finish()
+    if not records:
+        raise _Skip("no records (blank lines only)")
 
 
 def _jsonl_lines(handle: io.BufferedReader, head: bytes) -> Iterator[bytes | str]:
@@ -721,7 +725,9 @@ def _json_articles(path: Path, run: _Run) -> Iterator[Article]:
     with open(path, "rb") as handle:
         pieces = _decoded_pieces(handle, html=False, warn=run.warning, where=str(path))
         values = _JsonValues(pieces)
+        records = 0
         for index, (line, record) in enumerate(values.values()):
+            records += 1
             ident = path.name if values.single else f"{path.name}:{index + 1}"
             try:
                 yield _record_article(record, path, ident, line, manifest, warnings, run)
@@ -732,6 +738,8 @@ def _json_articles(path: Path, run: _Run) -> Iterator[Article]:
             warnings.finish()
             raise _Skip(f"line {line}: {reason}")
     warnings.finish()
+    if not records:
+        raise _Skip("no records (an empty list)")
 
 
 class _JsonValues:

@@ -32,8 +32,10 @@ _APOSTROPHES = "'\u2019\u02bc\u2018"
 # Letters joined by apostrophes form one word ("Слов'янськ"); a quote at a word's edge stays a quote.
 _LETTER = r"[^\W\d_" + _APOSTROPHES + "]"
 _WORD = re.compile(f"{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
-_UKRAINIAN_ONLY = frozenset("іїєґ")
-_INNER_APOSTROPHE = re.compile(f"[\u0400-\u04ff][{_APOSTROPHES}][\u0400-\u04ff]")
+_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Letters only Ukrainian has, or an apostrophe inside a Cyrillic word.
+_UKRAINIAN_MARK = re.compile(f"[іїєґІЇЄҐ]|[\u0400-\u04ff][{_APOSTROPHES}][\u0400-\u04ff]")
 
 _VOWELS = frozenset("аеёиоуыэюяіїє")
 _HUSHING = frozenset("жчшщ")
@@ -187,41 +189,45 @@ _RULES: dict[str, _Rule] = {
 
 def has_cyrillic(text: str) -> bool:
     """Return whether `text` holds at least one Cyrillic character."""
-    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+    return _CYRILLIC.search(text) is not None
 
 
 def _reads_ukrainian(text: str) -> bool:
     """Return whether a name shows a letter or an apostrophe that only Ukrainian spelling uses."""
-    return any(ch in _UKRAINIAN_ONLY for ch in text.lower()) or bool(_INNER_APOSTROPHE.search(text))
+    return _UKRAINIAN_MARK.search(text) is not None
 
 
 def _spell_word(word: str, rule: _Rule, ukrainian: bool) -> str:
     """Spell one word (letters joined by apostrophes) with `rule`, keeping the word's case."""
-    if not has_cyrillic(word):
+    if _CYRILLIC.search(word) is None:
         return word
-    letters: list[str] = []
-    after_apostrophe: list[bool] = []
-    pending = False
-    for ch in word:
-        if ch in _APOSTROPHES:
-            pending = True  # the apostrophe is dropped but still separates the sounds around it
-            continue
-        letters.append(ch)
-        after_apostrophe.append(pending)
-        pending = False
-    lower = [ch.lower() for ch in letters]
+    after_apostrophe: set[int] = set()
+    if _APOSTROPHE.search(word):
+        kept: list[str] = []
+        for ch in word:
+            if ch in _APOSTROPHES:
+                # The apostrophe is dropped but still separates the sounds around it (Слов'янськ).
+                after_apostrophe.add(len(kept))
+            else:
+                kept.append(ch)
+        word = "".join(kept)
+    lower = word.lower()
+    if len(lower) != len(word):  # a few non-Cyrillic capitals lower-case to two characters
+        lower = "".join(ch.lower()[:1] for ch in word)
+    last = len(word) - 1
     out: list[str] = []
-    for i, ch in enumerate(letters):
-        prev = "'" if after_apostrophe[i] else (lower[i - 1] if i else "")
-        nxt = lower[i + 1] if i + 1 < len(lower) else ""
-        spelled = rule(lower[i], prev, nxt, ukrainian) if "\u0400" <= ch <= "\u04ff" else None
+    for i, ch in enumerate(word):
+        if not "\u0400" <= ch <= "\u04ff":
+            out.append(ch)
+            continue
+        prev = "'" if i in after_apostrophe else (lower[i - 1] if i else "")
+        spelled = rule(lower[i], prev, lower[i + 1] if i < last else "", ukrainian)
         if spelled is None:
             out.append(ch)
-        elif ch.isupper():
+        elif ch != lower[i]:
             # Щ is "SHCH" inside a capitalised run (ЩОРС -> SHCHORS) and "Shch" before lower case.
-            neighbour = letters[i + 1] if i + 1 < len(letters) else (letters[i - 1] if i else "")
-            shouting = neighbour.isupper()
-            out.append(spelled.upper() if shouting else spelled[:1].upper() + spelled[1:])
+            neighbour = word[i + 1] if i < last else (word[i - 1] if i else "")
+            out.append(spelled.upper() if neighbour.isupper() else spelled[:1].upper() + spelled[1:])
         else:
             out.append(spelled)
     return "".join(out)
@@ -241,6 +247,8 @@ def transliterate(text: str, system: str) -> str:
 
 def fold_diacritics(text: str) -> str:
     """Return `text` with the accents of Latin letters removed (Grakové -> Grakove, č -> c)."""
+    if text.isascii():
+        return text
     out: list[str] = []
     for ch in unicodedata.normalize("NFC", text):
         base = unicodedata.normalize("NFD", ch)[0]

@@ -20,6 +20,7 @@ BEARINGS = {
 }
 # Weights of the signals, in units of "one order of magnitude of population".
 W_PRIMARY = 0.8  # the place's current name, not a former or foreign one
+W_NATIVE = 0.7  # spelled by the place's own country's system (Dzerzhynsk: Ukrainian, so Toretsk)
 W_SUPPORT = 0.6  # per doubling of the spellings that give the name (current names have many)
 W_FOCUS = 3.0  # in a country the article is about
 W_REGION = 4.0  # in a region the text names ("Kharkiv region")
@@ -91,6 +92,7 @@ def _score(candidate: Candidate, cues: Cues) -> float:
     score = math.log10(place.population + 10)
     score += W_PRIMARY * candidate.is_primary
     score += W_SUPPORT * math.log2(1 + candidate.support)
+    score += W_NATIVE * candidate.native
     score += W_USER * (place.source == "user")
     if cues.countries and place.country in cues.countries:
         score += W_FOCUS

@@ -18,7 +18,7 @@ __all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD"]
 # (and the user's own entries); `geocode` looks worldwide.
 DEFAULT_COUNTRIES = ("UA", "RU")
 FUZZY_THRESHOLD = 92.0  # rapidfuzz ratio; below it a near-miss spelling stays unresolved
-FUZZY_CONTEXT_KM = 100.0  # a fuzzy match must lie this close to the article's other places
+FUZZY_CONTEXT_KM = 50.0  # a fuzzy match must lie this close to the article's other places
 FUZZY_MIN_LENGTH = 6
 MAX_NAME_TOKENS = 4
 

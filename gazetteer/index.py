@@ -37,6 +37,12 @@ INDEX_FILE = "gazetteer.sqlite"
 # Countries whose own place names are written in Cyrillic: their names get Latin transliterations.
 CYRILLIC_SCRIPT_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
 _MIN_KEY_LENGTH = 3
+# The spelling systems that are a country's own: a Ukrainian-system spelling points to a Ukrainian place.
+NATIVE_SYSTEMS = {
+    "UA": {"source", "ua_national_2010"},
+    "RU": {"source", "ru_bgn_pcgn", "ru_scholarly"},
+    "BY": {"source", "ru_bgn_pcgn", "ru_scholarly"},
+}
 
 Progress = Callable[[str], None]
 
@@ -238,6 +244,7 @@ class Candidate:
     admin_seat: bool
     system: str
     support: int = 1
+    native: bool = True  # spelled as the source or by the transliteration of the place's own country
 
 
 class NameIndex:
@@ -313,13 +320,15 @@ class NameIndex:
     def candidates(self, key: str) -> list[Candidate]:
         """Return every place with the normalized name `key`."""
         rows = self._conn.execute(
-            "SELECT place_id, MAX(is_primary), MIN(system), SUM(support) FROM names WHERE key = ? "
+            "SELECT place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key = ? "
             "GROUP BY place_id", (key,)
         ).fetchall()
         out = []
-        for place_id, primary, system, support in rows:
+        for place_id, primary, systems, support in rows:
             place, seat = self._place(place_id)
-            out.append(Candidate(place, bool(primary), seat, system, int(support)))
+            names = set(systems.split(","))
+            native = bool(names & NATIVE_SYSTEMS.get(place.country, {"source"}))
+            out.append(Candidate(place, bool(primary), seat, min(names), int(support), native))
         return out
 
     def spotter_keys(self, countries: Sequence[str]) -> dict[str, tuple[int, ...]]:

@@ -1,0 +1,95 @@
+"""Actors: which words stand for which side, read from a data file, and where they stand in a sentence."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["Actor", "ActorLexicon", "other_side"]
+
+_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|to|from|of|near|against|toward|towards|within|throughout|"
+                       r"on|over|with|for|about|between)\s+(?:the\s+)?$", re.I)
+_PRONOUN = re.compile(r"\b(?P<word>its|their|his|our)\s+(?:own\s+)?(?:\w+\s+)?(?P<noun>forces|troops|soldiers|units|"
+                      r"army|fighters|men|servicemen)\b", re.I)
+_LOSS_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:surrendered|retreated|withdrew|fled|lost|abandoned|were driven|"
+                         r"were pushed|were forced)\b", re.I)
+
+
+def other_side(side: str | None) -> str | None:
+    """Return the opposing side."""
+    return {"UA": "RU", "RU": "UA"}.get(side or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An actor phrase in a sentence: its span, its side, and whether it stands as a place (locative)."""
+
+    start: int
+    end: int
+    side: str
+    text: str
+    locative: bool = False
+    loser: bool = False  # "Ukrainian soldiers surrendered": the actor lost, the other side gained
+    pronoun: bool = False
+
+
+class ActorLexicon:
+    """The actor words of a data file, compiled into one regular expression per role."""
+
+    def __init__(self, data: dict) -> None:
+        sides = data["sides"]
+        self.flags = {w: side for side, d in sides.items() for w in d.get("flags", [])}
+        adjectives = {w: side for side, d in sides.items() for w in d.get("adjectives", [])}
+        nouns = {w: side for side, d in sides.items() for w in d.get("nouns", [])}
+        force = sorted(data["force_nouns"], key=len, reverse=True)
+        self._words = {**adjectives, **nouns}
+        self._nouns = nouns
+        alt = "|".join(re.escape(w) for w in sorted(self._words, key=len, reverse=True))
+        force_alt = "|".join(re.escape(w) for w in force)
+        # An adjective acts only with a force noun ("Russian forces", "Ukrainian irregular forces' ...").
+        self._phrase = re.compile(
+            rf"(?<![\w-])(?P<head>{alt})(?![\w-])(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?:{force_alt})(?![\w-]))?",
+            re.I,
+        )
+        flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
+        self.flag_pattern = re.compile(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)
+        self.names = frozenset(self._words)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ActorLexicon:
+        """Load the lexicon from a JSON file (default: the one shipped with Frontline)."""
+        if path is None:
+            text = resources.files("geo").joinpath("data/actors.json").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return cls(json.loads(text))
+
+    def is_actor_word(self, text: str) -> bool:
+        """Return True when `text` is itself an actor word (Moscow, Kremlin, separatists)."""
+        return text.lower() in self._words
+
+    def find(self, sentence: str) -> list[Actor]:
+        """Return the actors of a sentence, in order."""
+        actors: list[Actor] = []
+        for m in self._phrase.finditer(sentence):
+            head = m.group("head").lower()
+            if head not in self._nouns and not m.group("tail"):
+                continue
+            side = self._words[head]
+            locative = bool(_LOCATIVE.search(sentence[: m.start()])) and not m.group("tail")
+            loser = bool(_LOSS_AFTER.match(sentence[m.end():]))
+            actors.append(Actor(m.start(), m.end(), side, m.group(0), locative, loser))
+        return actors
+
+    def pronoun_actors(self, sentence: str, earlier: list[Actor], previous_side: str | None) -> list[Actor]:
+        """Resolve "its troops", "his forces" to the nearest earlier actor (or the previous sentence's)."""
+        out = []
+        for m in _PRONOUN.finditer(sentence):
+            before = [a for a in earlier if a.end <= m.start() and not a.locative]
+            side = before[-1].side if before else previous_side
+            if side:
+                out.append(Actor(m.start(), m.end(), side, m.group(0), pronoun=True))
+        return out

@@ -1,0 +1,171 @@
+"""Date expressions in a sentence, resolved against the article's publication date.
+
+Pure functions: (sentence, publication date) -> dated spans with a precision.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateMention", "find_dates", "parse_date_option", "MONTHS", "WEEKDAYS"]
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A span of a sentence that names a date, what it resolves to, and how precisely."""
+
+    start: int
+    end: int
+    date: dt.date
+    precision: str  # day | week | month | year
+    note: str = ""
+
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
+    ("dotted", re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")),
+    ("month_day_year", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+                                  re.I)),
+    ("day_month_year", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+                                  re.I)),
+    ("part_of_month", re.compile(rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
+                                 rf"(?:\s+of|-)?\s+{_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
+    ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
+    ("in_month", re.compile(rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b", re.I)),
+    ("relative_week", re.compile(r"\b(?P<part>late|early|earlier|later)?\s*(?P<which>last|this|previous|past)\s+week"
+                                 r"(?:end)?\b", re.I)),
+    ("week_part", re.compile(r"\b(?P<part>late|early|end of|beginning of)\s+(?:the\s+)?(?P<which>last|this|previous)"
+                             r"\s+week\b", re.I)),
+    ("relative_month", re.compile(r"\b(?P<part>earlier|late|early|end of)?\s*(?:this|last|(?:the\s+)?previous)\s+"
+                                  r"(?P<unit>month)\b", re.I)),
+    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last night|on the previous day|the day before)\b", re.I)),
+    ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b", re.I)),
+    ("in_year", re.compile(r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
+]
+
+
+def _latest_month(month: int, published: dt.date) -> int:
+    """Return the year of the latest such month on or before publication."""
+    return published.year if month <= published.month else published.year - 1
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, str, str] | None:
+    g = m.groupdict()
+    if kind == "iso":
+        day = _safe(int(g["y"]), int(g["m"]), int(g["d"]))
+        return (day, "day", "") if day else None
+    if kind == "dotted":
+        a, b, year = int(g["a"]), int(g["b"]), int(g["y"])
+        # European day.month first; when both readings are valid, say so.
+        dmy, mdy = _safe(year, b, a), _safe(year, a, b)
+        if dmy and mdy and dmy != mdy:
+            return dmy, "day", f"ambiguous day/month: {dmy.isoformat()} or {mdy.isoformat()}"
+        day = dmy or mdy
+        return (day, "day", "") if day else None
+    if kind in ("month_day_year", "day_month_year"):
+        month = MONTHS[g["month"].lower()]
+        year = int(g["y"]) if g.get("y") else _latest_month(month, published)
+        if not g.get("y") and re.match(r"\s*,?\s*last year", m.string[m.end():]):
+            year = published.year - 1
+        day = _safe(year, month, int(g["d"]))
+        if day and not g.get("y") and day > published:
+            day = _safe(year - 1, month, int(g["d"]))
+        return (day, "day", "") if day else None
+    if kind == "part_of_month":
+        month = MONTHS[g["month"].lower()]
+        year = int(g["y"]) if g.get("y") else _latest_month(month, published)
+        last = calendar.monthrange(year, month)[1]
+        part = g["part"].lower()
+        day = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
+        return dt.date(year, month, day), "month", f"{part} of {calendar.month_name[month]}"
+    if kind == "month_year":
+        month = MONTHS[g["month"].lower()]
+        return dt.date(int(g["y"]), month, 15), "month", ""
+    if kind == "in_month":
+        if g["month"].lower() == "may" and not m.group(0).lower().startswith(("in ", "since ", "by ", "during ")):
+            return None
+        month = MONTHS[g["month"].lower()]
+        year = _latest_month(month, published)
+        return dt.date(year, month, 15), "month", ""
+    if kind in ("relative_week", "week_part"):
+        which = g["which"].lower()
+        monday = published - dt.timedelta(days=published.weekday())
+        if which in ("last", "previous", "past"):
+            monday -= dt.timedelta(days=7)
+        part = (g.get("part") or "").lower()
+        offset = {"late": 4, "end of": 5, "early": 1, "beginning of": 0}.get(part, 3)
+        day = min(monday + dt.timedelta(days=offset), published)
+        return day, "week", ""
+    if kind == "relative_month":
+        part = (g.get("part") or "").lower()
+        if "last" in m.group(0).lower() or "previous" in m.group(0).lower():
+            first = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+            last = calendar.monthrange(first.year, first.month)[1]
+            return first.replace(day=last - 3 if part in ("late", "end of") else 15), "month", ""
+        if part == "earlier":
+            return published.replace(day=max(1, published.day // 2)), "month", ""
+        return published, "month", ""
+    if kind == "yesterday":
+        return published - dt.timedelta(days=1), "day", ""
+    if kind == "today":
+        return published, "day", ""
+    if kind == "weekday":
+        target = WEEKDAYS[g["weekday"].lower()]
+        back = (published.weekday() - target) % 7
+        if g.get("last") and back == 0:
+            back = 7
+        return published - dt.timedelta(days=back), "day", ""
+    if kind == "in_year":
+        year = int(g["y"])
+        return (dt.date(year, 7, 1), "year", "") if year <= published.year else None
+    return None
+
+
+def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
+    """Return the non-overlapping date expressions of a sentence, earliest first."""
+    if published is None:
+        published = dt.date.max.replace(year=9998)
+        relative_ok = False
+    else:
+        relative_ok = True
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        if not relative_ok and kind not in ("iso", "dotted", "month_year"):
+            continue
+        for m in pattern.finditer(sentence):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            resolved = _resolve(kind, m, published)
+            if resolved is None:
+                continue
+            day, precision, note = resolved
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(m.start(), m.end(), day, precision, note))
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_date_option(text: str) -> dt.date:
+    """Parse a YYYY-MM-DD option value; raise ValueError saying the valid form."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"date {text!r} is not a valid YYYY-MM-DD date (for example 2022-09-10)") from None

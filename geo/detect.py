@@ -1,0 +1,602 @@
+"""The change detector: sentences with place names -> control-change events.
+
+Each sentence is turned into a template in which every candidate place name becomes `§`; patterns of the
+press (active and passive voice, appositives, nominalizations, coordination, flags, movement, withdrawal,
+fighting) are matched around each `§`. Sides come from the actor lexicon (geo/data/actors.json), dates
+from geo.dates, and modality (claims, denials, intentions, negation) from cue words before the trigger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from gazetteer.disambiguate import Cues, Resolution
+from gazetteer.gazetteer import Gazetteer
+from gazetteer.place import Place
+
+from .actors import Actor, ActorLexicon, other_side
+from .dates import DateMention, find_dates
+from .model import Article, Event
+from .text import Sentence, split_sentences
+from .timeline import side_of_country
+
+__all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
+
+MARK = "§"
+
+# -- building blocks of the patterns (template space: place names are "§") -------------------------------
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|as\s+well\s+as)\s+)"
+_COORD_BEFORE = rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_SEP})*"
+_NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
+              r"east|west|and|or|but|while|which|that|where|with)\b)"
+_ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|eastern|western|southern|northern|north-?eastern|south-?eastern|"
+        r"north-?western|south-?western|embattled|front-?line|besieged|ruined|devastated|battered|small|nearby|"
+        r"important|industrial|coastal|main|largest|russian-occupied|occupied|ukrainian-held|russian-held|"
+        r"ukrainian-controlled|russian-controlled|remaining|twin|symbolic|logistics|rail|railway)\s+)*")
+_NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|hamlet|hamlets|suburb|suburbs|"
+            r"stronghold|strongholds|hub|bastion|outpost|district|districts|center|centre|heart|outskirts|approaches|"
+            r"edge|edges|part|parts|half|rest|remainder|remnants|most|all|streets|area|areas|seat\s+of\s+power|"
+            r"environs|vicinity|bulk|east|west|north|south|eastern\s+part|western\s+part|northern\s+part|"
+            r"southern\s+part|railway\s+station|station|square|fortress)")
+_PARTIAL = re.compile(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
+                      r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b", re.I)
+_OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
+        rf"{_ADJ}){{0,2}}{_COORD_BEFORE}$")
+
+_CHANGE_VERBS = (r"captured|capturing|captures|capture|seized|seizing|seizes|seize|took|taken|taking|takes|take|"
+                 r"retook|retaken|retaking|retakes|retake|recaptured|recapturing|recaptures|recapture|liberated|"
+                 r"liberating|liberates|liberate|freed|freeing|regained|regaining|regains|regain|reclaimed|reclaiming|"
+                 r"overran|overrunning|overrun|conquered|occupied|took\s+back|taken\s+back|taking\s+back|won\s+back|"
+                 r"secured|cleared")
+_CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gain|established|establishing|establish|seized|assumed|"
+            r"won|regained|restored|retook|retaken)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)")
+_FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
+
+LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("change", re.compile(rf"\b(?P<verb>{_CONTROL}|{_CHANGE_VERBS})\s+(?:back\s+)?{_OBJ}", re.I)),
+    ("enter", re.compile(
+        rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
+        rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
+        rf"{_FORCES}?into|reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
+        rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
+        rf"(?:over|in|above|on))\s+{_OBJ}", re.I)),
+    ("withdraw", re.compile(
+        rf"\b(?P<verb>withdrew|withdrawn|withdrawing|withdraws|withdraw|pulled\s+out|pulling\s+out|pulls\s+out|"
+        rf"pull\s+out|pulled\s+back|pulling\s+back|retreated|retreating|retreats|retreat|fled|fleeing|abandoned|"
+        rf"abandoning|abandons|abandon|driven\s+out|pushed\s+out|forced\s+out|ousted|expelled)\s+"
+        rf"(?:(?:its|their|his|our|the|all|remaining)\s+(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|"
+        rf"fighters|garrison|contingent)\s+)?(?:(?:present|stationed|deployed|remaining)\s+)?"
+        rf"(?:(?:from|out\s+of|in|of)\s+)?{_OBJ}", re.I)),
+    ("expel", re.compile(
+        rf"\b(?P<verb>pushed|pushing|drove|driving|driven|forced|forcing|kicked|kicking|expelled|expelling|ousted|"
+        rf"ousting|threw|throwing|cleared|clearing)\s+(?P<obj>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){{0,2}}?)\s+"
+        rf"(?:out\s+of|from|back\s+from)\s+{_OBJ}", re.I)),
+    ("nominal", re.compile(
+        rf"\b(?P<verb>capture|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|withdrawal|retreat|"
+        rf"pullout|pull-out|encirclement|siege|storming|assault|battle|battles|fight|defence|defense|offensive|"
+        rf"counteroffensive|counter-offensive)\s+(?:of|from|for|on|against)\s+{_OBJ}", re.I)),
+    ("contest", re.compile(
+        rf"\b(?P<verb>fighting|fights|fought|fight|battles|battle|battling|battled|clashes|clashed|clashing|combat|"
+        rf"skirmishes|firefights|encircled|encircling|encircle|surrounded|surrounding|besieged|besieging|besiege|"
+        rf"stormed|storming|assaulting|assaulted|closing\s+in\s+on|closed\s+in\s+on|pressing\s+on)\s+"
+        rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
+        rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
+        rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
+        rf"towards|into)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}", re.I)),
+]
+
+RIGHT_PASSIVE = re.compile(
+    rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?\s*,?\s*(?:which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
+    rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
+    rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon)\s+)*)"
+    rf"(?P<verb>captured|seized|taken|retaken|recaptured|liberated|freed|occupied|overrun|cleared|regained|reclaimed|"
+    rf"encircled|surrounded|besieged|stormed|taken\s+back|won\s+back)\b"
+    rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?",
+    re.I,
+)
+RIGHT_APPOSITIVE = re.compile(
+    r"^\s*,\s*(?:(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+){0,6}?"
+    r"(?:(?:which|that)\s+)?(?:(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
+    r"finally|fully)\s+)*(?P<verb>taken|captured|seized|recaptured|retaken|liberated|freed|regained|reclaimed|overrun|"
+    r"taken\s+back|won\s+back)\b(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?",
+    re.I,
+)
+RIGHT_WHICH_ACTIVE = re.compile(
+    r"^\s*,\s*(?:which|that)\s+(?P<actor>[^,;.]{1,40}?)\s+(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|"
+    r"reportedly)\s+)*(?P<verb>seized|captured|taken|retaken|recaptured|liberated|overran|took|retook|regained)\b",
+    re.I,
+)
+RIGHT_FELL = re.compile(
+    rf"^(?:{_SEP}§)*\s*,?\s*(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?(?:which|that)\s+)?(?:(?:has|had|have)\s+)?"
+    rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
+    rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
+    rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})",
+    re.I,
+)
+_RIGHT_BY = re.compile(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})", re.I)
+_RIGHT_TO = re.compile(r"^\s*to\s+(?P<actor>[^,;.]{1,60})", re.I)
+_REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
+                           r"direction|axis|sector|front)\b", re.I)
+_REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
+_FORCE_AFTER = re.compile(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
+                          r"regime|side|-backed|['’]s\s+(?:forces|troops|army))\b", re.I)
+_REFERENCE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                               r"north-east|north-west|south-east|south-west)(?:ern)?|outside|beyond|near|from|toward|"
+                               r"towards|of\s+the\s+road\s+to)\s+(?:of\s+)?$", re.I)
+
+_FLAG_VERB = re.compile(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
+                        r"stood|put\s+up|erect\w*|install\w*|with)\b", re.I)
+_FLAG_DOWN = re.compile(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+down|taken\s+down|pulled\s+down|"
+                        r"lowered|lowering)\s+(?:\w+\s+){0,3}$", re.I)
+_CLAIM = re.compile(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|edly|ing)?|announc(?:ed|es|e|ing)|"
+                    r"assert(?:ed|s|ing)?|stat(?:ed|es)|according\s+to|allegedly|purportedly|apparently|video|footage|"
+                    r"showed|shows|bloggers?|posted|wrote|told|insist(?:s|ed)?)\b", re.I)
+_MODAL_BEFORE = re.compile(
+    r"(?:\b(?:vow\w*|aim\w*|plan\w*|intend\w*|want\w*|seek\w*|sought|try|tries|tried|trying|attempt\w*|hop\w*|"
+    r"promis\w*|pledg\w*|threat\w*|prepar\w*|bid|order\w*|ready|poised|expect\w*|fail\w*|unable|going|set|need\w*|"
+    r"urg\w*|call\w*|push\w*|struggl\w*|determined|tasked|goal|aim\s+is|objective\s+is)\s+(?:\w+\s+){0,3}?to\s+"
+    r"(?:\w+\s+){0,2}?$"
+    r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
+    r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
+    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$)",
+    re.I,
+)
+_MODAL_PASSIVE = re.compile(r"\b(?:will|would|could|may|might|must|should|not|never|soon\s+be|to\s+be|yet\s+to)\b",
+                            re.I)
+_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
+                     r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b", re.I)
+_TRIGGER_HINT = re.compile(
+    r"captur|seiz|took|tak|retook|recaptur|liberat|freed|regain|reclaim|overr|conquer|occup|secured|cleared|control|"
+    r"enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
+    r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
+    r"defen[cs]e|offensive|came|returned|passed",
+    re.I,
+)
+
+# Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
+_RETAKE_WORDS = re.compile(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
+                           r"taking\s+back|restor)", re.I)
+_LOSS_NOUNS = ("fall", "loss", "surrender")
+_CONTEST_NOUNS = ("encirclement", "siege", "storming", "assault", "battle", "battles", "fight", "defence", "defense",
+                  "offensive", "counteroffensive", "counter-offensive")
+_WITHDRAW_NOUNS = ("withdrawal", "retreat", "pullout", "pull-out")
+
+_STOP_CAPS = frozenset("""
+a an and as at after before but by for from in into of on or over the to with near since while when where this that
+these those both around outside inside despite during until under across toward towards through against between
+about according meanwhile then also even only including like unlike so yet now today yesterday it its their his her
+he she they we our i you monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec president
+minister ministry defence defense general staff forces force army deputy secretary governor mayor commander chief head
+spokesman spokeswoman foreign prime state department office council security national guard armed navy air ground
+command military institute study war isw afp reuters ap bbc cnn telegram twitter facebook x tass ria novosti
+interfax eu nato un us usa uk west western eastern southern northern front operation republic people people's oblast
+region mr mrs ms dr gen lt col maj capt sgt st kremlin soviet union european western-backed moscow-backed
+""".split())
+_CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
+
+
+def event_class(kind: str) -> str:
+    """Return "contested" or "change": the classes events are matched and merged by."""
+    return "contested" if kind == "contested" else "change"
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedName:
+    """A name that would carry an event (or was asked for) but did not resolve to one place."""
+
+    surface: str
+    article_id: str
+    sentence: str
+    status: str  # unresolved | ambiguous
+    candidates: tuple[tuple[Place, float], ...] = ()
+    would_be: str = ""  # e.g. "retaken UA"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFindings:
+    """What the detector found in one article."""
+
+    events: tuple[Event, ...] = ()
+    unresolved: tuple[UnresolvedName, ...] = ()
+    mentions: int = 0
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # in the sentence
+    end: int
+    surface: str
+    spotted: bool
+    region_suffix: bool = False
+    resolution: Resolution | None = None
+    tpos: int = 0  # position of its mark in the template
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    mention: int
+    cls: str  # change | withdraw | contested
+    verb: str
+    side: str | None
+    trigger_pos: int  # in template
+    confidence: float
+    claimed: bool
+    partial: bool = False
+    actor_note: str = ""
+
+
+@dataclass(slots=True)
+class _Template:
+    text: str
+    marks: list[int] = field(default_factory=list)
+
+
+class Detector:
+    """Find control changes in articles with a gazetteer and an actor lexicon."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: ActorLexicon | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon or ActorLexicon.load()
+
+    # -- mentions ---------------------------------------------------------------------------------------
+    def _mentions(self, sentence: str, spots: list[tuple[int, int, str]]) -> list[_Mention]:
+        mentions = [_Mention(a, b, s, True) for a, b, s in spots]
+        taken = [(m.start, m.end) for m in mentions]
+        for match in _CAP_RUN.finditer(sentence):
+            words = re.split(r"([ -])", match.group(1))
+            # Split the run at stop words: "President Zelensky" -> "Zelensky".
+            pos = match.start()
+            current: list[tuple[int, str]] = []
+            for piece in words + [" "]:
+                if piece in (" ", "-"):
+                    if current:
+                        self._add_candidate(sentence, current, taken, mentions)
+                    current = [] if piece == " " else current
+                    if piece == "-" and current:
+                        current.append((pos, piece))
+                    pos += len(piece)
+                    continue
+                word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
+                if word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper():
+                    if current:
+                        self._add_candidate(sentence, current, taken, mentions)
+                    current = []
+                else:
+                    current.append((pos, word))
+                pos += len(piece)
+        mentions.sort(key=lambda m: m.start)
+        for m in mentions:
+            after = sentence[m.end:]
+            m.region_suffix = bool(_REGION_AFTER.match(after))
+        return [m for m in mentions if not _REPUBLIC_AFTER.match(sentence[m.end:])
+                and not _FORCE_AFTER.match(sentence[m.end:]) and not self.lexicon.is_actor_word(m.surface)]
+
+    @staticmethod
+    def _add_candidate(sentence: str, words: list[tuple[int, str]], taken: list[tuple[int, int]],
+                       mentions: list[_Mention]) -> None:
+        words = [w for w in words if w[1] != "-"]
+        if not words:
+            return
+        start = words[0][0]
+        end = words[-1][0] + len(words[-1][1])
+        if start == 0 or any(start < b and a < end for a, b in taken):
+            return  # sentence-initial capitals are ordinary words more often than names
+        if len(sentence[start:end]) < 3:
+            return
+        taken.append((start, end))
+        mentions.append(_Mention(start, end, sentence[start:end], False))
+
+    @staticmethod
+    def _template(sentence: str, mentions: list[_Mention]) -> _Template:
+        pieces: list[str] = []
+        cursor = 0
+        length = 0
+        out = _Template("")
+        for m in mentions:
+            chunk = re.sub(r"[\"“”«»„]", "", sentence[cursor:m.start])
+            pieces.append(chunk)
+            length += len(chunk)
+            m.tpos = length
+            out.marks.append(length)
+            pieces.append(MARK)
+            length += 1
+            cursor = m.end
+        pieces.append(re.sub(r"[\"“”«»„]", "", sentence[cursor:]))
+        out.text = "".join(pieces)
+        return out
+
+    # -- sides ------------------------------------------------------------------------------------------
+    def _side_of_text(self, text: str) -> str | None:
+        actors = self.lexicon.find(text)
+        if actors:
+            return actors[0].side
+        word = re.match(r"\s*([\w'’-]+)", text)
+        if word:
+            return self.lexicon.flags.get(word.group(1).lower()) if word.group(1).lower() in (
+                "ukrainian", "russian") else None
+        return None
+
+    @staticmethod
+    def _agent(actors: list[Actor], before: int) -> Actor | None:
+        candidates = [a for a in actors if a.end <= before and not a.locative and not a.loser]
+        return candidates[-1] if candidates else None
+
+    @staticmethod
+    def _votes(actors: list[Actor]) -> str | None:
+        votes = {other_side(a.side) if a.loser else a.side for a in actors if not a.locative}
+        return votes.pop() if len(votes) == 1 else None
+
+    # -- matching ---------------------------------------------------------------------------------------
+    def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: list[Actor]) -> list[_Hit]:
+        text = tmpl.text
+        hits: list[_Hit] = []
+        claim_at = [m.start() for m in _CLAIM.finditer(text)]
+        flag_ok = bool(_FLAG_VERB.search(text))
+
+        def claimed(pos: int) -> bool:
+            return any(c < pos for c in claim_at)
+
+        for index, pos in enumerate(tmpl.marks):
+            left, right = text[:pos], text[pos + 1:]
+            mention = mentions[index]
+            country = mention.resolution.best.country if mention.resolution and mention.resolution.best else ""
+            owner = side_of_country(country) or "UA"
+
+            for name, pattern in LEFT_PATTERNS:
+                m = pattern.search(left)
+                if not m:
+                    continue
+                verb = re.sub(r"\s+", " ", m.group("verb").lower())
+                vpos = m.start("verb")
+                if _MODAL_BEFORE.search(left[max(0, vpos - 70):vpos]):
+                    continue
+                partial = bool(_PARTIAL.search(m.group(0)))
+                agent = self._agent(actors, vpos)
+                if name == "change":
+                    retake = bool(_RETAKE_WORDS.match(verb))
+                    if agent:
+                        side, conf = agent.side, 0.9
+                    else:
+                        side, conf = (owner if retake else other_side(owner)), 0.6
+                    hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
+                                     claimed(vpos), partial))
+                elif name == "enter":
+                    if not agent:
+                        continue
+                    conf = 0.55 if verb.startswith("patrol") else 0.75
+                    hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
+                                     claimed(vpos), partial))
+                elif name == "withdraw":
+                    if not agent:
+                        continue
+                    hits.append(_Hit(index, "withdraw", verb, other_side(agent.side), vpos, 0.8, claimed(vpos)))
+                elif name == "expel":
+                    loser = self._side_of_text(m.group("obj"))
+                    if loser:
+                        hits.append(_Hit(index, "withdraw", verb, other_side(loser), vpos, 0.8, claimed(vpos)))
+                elif name == "nominal":
+                    hit = self._nominal_hit(index, verb, vpos, left, right, actors, owner, claimed(vpos), partial)
+                    if hit:
+                        hits.append(hit)
+                elif name == "contest":
+                    near = (m.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
+                    hits.append(_Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7, claimed(vpos)))
+
+            if flag_ok:
+                hit = self._flag_hit(index, left, claimed)
+                if hit:
+                    hits.append(hit)
+            hits.extend(self._right_hits(index, pos, right, actors, owner, claimed))
+        return hits
+
+    def _nominal_hit(self, index: int, noun: str, vpos: int, left: str, right: str, actors: list[Actor],
+                     owner: str, is_claim: bool, partial: bool) -> _Hit | None:
+        by = _RIGHT_BY.match(right)
+        by_side = self._side_of_text(by.group("actor")) if by else None
+        possessor = self._agent([a for a in actors if a.end <= vpos and vpos - a.end <= 12], vpos)
+        if noun in _CONTEST_NOUNS:
+            return _Hit(index, "contested", noun, None, vpos, 0.65, is_claim)
+        if noun in _WITHDRAW_NOUNS:
+            loser = by_side or (possessor.side if possessor else None) or self._votes(actors)
+            return _Hit(index, "withdraw", noun, other_side(loser), vpos, 0.75, is_claim) if loser else None
+        if noun in _LOSS_NOUNS:
+            to = _RIGHT_TO.match(right)
+            gainer = self._side_of_text(to.group("actor")) if to else None
+            if gainer is None and possessor:
+                gainer = other_side(possessor.side)
+            return _Hit(index, "change", noun, gainer, vpos, 0.75, is_claim, partial) if gainer else None
+        side = by_side or (possessor.side if possessor else None)
+        conf = 0.8
+        if side is None:
+            retake = noun in ("liberation", "recapture", "retaking")
+            prior = owner if retake else other_side(owner)
+            voted = self._votes(actors)
+            side = prior if voted in (None, prior) else None
+            conf = 0.65 if voted == prior else 0.55
+        if side is None:
+            return None
+        return _Hit(index, "contested" if partial else "change", noun, side, vpos, conf, is_claim, partial)
+
+    def _flag_hit(self, index: int, left: str, claimed) -> _Hit | None:  # type: ignore[no-untyped-def]
+        best = None
+        for m in self.lexicon.flag_pattern.finditer(left):
+            tail = left[m.end():]
+            if MARK in tail or len(tail) > 90 or re.search(r"[.;]", tail):
+                continue
+            if not re.search(rf"\b(?:over|in|on|above|atop|at)\s+{_OBJ}", tail, re.I) and tail.strip():
+                continue
+            if _FLAG_DOWN.search(left[:m.start()]):
+                continue
+            best = m
+        if best is None:
+            return None
+        side = self.lexicon.flags[best.group("side").lower()]
+        return _Hit(index, "change", "flag", side, best.start(), 0.8, claimed(best.start()))
+
+    def _right_hits(self, index: int, pos: int, right: str, actors: list[Actor], owner: str,
+                    claimed) -> list[_Hit]:  # type: ignore[no-untyped-def]
+        hits: list[_Hit] = []
+        for pattern, conf in ((RIGHT_PASSIVE, 0.9), (RIGHT_APPOSITIVE, 0.85)):
+            m = pattern.match(right)
+            if not m:
+                continue
+            verb = re.sub(r"\s+", " ", m.group("verb").lower())
+            if pattern is RIGHT_PASSIVE and _MODAL_PASSIVE.search(right[: m.start("verb")]):
+                continue
+            vpos = pos + 1 + m.start("verb")
+            if verb in ("encircled", "surrounded", "besieged", "stormed"):
+                hits.append(_Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos)))
+                continue
+            side = self._side_of_text(m.group("actor")) if m.group("actor") else None
+            if side is None:
+                retake = bool(_RETAKE_WORDS.match(verb))
+                side, conf = (owner if retake else other_side(owner)), conf - 0.25
+            hits.append(_Hit(index, "change", verb, side, vpos, conf, claimed(vpos)))
+        m = RIGHT_WHICH_ACTIVE.match(right)
+        if m:
+            side = self._side_of_text(m.group("actor"))
+            if side:
+                vpos = pos + 1 + m.start("verb")
+                hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos)))
+        m = RIGHT_FELL.match(right)
+        if m:
+            side = self._side_of_text(m.group("actor"))
+            if side:
+                vpos = pos + 1 + m.start("verb")
+                hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos)))
+        return hits
+
+    # -- articles ---------------------------------------------------------------------------------------
+    def detect(self, article: Article) -> ArticleFindings:
+        """Return the events and unresolved names of one article."""
+        sentences = split_sentences(article.text)
+        if not sentences:
+            return ArticleFindings()
+        spots_by_sentence: list[list[tuple[int, int, str]]] = []
+        context: list[tuple[float, float]] = []
+        for s in sentences:
+            spots = [(sp.start, sp.end, sp.surface) for sp in self.gazetteer.spot(s.text)]
+            spots_by_sentence.append(spots)
+        body = " ".join(s.text for s in sentences)
+        regions = self.gazetteer.region_cues(body)
+        base = Cues(countries=self.gazetteer.countries, regions=regions)
+        cache: dict[str, Resolution] = {}
+        for spots in spots_by_sentence:
+            for _a, _b, surface in spots:
+                if surface not in cache:
+                    cache[surface] = self.gazetteer.resolve(surface, base, fuzzy=False)
+                res = cache[surface]
+                if res.status == "resolved" and res.best and len(res.candidates) == 1:
+                    context.append((res.best.lat, res.best.lon))
+        cues = replace(base, context_points=tuple(dict.fromkeys(context)))
+
+        events: list[Event] = []
+        unresolved: list[UnresolvedName] = []
+        previous_side: str | None = None
+        n_mentions = 0
+        for s, spots in zip(sentences, spots_by_sentence, strict=True):
+            if not _TRIGGER_HINT.search(s.text):
+                last = self.lexicon.find(s.text)
+                previous_side = last[-1].side if last else previous_side
+                continue
+            mentions = self._mentions(s.text, spots)
+            n_mentions += len(mentions)
+            if not mentions:
+                continue
+            found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side)
+            events.extend(found)
+            unresolved.extend(names)
+        return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
+
+    def _resolve(self, mention: _Mention, cues: Cues, sentence: str) -> Resolution:
+        distance = self.gazetteer.distance_cues(sentence)
+        local = replace(cues, distance=distance) if distance else cues
+        return self.gazetteer.resolve(mention.surface, local, fuzzy=True)
+
+    def _sentence_events(self, article: Article, s: Sentence, mentions: list[_Mention], cues: Cues,
+                         previous_side: str | None) -> tuple[list[Event], list[UnresolvedName], str | None]:
+        tmpl = self._template(s.text, mentions)
+        actors = self.lexicon.find(tmpl.text)
+        actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
+        last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
+        if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.text):
+            return [], [], last_side
+        # Resolve only the names that patterns make candidates: cheap sentences stay cheap.
+        for m in mentions:
+            m.resolution = None
+        hits = self._hits(tmpl, mentions, actors)
+        if not hits:
+            return [], [], last_side
+        for index in {h.mention for h in hits}:
+            mentions[index].resolution = self._resolve(mentions[index], cues, s.text)
+        hits = self._hits(tmpl, mentions, actors)  # again, now that countries are known (captured vs retaken)
+        dates = find_dates(s.text, article.published)
+        events: list[Event] = []
+        unresolved: list[UnresolvedName] = []
+        for hit in hits:
+            mention = mentions[hit.mention]
+            res = mention.resolution
+            kind_side = "contested" if hit.cls == "contested" else f"{hit.side}"
+            if res is None or res.status != "resolved" or res.best is None:
+                unresolved.append(UnresolvedName(
+                    mention.surface, article.id, s.text, res.status if res else "unresolved",
+                    res.candidates[:5] if res else (), f"{hit.cls} {kind_side}".strip()))
+                continue
+            place = res.best
+            if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
+                continue  # "Kharkiv region" is the oblast, not the city
+            events.append(self._event(article, s, mention, place, hit, dates, res.method))
+        return events, unresolved, last_side
+
+    def _event(self, article: Article, s: Sentence, mention: _Mention, place: Place, hit: _Hit,
+               dates: Sequence[DateMention], method: str) -> Event:
+        confidence = hit.confidence
+        if mention.region_suffix:
+            confidence -= 0.15
+        if method == "fuzzy":
+            confidence -= 0.1
+        if hit.claimed:
+            confidence -= 0.05
+        date, precision, note = _event_date(dates, mention.start, article.published)
+        if hit.cls == "contested":
+            kind, side = "contested", None
+        elif hit.cls == "withdraw":
+            kind, side = "withdrawn", hit.side
+        else:
+            side = hit.side
+            kind = "retaken" if side == side_of_country(place.country) else "captured"
+        return Event(
+            place=place, surface=mention.surface, kind=kind, side=side, date=date, date_precision=precision,
+            claimed=hit.claimed, confidence=round(max(0.05, min(1.0, confidence)), 3), article_id=article.id,
+            sentence=s.text, outlet=article.outlet, url=article.url, title=article.title,
+            published=article.published, date_note=note,
+        )
+
+
+def _event_date(dates: Sequence[DateMention], anchor: int,
+                published: dt.date | None) -> tuple[dt.date | None, str, str]:
+    """Pick the date expression nearest the place name; else the publication date."""
+    if dates:
+        nearest = min(dates, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))
+        if published is None or nearest.date <= published:
+            return nearest.date, nearest.precision, nearest.note
+    if published is None:
+        return None, "day", ""
+    return published, "day", "publication date"
+
+
+def merge_article_events(events: Sequence[Event]) -> list[Event]:
+    """Keep one event per (article, place, class, side): the best supported, dated by its own sentence."""
+    best: dict[tuple[str, str, str, str | None, int], Event] = {}
+    for event in events:
+        # Reports months apart are different changes (a town lost in spring, retaken in autumn).
+        bucket = event.date.toordinal() // 45 if event.date else -1
+        key = (event.article_id, event.place.key, event_class(event.kind), event.side, bucket)
+        held = best.get(key)
+        if held is None or (event.confidence, not event.claimed) > (held.confidence, not held.claimed):
+            best[key] = event
+    return sorted(best.values(), key=Event.sort_key)

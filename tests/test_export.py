@@ -24,9 +24,9 @@ from maps.export import (
     write_map_outputs,
 )
 
-IZIUM = Place(707244, "Izium", 49.21261, 37.25685, "UA", "Kharkiv Oblast", 45884)
-LYMAN = Place(702972, "Lyman", 48.98903, 37.80230, "UA", "Donetsk Oblast", 20066)
-SUDZHA = Place(485660, "Sudzha", 51.19055, 35.27069, "RU", "Kursk Oblast", 5000)
+IZIUM = Place(707292, "Izium", 49.20697, 37.27679, "UA", "Kharkiv Oblast", 45884)
+LYMAN = Place(704204, "Lyman", 48.99012, 37.80843, "UA", "Donetsk Oblast", 20066)
+SUDZHA = Place(486816, "Sudzha", 51.191, 35.271, "RU", "Kursk Oblast", 5000)
 HRAKOVE = Place("user:hrakove", "Hrakove", 49.45, 36.3, "UA", "Kharkiv Oblast", 0, "user")
 
 TRICKY = 'He said, "Lyman is ours";\nthen left. Бахмут — €'
@@ -101,7 +101,7 @@ def test_events_collection_is_rfc7946_in_sort_key_order():
 
 def test_event_geometry_is_lon_lat():
     first = events_feature_collection(EVENTS)["features"][0]
-    assert first["geometry"]["coordinates"] == [37.25685, 49.21261]
+    assert first["geometry"]["coordinates"] == [37.27679, 49.20697]
 
 
 def test_event_properties_are_the_record_without_lat_lon_plus_title_published():
@@ -112,7 +112,7 @@ def test_event_properties_are_the_record_without_lat_lon_plus_title_published():
         "article": "002.txt",
         "place": "IZIUM",
         "name": "Izium",
-        "geonameid": 707244,
+        "geonameid": 707292,
         "country": "UA",
         "kind": "retaken",
         "side": "UA",
@@ -140,7 +140,7 @@ def test_control_collection_stores_each_place_once_with_states_per_period():
     by_name = {f["properties"]["name"]: f for f in fc["features"]}
     assert sorted(by_name) == ["Hrakove", "Izium", "Lyman", "Sudzha"]
     izium = by_name["Izium"]
-    assert izium["geometry"] == {"type": "Point", "coordinates": [37.25685, 49.21261]}
+    assert izium["geometry"] == {"type": "Point", "coordinates": [37.27679, 49.20697]}
     assert izium["properties"]["states"] == {
         "2022-04": {"side": "RU", "since": "2022-04-01", "claimed": False, "changed": True},
         "2022-09": {"side": "UA", "since": "2022-09-10", "claimed": False, "changed": True},
@@ -170,9 +170,9 @@ def test_csv_parses_back_to_the_records():
         "article": "003.txt",
         "place": "LYMAN",
         "name": "Lyman",
-        "geonameid": "702972",
-        "lat": "48.98903",
-        "lon": "37.8023",
+        "geonameid": "704204",
+        "lat": "48.99012",
+        "lon": "37.80843",
         "country": "UA",
         "kind": "retaken",
         "side": "UA",
@@ -224,15 +224,15 @@ def test_write_map_outputs_writes_every_file(outputs):
 def test_geojson_reads_back_through_gdal(outputs):
     folder, _ = outputs
     frame = pyogrio.read_dataframe(folder / "events.geojson")
-    assert list(frame["geonameid"]) == ["707244", "707244", "702972", "485660", "user:hrakove"]
+    assert list(frame["geonameid"]) == ["707292", "707292", "704204", "486816", "user:hrakove"]
     # GDAL recognises the ISO dates, so QGIS can filter on them.
     assert [d.date().isoformat() for d in frame["date"][:4]] == ["2022-04-01", "2022-09-10", "2022-10-01", "2024-08-15"]
     assert list(frame["article"]) == ["001.txt", "002.txt", "003.txt", "feed.jsonl:12", "004.txt"]
     assert [(round(g.x, 5), round(g.y, 5)) for g in frame.geometry] == [
-        (37.25685, 49.21261),
-        (37.25685, 49.21261),
-        (37.8023, 48.98903),
-        (35.27069, 51.19055),
+        (37.27679, 49.20697),
+        (37.27679, 49.20697),
+        (37.80843, 48.99012),
+        (35.271, 51.191),
         (36.3, 49.45),
     ]
     assert frame.crs.to_epsg() == 4326
@@ -254,10 +254,10 @@ def test_geopackage_has_both_layers_with_exact_values(outputs):
         "published",
         "geometry",
     ]
-    assert list(events["geonameid"]) == ["707244", "707244", "702972", "485660", "user:hrakove"]
+    assert list(events["geonameid"]) == ["707292", "707292", "704204", "486816", "user:hrakove"]
     assert list(events["date"].fillna("")) == ["2022-04-01", "2022-09-10", "2022-10-01", "2024-08-15", ""]
     assert list(events["date_precision"].fillna("")) == ["day", "day", "day", "week", ""]
-    assert [(g.x, g.y) for g in events.geometry][3] == (35.27069, 51.19055)
+    assert [(g.x, g.y) for g in events.geometry][3] == (35.271, 51.191)
     assert events["sentence"][2] == TRICKY
     control = pyogrio.read_dataframe(path, layer="control")
     izium = control[control["name"] == "Izium"].iloc[0]
@@ -273,7 +273,7 @@ def test_geopackage_has_both_layers_with_exact_values(outputs):
 def test_geopackage_keeps_integer_ids_when_all_are_geonames(tmp_path):
     dated = [e for e in EVENTS if e.place is not HRAKOVE]
     path = write_geopackage(dated, build_timeline(dated, "month"), tmp_path / "x.gpkg")
-    assert list(pyogrio.read_dataframe(path, layer="events")["geonameid"]) == [707244, 707244, 702972, 485660]
+    assert list(pyogrio.read_dataframe(path, layer="events")["geonameid"]) == [707292, 707292, 704204, 486816]
 
 
 def test_writes_are_byte_identical(outputs, tmp_path):

@@ -25,10 +25,10 @@ from maps.render import (
     script_json,
 )
 
-KHERSON = Place(706448, "Kherson", 46.63542, 32.61687, "UA", "Kherson Oblast", 279131)
-IZIUM = Place(707244, "Izium", 49.21261, 37.25685, "UA", "Kharkiv Oblast", 45884)
-LYMAN = Place(702972, "Lyman", 48.98903, 37.80230, "UA", "Donetsk Oblast", 20066)
-BAKHMUT = Place(712451, "Bakhmut", 48.59441, 37.99983, "UA", "Donetsk Oblast", 73212)
+KHERSON = Place(706448, "Kherson", 46.63695, 32.61458, "UA", "Kherson Oblast", 279131)
+IZIUM = Place(707292, "Izium", 49.20697, 37.27679, "UA", "Kharkiv Oblast", 45884)
+LYMAN = Place(704204, "Lyman", 48.99012, 37.80843, "UA", "Donetsk Oblast", 20066)
+BAKHMUT = Place(713174, "Bakhmut", 48.59419, 37.99886, "UA", "Donetsk Oblast", 73212)
 
 HOSTILE = (
     'Lyman <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> and a literal </script> end'
@@ -292,7 +292,7 @@ def test_payload_stores_places_once_and_states_as_changes():
     names = [row[2] for row in payload["places"]]
     assert names == ["Lyman", "Kherson", "Izium", "Bakhmut"]  # sorted by Place.key
     kherson = 1
-    assert payload["places"][kherson][:2] == [32.61687, 46.63542]  # lon, lat
+    assert payload["places"][kherson][:2] == [32.61458, 46.63695]  # lon, lat
     # Kherson: captured in 2022-03, unchanged until retaken in 2022-11; only the two changes are stored.
     rows = [(i, row) for i, rows in enumerate(payload["deltas"]) for row in rows if row[0] == kherson]
     assert rows == [(0, [1, 1, 0, "2022-03-02", 1, 1]), (4, [1, 0, 0, "2022-11-11", 2, 1])]
@@ -300,7 +300,7 @@ def test_payload_stores_places_once_and_states_as_changes():
     assert [(e[1], e[2], e[4]) for e in history] == [(0, 1, "2022-03-02"), (1, 0, "2022-11-11")]
     assert len(payload["all"]) == len(EVENTS)
     assert [payload["events"][i][4] for i in payload["undated"]] == ["undated"]
-    assert payload["bounds"] == [32.61687, 46.63542, 37.99983, 49.21261]
+    assert payload["bounds"] == [32.61458, 46.63695, 37.99886, 49.20697]
 
 
 @pytest.mark.parametrize(

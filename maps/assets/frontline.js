@@ -189,7 +189,14 @@
     }
 
     // One popup and one tooltip per group, built on demand: 20,000 markers must not mean 20,000 popups.
-    var popupOptions = { maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20] };
+    // On a wide screen popups pan clear of the panel, which sits over the map's left side.
+    var wideScreen = map.getSize().x > 760;
+    var popupOptions = {
+      maxWidth: 380,
+      maxHeight: 320,
+      autoPanPaddingTopLeft: wideScreen ? [345, 20] : [20, 20],
+      autoPanPaddingBottomRight: [20, 20]
+    };
     function nameOf(layer) {
       var p = layer.flPlace !== undefined ? layer.flPlace : events[layer.flEvent][E_PLACE];
       return places[p][P_NAME];
@@ -286,7 +293,7 @@
 
     if (data.bounds) {
       // Keep the places clear of the panel (bottom left) and the layer list (top right) on a wide screen.
-      var wide = map.getSize().x > 760;
+      var wide = wideScreen;
       map.fitBounds([[data.bounds[1], data.bounds[0]], [data.bounds[3], data.bounds[2]]], {
         paddingTopLeft: wide ? [340, 30] : [30, 30],
         paddingBottomRight: wide ? [200, 30] : [30, 30],

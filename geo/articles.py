@@ -6,7 +6,7 @@ order, so a corpus of any size is processed with bounded memory:
 
 - a text or HTML file larger than `CHUNK_CHARS` is read in blocks and yielded as several `Article`s cut at
   paragraph boundaries, all with the file's id and metadata (character offsets are then relative to the
-  chunk); a dateline is only looked for at the start of the first chunk;
+  chunk); a dateline is looked for at the start of the first chunk only, and dates every chunk;
 - a `.jsonl` file is read line by line; a `.json` list is decoded element by element.
 
 Publication dates come, in this order, from: the `manifest.csv` of the file's directory, front matter (or
@@ -15,7 +15,8 @@ start of the text, `default_date`. A source that gives a date it cannot parse wi
 article undated, with a warning: a bad date is never replaced by a guess.
 
 Problems with one file or record (binary, undecodable, empty, malformed) are reported through `warn` and
-recorded in `LoadStats.skipped`; the other inputs are still read. Only a missing source path raises.
+recorded in `LoadStats.skipped`; the other inputs are still read. Only sources that cannot be used at all
+(a missing path, an unreadable directory, a directory without article files) raise `InputError`.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def find_article_files(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
         else:
             raise InputError(f"no such file or directory: {path}")
         for file in files:
-            key = os.path.realpath(file)
+            # abspath, not realpath: no system call per file (a symlinked duplicate is read twice).
+            key = os.path.abspath(file)
             if key not in seen:
                 seen.add(key)
                 found.append(file)

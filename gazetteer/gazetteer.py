@@ -8,8 +8,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, rank
+from .errors import OnlineLookupError
 from .index import Candidate, IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
+from .online import OnlineGeocoder
 from .place import haversine_km
 
 __all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD"]
@@ -57,9 +59,12 @@ class Spot:
 class Gazetteer:
     """Names to places: exact variants first, then a strict fuzzy match, never a substring."""
 
-    def __init__(self, index: NameIndex, countries: Sequence[str] = DEFAULT_COUNTRIES) -> None:
+    def __init__(self, index: NameIndex, countries: Sequence[str] = DEFAULT_COUNTRIES,
+                 online: OnlineGeocoder | None = None) -> None:
         self.index = index
         self.countries = tuple(countries)
+        self.online = online
+        self.online_errors: list[str] = []
         self._spotter: dict[str, tuple[int, ...]] | None = None
         self._fuzzy_keys: list[str] | None = None
         self._region_cache: dict[str, tuple[str, str] | None] = {}
@@ -72,9 +77,12 @@ class Gazetteer:
         countries: Sequence[str] = DEFAULT_COUNTRIES,
         extra_sources: Sequence[IndexSource] = (),
         progress: Progress = _stderr,
+        include_embedded: bool = True,
     ) -> Gazetteer:
         """Open (building if needed) the index in the cache directory."""
-        return cls(NameIndex.open(cache_dir, extra_sources=extra_sources, progress=progress), countries)
+        index = NameIndex.open(cache_dir, extra_sources=extra_sources, progress=progress,
+                               include_embedded=include_embedded)
+        return cls(index, countries)
 
     # -- spotting ---------------------------------------------------------------------------------
     @property
@@ -160,7 +168,7 @@ class Gazetteer:
             return rank(name, found, cues)
         key = self.fuzzy_key(name) if fuzzy else None
         if not key:
-            return Resolution(name, "unresolved", None)
+            return self._online(name, cues)
         result = rank(name, self.index.candidates(key), cues, method="fuzzy")
         if result.best is None:
             return result
@@ -170,6 +178,17 @@ class Gazetteer:
         if nearest > FUZZY_CONTEXT_KM:
             return Resolution(name, "unresolved", None, result.candidates, "fuzzy")
         return result
+
+    def _online(self, name: str, cues: Cues) -> Resolution:
+        if self.online is None:
+            return Resolution(name, "unresolved", None)
+        try:
+            places = self.online.lookup(name, cues.countries)
+        except (OnlineLookupError, ValueError) as err:
+            self.online_errors.append(f"{name}: {err}")
+            return Resolution(name, "unresolved", None, (), "online")
+        found = [Candidate(p, True, False, "online", 1, True) for p in places]
+        return rank(name, found, cues, method="online")
 
     # -- cues -------------------------------------------------------------------------------------
     def region_of(self, name: str) -> tuple[str, str] | None:

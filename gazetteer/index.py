@@ -30,6 +30,8 @@ __all__ = [
     "build_index",
     "NameIndex",
     "name_variants",
+    "imported_sources",
+    "register_imports",
 ]
 
 SCHEMA_VERSION = 5
@@ -79,11 +81,7 @@ def name_variants(entry: Entry) -> dict[str, tuple[str, bool, int]]:
     Support counts the distinct source spellings that give the key: a town's current name is written
     many ways (its Ukrainian and Russian forms under several systems), a former name of another town rarely.
     """
-    try:
-        from .translit import latin_variants
-    except ImportError:  # TEMP until translit lands
-        def latin_variants(name: str) -> dict[str, str]:
-            return {}
+    from .translit import latin_variants
 
     found: dict[str, tuple[str, bool, int]] = {}
 
@@ -96,7 +94,9 @@ def name_variants(entry: Entry) -> dict[str, tuple[str, bool, int]]:
     for name in dict.fromkeys(entry.names):
         if _is_cyrillic(name):
             if transliterate:
-                keys = {normalize(v): system for v, system in latin_variants(name).items()}
+                keys: dict[str, str] = {}
+                for variant, system in latin_variants(name).items():
+                    keys.setdefault(normalize(variant), system)
                 for vkey, system in keys.items():
                     if _usable_key(vkey, vkey):
                         add(vkey, system, False)
@@ -215,12 +215,31 @@ def build_index(path: Path, sources: Sequence[IndexSource], progress: Progress =
         }
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         conn.commit()
+        _carry_online_cache(conn, path)
         conn.close()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _carry_online_cache(conn: sqlite3.Connection, old_path: Path) -> None:
+    # The online fallback caches its answers in the index file: a rebuild must not throw them away.
+    if not old_path.exists():
+        return
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", (str(old_path),))
+    except sqlite3.DatabaseError:
+        return
+    try:
+        if conn.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'online_cache'").fetchone():
+            conn.execute("CREATE TABLE online_cache AS SELECT * FROM old.online_cache")
+            conn.commit()
+    except sqlite3.DatabaseError:
+        pass
+    finally:
+        conn.execute("DETACH DATABASE old")
 
 
 def _mark_admin_seats(conn: sqlite3.Connection) -> None:
@@ -247,6 +266,44 @@ class Candidate:
     native: bool = True  # spelled as the source or by the transliteration of the place's own country
 
 
+IMPORTS_FILE = "imports.json"
+
+
+def imported_sources(cache_dir: Path | None = None) -> list[IndexSource]:
+    """Return the files registered with `frontline gazetteer import`, as index sources (missing ones left out)."""
+    listing = (cache_dir or default_cache_dir()) / IMPORTS_FILE
+    try:
+        records = json.loads(listing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    sources = []
+    for record in records if isinstance(records, list) else []:
+        path = Path(str(record.get("path", "")))
+        if path.is_file():
+            sources.append(IndexSource.of(str(record.get("kind", "geonames")), path))
+    return sources
+
+
+def register_imports(paths: Sequence[Path], cache_dir: Path | None = None) -> list[IndexSource]:
+    """Check each file's format and add it to the import list; user CSVs come last so that they override."""
+    from .importers import detect_format
+
+    directory = cache_dir or default_cache_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    kinds = {"geonames": "geonames", "user_csv": "user_csv"}
+    current = {s.path: s for s in imported_sources(directory)}
+    for path in paths:
+        kind = kinds[detect_format(path)]
+        source = IndexSource.of(kind, Path(path))
+        current[source.path] = source
+    ordered = sorted(current.values(), key=lambda s: (s.kind == "user_csv", s.path))
+    payload = json.dumps([{"kind": s.kind, "path": s.path} for s in ordered], indent=1)
+    tmp = directory / (IMPORTS_FILE + ".tmp")
+    tmp.write_text(payload, encoding="utf-8")
+    os.replace(tmp, directory / IMPORTS_FILE)
+    return ordered
+
+
 class NameIndex:
     """Read access to a built index; open it with `NameIndex.open`."""
 
@@ -263,15 +320,20 @@ class NameIndex:
         extra_sources: Sequence[IndexSource] = (),
         progress: Progress = _stderr,
         rebuild: bool = False,
+        include_embedded: bool = True,
     ) -> NameIndex:
-        """Open the index in `cache_dir`, building it first when missing, stale, or unreadable."""
+        """Open the index in `cache_dir`, building it first when missing, stale, or unreadable.
+
+        `include_embedded=False` builds from `extra_sources` alone (small test gazetteers).
+        """
         directory = cache_dir or default_cache_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise GazetteerBuildError(f"cannot create the cache directory {directory}: {err.strerror}") from err
         path = directory / INDEX_FILE
-        sources = [IndexSource.of("embedded", embedded_cities_path()), *extra_sources]
+        embedded = [IndexSource.of("embedded", embedded_cities_path())] if include_embedded else []
+        sources = [*embedded, *imported_sources(directory), *extra_sources]
         wanted = _fingerprint(sources)
         if not rebuild:
             conn = _try_open(path, wanted)
@@ -290,6 +352,10 @@ class NameIndex:
                     raise GazetteerBuildError(f"the index at {path} cannot be read after building it")
                 progress("gazetteer: index ready")
         return cls(path, conn)
+
+    def reopen(self) -> None:
+        """Open a fresh read-only connection (in a forked worker)."""
+        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
     def close(self) -> None:
         """Close the database connection."""

@@ -36,8 +36,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dotted", re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")),
     ("month_day_year", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
                                   re.I)),
-    ("day_month_year", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
-                                  re.I)),
+    ("day_month_year", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+                                  rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("part_of_month", re.compile(rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
                                  rf"(?:\s+of|-)?\s+{_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)),

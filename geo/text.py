@@ -31,7 +31,8 @@ _CAPTION = re.compile(
     r"date\s*:|share post\s*:|accessibility links|breaking news)",
     re.IGNORECASE,
 )
-_CREDIT = re.compile(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*/|\bPhoto(?:graph)?:\s|\bScreen grab\b)")
+_CREDIT = re.compile(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*/|\bPhoto(?:graph)?:\s|"
+                     r"\bScreen grab\b)")
 _SENTENCE_END = re.compile(
     r"""(?<=[.!?])["”’»)]*\s+(?=["“‘«(]?[A-Z0-9])"""  # ordinary end: punctuation, space, capital
     r"""|(?<=[.!?]["”’])(?=[A-Z])"""  # run-on heading: '"dangerous".Russia pushes truce'

@@ -1,0 +1,320 @@
+"""The `frontline` command line: a thin layer that parses options and calls the library.
+
+stdout carries data (JSONL, CSV, GeoJSON); messages, progress and the summary go to stderr.
+Exit codes: 0 all inputs processed; 1 finished but some inputs skipped; 2 usage error or nothing processed.
+The `map` command is added by `maps.cli`, so that this package never imports `maps`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from gazetteer.disambiguate import Cues
+from gazetteer.errors import GazetteerError
+from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer
+from gazetteer.index import NameIndex, default_cache_dir, imported_sources, register_imports
+
+from .dates import parse_date_option
+from .errors import FrontlineError, UsageError
+from .evaluate import load_gold, score_events
+from .pipeline import RunResult, default_jobs, run_pipeline
+from .records import dumps_geojson, events_csv_text, events_feature_collection, events_jsonl_lines
+
+__all__ = ["main", "cli", "source_options", "open_gazetteer", "run_sources", "exit_code", "fail"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one error line on stderr and exit with `code`."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date_option(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _parse_countries(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    if not value:
+        return DEFAULT_COUNTRIES
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)} is not a two-letter country code (for example UA,RU)")
+    return codes
+
+
+def _parse_near(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat_text, lon_text = value.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not LAT,LON (for example 49.99,36.23)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise click.BadParameter(f"{value!r} is outside -90..90, -180..180 (LAT,LON, for example 49.99,36.23)")
+    return lat, lon
+
+
+def source_options(func: Callable) -> Callable:
+    """Add the options shared by the commands that read articles."""
+    options = [
+        click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.option("--date", "default_date", callback=_parse_date, metavar="YYYY-MM-DD",
+                     help="Publication date for articles that carry none."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Worker processes (default: the number of cores); output does not depend on it."),
+        click.option("--countries", callback=_parse_countries, default=None, metavar="CC,CC",
+                     help="Countries whose places are spotted in the text (default: UA,RU)."),
+        click.option("--online", is_flag=True, help="Ask a Nominatim server about names the gazetteer lacks."),
+        click.option("--nominatim-domain", default="nominatim.openstreetmap.org", show_default=True,
+                     help="Nominatim host for --online (a self-hosted one, for example localhost:8080)."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress and no summary on stderr."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def open_gazetteer(countries: Sequence[str] = DEFAULT_COUNTRIES, *, quiet: bool = False, online: bool = False,
+                   nominatim_domain: str = "nominatim.openstreetmap.org") -> Gazetteer:
+    """Open the gazetteer of the user's cache, building it with a progress message when needed."""
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    gazetteer = Gazetteer.open(countries=countries, progress=progress)
+    if online:
+        from gazetteer.online import OnlineGeocoder
+
+        scheme = "http" if nominatim_domain.startswith(("localhost", "127.")) else "https"
+        gazetteer.online = OnlineGeocoder(gazetteer.index.path, domain=nominatim_domain, scheme=scheme)
+    return gazetteer
+
+
+def run_sources(sources: Sequence[Path], *, default_date: dt.date | None, jobs: int | None,
+                countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool) -> RunResult:
+    """Run the pipeline over `sources` with progress on a terminal and warnings on stderr."""
+    gazetteer = open_gazetteer(countries, quiet=quiet, online=online, nominatim_domain=nominatim_domain)
+    show_progress = not quiet and sys.stderr.isatty()
+
+    def progress(done: int) -> None:
+        if show_progress and (done % 50 == 0 or done < 50):
+            click.echo(f"\rfrontline: {done:,} articles", err=True, nl=False)
+
+    def warn(message: str) -> None:
+        if not quiet:
+            click.echo(f"Warning: {message}", err=True)
+
+    result = run_pipeline(sources, gazetteer, default_date=default_date, jobs=jobs or default_jobs(),
+                          progress=progress, warn=warn)
+    if show_progress:
+        click.echo("", err=True)
+    for message in gazetteer.online_errors[:5]:
+        warn(f"online lookup failed for {message}")
+    if not quiet:
+        click.echo(f"frontline: {result.summary()}", err=True)
+    return result
+
+
+def exit_code(result: RunResult) -> int:
+    """Return 0 when everything was read, 1 when some inputs were skipped, 2 when nothing was read."""
+    if result.stats.articles == 0:
+        return 2
+    return 1 if result.stats.skipped else 0
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="frontline")
+def cli() -> None:
+    """Map who holds which town, and when, from news articles.
+
+    \b
+    Example:
+      frontline map seeds/ -o out/
+    """
+
+
+@cli.command("events", context_settings=CONTEXT)
+@source_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
+                   countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, fmt: str) -> None:
+    """Print the control-change events found in SOURCES (files or directories) on stdout.
+
+    \b
+    Example:
+      frontline events seeds/ --format jsonl > events.jsonl
+    """
+    result = run_sources(sources, default_date=default_date, jobs=jobs, countries=countries, online=online,
+                         nominatim_domain=nominatim_domain, quiet=quiet)
+    out = click.get_text_stream("stdout")
+    if fmt == "jsonl":
+        for line in events_jsonl_lines(result.events):
+            out.write(line)
+    elif fmt == "csv":
+        out.write(events_csv_text(result.events))
+    else:
+        out.write(dumps_geojson(events_feature_collection(result.events)))
+    out.flush()
+    sys.exit(exit_code(result))
+
+
+@cli.command("geocode", context_settings=CONTEXT)
+@click.argument("names", nargs=-1, required=True)
+@click.option("--country", "countries", multiple=True, metavar="CC", help="Prefer places in this country (repeat).")
+@click.option("--near", callback=_parse_near, metavar="LAT,LON", help="Prefer places near this point.")
+@click.option("--context", "context_text", default="", metavar="TEXT",
+              help='Text around the name: region and distance cues ("74 km southeast of Kharkiv").')
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per name.")
+@click.option("--online", is_flag=True, help="Ask a Nominatim server when the gazetteer has no such name.")
+@click.option("--nominatim-domain", default="nominatim.openstreetmap.org", show_default=True)
+def geocode_command(names: tuple[str, ...], countries: tuple[str, ...], near: tuple[float, float] | None,
+                    context_text: str, as_json: bool, online: bool, nominatim_domain: str) -> None:
+    """Resolve place NAMES: the best match and the ranked candidates; unknown names are reported as such.
+
+    \b
+    Example:
+      frontline geocode Kupyansk Grakove "Lyman" --context "Donetsk region" --json
+    """
+    codes = tuple(c.upper() for c in countries)
+    for code in codes:
+        if len(code) != 2 or not code.isalpha():
+            raise click.BadParameter(f"{code!r} is not a two-letter country code (for example UA)",
+                                     param_hint="--country")
+    gazetteer = open_gazetteer(online=online, nominatim_domain=nominatim_domain)
+    cues = gazetteer.cues_from_text(context_text) if context_text else Cues(countries=gazetteer.countries)
+    if codes or near:
+        cues = Cues(countries=codes or cues.countries, regions=cues.regions, near=near, distance=cues.distance)
+    unresolved = 0
+    for name in names:
+        result = gazetteer.resolve(name, cues)
+        unresolved += result.status != "resolved"
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        elif result.best is None:
+            click.echo(f"{name}: unresolved")
+        else:
+            b = result.best
+            click.echo(f"{name}: {result.status} -> {b.name} ({b.country} {b.admin1}) {b.lat:.4f},{b.lon:.4f} "
+                       f"geonameid={b.geonameid} population={b.population}")
+            for place, score in result.candidates[1:5]:
+                click.echo(f"    also {place.name} ({place.country} {place.admin1}) {place.lat:.4f},{place.lon:.4f} "
+                           f"score={score:.2f}")
+    for message in gazetteer.online_errors:
+        click.echo(f"Warning: online lookup failed for {message}", err=True)
+
+
+@cli.group("gazetteer", context_settings=CONTEXT)
+def gazetteer_group() -> None:
+    """Build, inspect and extend the offline gazetteer (GeoNames, CC BY 4.0)."""
+
+
+@gazetteer_group.command("build", context_settings=CONTEXT)
+def gazetteer_build() -> None:
+    """Build (or rebuild) the SQLite index in the cache directory.
+
+    \b
+    Example:
+      frontline gazetteer build
+    """
+    directory = default_cache_dir()
+    index = NameIndex.open(directory, rebuild=True, progress=lambda m: click.echo(m, err=True))
+    click.echo(str(index.path))
+
+
+@gazetteer_group.command("info", context_settings=CONTEXT)
+def gazetteer_info() -> None:
+    """Print the index's sources, counts and build date.
+
+    \b
+    Example:
+      frontline gazetteer info
+    """
+    index = NameIndex.open(default_cache_dir(), progress=lambda m: click.echo(m, err=True))
+    meta = index.meta()
+    click.echo(f"index: {index.path}")
+    click.echo(f"schema: {meta.get('schema')}  built: {meta.get('built_at')}")
+    for source in json.loads(meta.get("sources", "[]")):
+        click.echo(f"source: {source['kind']} {source['path']}")
+    for key, value in sorted(index.counts().items()):
+        click.echo(f"{key}: {value:,}")
+
+
+@gazetteer_group.command("import", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_import(files: tuple[Path, ...]) -> None:
+    """Add GeoNames country dumps (UA.txt, RU.zip ...) or a user CSV (name,lat,lon,country[,aliases]).
+
+    User CSV entries override the rest. The index is rebuilt with the new sources.
+
+    \b
+    Example:
+      frontline gazetteer import UA.zip my_places.csv
+    """
+    directory = default_cache_dir()
+    register_imports(list(files), directory)
+    index = NameIndex.open(directory, progress=lambda m: click.echo(m, err=True))
+    click.echo(f"imported {len(files)} file(s); sources now: "
+               f"{', '.join(Path(s.path).name for s in imported_sources(directory)) or 'none'}")
+    for key, value in sorted(index.counts().items()):
+        click.echo(f"{key}: {value:,}")
+
+
+@cli.command("eval", context_settings=CONTEXT)
+@click.argument("gold", type=click.Path(path_type=Path))
+@source_options
+def eval_command(gold: Path, sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
+                 countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool) -> None:
+    """Score the events found in SOURCES against GOLD (JSONL): precision, recall, F1, date accuracy.
+
+    \b
+    Example:
+      frontline eval ../shared/dev/seeds_gold.jsonl seeds/
+    """
+    gold_rows = load_gold(gold)
+    result = run_sources(sources, default_date=default_date, jobs=jobs, countries=countries, online=online,
+                         nominatim_domain=nominatim_domain, quiet=True)
+    predicted = [e.to_record() for e in result.events]
+    score = score_events(gold_rows, predicted)
+    for g in score.misses:
+        click.echo(f"MISS  {g.get('file')}  {g.get('canonical') or g.get('place')}  {g.get('kind')} "
+                   f"{g.get('side')} {g.get('date')}")
+    for p in score.false_events:
+        click.echo(f"FALSE {p.get('article')}  {p.get('name')}  {p.get('kind')} {p.get('side')} {p.get('date')}  "
+                   f"| {str(p.get('sentence'))[:100]}")
+    click.echo(score.summary())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; library errors become one line on stderr and exit code 2."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="frontline", standalone_mode=False)
+    except click.exceptions.Abort:
+        fail("interrupted", 130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except (FrontlineError, GazetteerError) as err:
+        fail(str(err), 2)
+    except UsageError as err:  # pragma: no cover - UsageError is a FrontlineError; kept for clarity
+        fail(str(err), 2)
+    except BrokenPipeError:
+        sys.exit(0)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except OSError as err:
+        fail(f"{err.filename or ''}: {err.strerror or err}".lstrip(": "), 2)

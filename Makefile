@@ -1,0 +1,42 @@
+# Frontline: `make demo` maps the seed articles, `make test` runs the linters and the test suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test test-all bench browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed
+
+# Leaflet and the Natural Earth outline for `map --offline`, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/frontline map seeds/ -o out/
+
+test: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "not slow"
+
+test-all: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python bench/gazetteer.py
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/maps.py
+
+clean:
+	rm -rf $(VENV) node_modules out

@@ -27,6 +27,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from gazetteer.place import Place
 from geo.model import KINDS, Event
 from geo.timeline import Timeline
 
@@ -83,11 +84,13 @@ def period_summaries(timeline: Timeline) -> list[dict[str, object]]:
     """Return per period: label, span, places held by each side, and changes towards each side."""
     summaries = []
     previous: dict[str, str] = {}
+    keys: dict[int, str] = {}  # Place.key builds a string; the same Place objects recur in every period
     for period in timeline.periods:
         states = timeline.states.get(period.label, ())
         held = Counter(state.side for state in states)
+        current = {keys.setdefault(id(state.place), state.place.key): state.side for state in states}
         towards = Counter(
-            state.side for state in states if state.changed and previous.get(state.place.key) != state.side
+            state.side for state in states if state.changed and previous.get(keys[id(state.place)]) != state.side
         )
         summaries.append(
             {
@@ -99,7 +102,7 @@ def period_summaries(timeline: Timeline) -> list[dict[str, object]]:
                 "changed": sum(1 for state in states if state.changed),
             }
         )
-        previous = {state.place.key: state.side for state in states}
+        previous = current
     return summaries
 
 
@@ -113,24 +116,39 @@ def _side_code(side: str | None, kind: str = "") -> int:
     return SIDE_ORDER.index(side) if side in SIDE_ORDER else 3
 
 
-def _all_events(timeline: Timeline, events: Iterable[Event]) -> list[Event]:
-    seen: dict[Event, None] = {}
-    for event in itertools.chain(
-        events, timeline.undated, *(s.events for states in timeline.states.values() for s in states)
-    ):
-        seen.setdefault(event, None)
-    return sorted(seen, key=Event.sort_key)
+def _unique_events(events: Iterable[Event]) -> list[Event]:
+    # Identity first: the timeline repeats the same Event objects in every period, and hashing a
+    # dataclass walks all its fields.
+    by_id: dict[int, Event] = {}
+    for event in events:
+        by_id.setdefault(id(event), event)
+    return sorted(dict.fromkeys(by_id.values()), key=Event.sort_key)
 
 
 def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object]:
     """Return the map's data blob: places once, events and sources once, per-period state changes."""
-    table = _all_events(timeline, events)
+    period_states = [timeline.states.get(period.label, ()) for period in timeline.periods]
+    # A place's state keeps the same events tuple from period to period until it changes.
+    tuples: dict[int, tuple[Event, ...]] = {}
+    for states in period_states:
+        for state in states:
+            tuples.setdefault(id(state.events), state.events)
+    objects = [*events, *timeline.undated, *itertools.chain.from_iterable(tuples.values())]
+    table = _unique_events(objects)
+    by_value = {event: i for i, event in enumerate(table)}
+    index_by_id = {id(event): by_value[event] for event in objects}
     places_by_key = {p.key: p for p in timeline.places}
     for event in table:
         places_by_key.setdefault(event.place.key, event.place)
     place_keys = sorted(places_by_key)
     place_index = {key: i for i, key in enumerate(place_keys)}
-    event_index = {event: i for i, event in enumerate(table)}
+    place_by_id: dict[int, int] = {}
+
+    def place_of(place: Place) -> int:
+        index = place_by_id.get(id(place))
+        if index is None:
+            index = place_by_id[id(place)] = place_index[place.key]
+        return index
 
     sources: dict[tuple[str, str, str, str], int] = {}
     event_rows = []
@@ -144,7 +162,7 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
         source_id = sources.setdefault(source, len(sources))
         event_rows.append(
             [
-                place_index[event.place.key],
+                place_of(event.place),
                 KINDS.index(event.kind),
                 _side_code(event.side, event.kind),
                 int(event.claimed),
@@ -154,32 +172,33 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
             ]
         )
 
+    indexes_of = {key: tuple(index_by_id[id(e)] for e in value) for key, value in tuples.items()}
     # Each place's supporting events grow by appending, so a state names a prefix of its final history.
-    history: list[list[int]] = [[] for _ in place_keys]
-    for period in timeline.periods:
-        for state in timeline.states.get(period.label, ()):
-            if len(state.events) >= len(history[place_index[state.place.key]]):
-                history[place_index[state.place.key]] = [event_index[e] for e in state.events]
+    history: list[tuple[int, ...]] = [() for _ in place_keys]
+    for states in period_states:
+        for state in states:
+            p = place_of(state.place)
+            indexes = indexes_of[id(state.events)]
+            if len(indexes) > len(history[p]):
+                history[p] = indexes
 
     deltas: list[list[list[object]]] = []
-    previous: dict[str, tuple[object, ...]] = {}
-    for period in timeline.periods:
+    previous: dict[int, tuple[object, ...]] = {}
+    for states in period_states:
         rows: list[list[object]] = []
-        current: dict[str, tuple[object, ...]] = {}
-        for state in timeline.states.get(period.label, ()):
-            p = place_index[state.place.key]
-            indexes = [event_index[e] for e in state.events]
-            if indexes == history[p][: len(indexes)]:
-                evidence: object = len(indexes)
-            else:
-                evidence = indexes
-            since = state.since.isoformat() if state.since else ""
-            signature = (state.side, since, state.claimed, tuple(indexes))
-            current[state.place.key] = signature
-            if state.changed or previous.get(state.place.key) != signature:
+        current: dict[int, tuple[object, ...]] = {}
+        for state in states:
+            p = place_of(state.place)
+            indexes = indexes_of[id(state.events)]
+            signature = (state.side, state.since, state.claimed, indexes)
+            current[p] = signature
+            if state.changed or previous.get(p) != signature:
+                evidence = len(indexes) if indexes == history[p][: len(indexes)] else list(indexes)
+                since = state.since.isoformat() if state.since else ""
                 rows.append([p, _side_code(state.side), int(state.claimed), since, evidence, int(state.changed)])
         # A place can only vanish from a hand-made timeline; -1 tells the script to drop it.
-        rows.extend([place_index[key], -1, 0, "", 0, 0] for key in sorted(set(previous) - set(current)))
+        rows.extend([p, -1, 0, "", 0, 0] for p in sorted(set(previous) - set(current)))
+        rows.sort(key=lambda row: row[0])
         deltas.append(rows)
         previous = current
 
@@ -199,10 +218,10 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
         ],
         "sources": [list(source) for source in sources],
         "events": event_rows,
-        "history": history,
+        "history": [list(h) for h in history],
         "deltas": deltas,
-        "all": sorted({event_index[e] for e in events}),
-        "undated": [event_index[e] for e in timeline.undated],
+        "all": sorted({index_by_id[id(e)] for e in events}),
+        "undated": [index_by_id[id(e)] for e in timeline.undated],
         "bounds": bounds,
         "outline": None,
     }
@@ -328,6 +347,19 @@ def _panel_html(timeline: Timeline, events: Sequence[Event], title: str, summari
     return f'<div id="fl-panel" class="leaflet-control">{head}{body}{legend}</div>'
 
 
+class _Raw(Element):
+    """Insert text into the page verbatim: branca would otherwise compile it as a Jinja template."""
+
+    # Article text may hold "{{" or "{%"; as a template it would be evaluated (or fail), so the text is
+    # only ever a value substituted into this fixed template.
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+
 class _FrontlineScript(MacroElement):
     """Inline the map script and start it on the map, its period groups and its report overlays."""
 
@@ -411,13 +443,13 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
     fmap.options["maxZoom"] = OFFLINE_MAX_ZOOM if offline else ONLINE_MAX_ZOOM
     fmap.options["minZoom"] = 2
     figure = fmap.get_root()
-    figure.header.add_child(Element(f"<title>{_esc(title)}</title>"), name="fl_title")
+    figure.header.add_child(_Raw(f"<title>{_esc(title)}</title>"), name="fl_title")
     if offline:
-        figure.header.add_child(Element(f"<style>{assets.leaflet_css}</style>"), name="fl_leaflet_css")
-        figure.header.add_child(Element(f"<script>{assets.leaflet_js}</script>"), name="fl_leaflet_js")
+        figure.header.add_child(_Raw(f"<style>{assets.leaflet_css}</style>"), name="fl_leaflet_css")
+        figure.header.add_child(_Raw(f"<script>{assets.leaflet_js}</script>"), name="fl_leaflet_js")
     else:
         folium.TileLayer("OpenStreetMap", control=False, max_zoom=ONLINE_MAX_ZOOM).add_to(fmap)
-    figure.header.add_child(Element(f"<style>{_asset_text('frontline.css')}</style>"), name="fl_css")
+    figure.header.add_child(_Raw(f"<style>{_asset_text('frontline.css')}</style>"), name="fl_css")
 
     groups = []
     last = len(timeline.periods) - 1
@@ -432,9 +464,9 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
 
     summaries: list[dict[str, object]] = payload["periods"]  # type: ignore[assignment]
-    figure.html.add_child(Element(_panel_html(timeline, events, title, summaries)), name="fl_panel")
+    figure.html.add_child(_Raw(_panel_html(timeline, events, title, summaries)), name="fl_panel")
     figure.html.add_child(
-        Element(f'<script type="application/json" id="fl-data">{script_json(payload)}</script>'), name="fl_data"
+        _Raw(f'<script type="application/json" id="fl-data">{script_json(payload)}</script>'), name="fl_data"
     )
     _FrontlineScript(_asset_text("frontline.js"), groups, all_reports, undated).add_to(fmap)
     _stable_ids(figure)

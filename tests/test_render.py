@@ -400,3 +400,31 @@ def test_topojson_decodes_quantized_delta_arcs():
     assert features[1]["geometry"]["coordinates"] == [
         [(30.0, 45.0), (30.0, 46.0), (31.0, 46.0), (31.0, 45.0), (30.0, 45.0)]
     ]
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "country"),
+    [
+        (34.10, 44.95, "Ukraine"),  # Simferopol: the outline shows the internationally recognised border
+        (36.45, 45.35, "Ukraine"),  # Kerch
+        (36.75, 45.20, "Russia"),  # Taman, across the strait
+        (37.80, 48.00, "Ukraine"),  # Donetsk
+        (39.70, 47.23, "Russia"),  # Rostov-on-Don
+    ],
+)
+def test_outline_countries(offline_html, lon, lat, country):
+    from shapely.geometry import Point, shape
+
+    outline = data_blob(offline_html)["outline"]
+    holders = [f["properties"]["name"] for f in outline["features"] if shape(f["geometry"]).contains(Point(lon, lat))]
+    assert holders == [country]
+
+
+@pytest.mark.parametrize("text", ["{{ 7 * 7 }}", "{% for x in y %}", "{# c #}", "{{ this.__class__ }}", "{% raw %}"])
+def test_template_syntax_in_text_is_not_evaluated(text):
+    events = [event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), sentence=f"Izium {text} fell.", outlet=text)]
+    page = render_map(build_timeline(events, "month"), events, title=f"Map {text}")
+    escaped = html.escape(text)
+    assert f"<title>Map {escaped}</title>" in page
+    assert [row[5] for row in data_blob(page)["events"]] == [f"Izium {escaped} fell."]
+    assert data_blob(page)["sources"][0][0] == escaped

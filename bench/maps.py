@@ -1,0 +1,216 @@
+"""Benchmark the map at scale: N random places in Ukraine's bounding box x W weekly periods.
+
+Times build_timeline, render_map, writing map.html (and the GeoJSON/CSV exports), reports the file
+sizes, then times opening the map in headless Debian Chromium until the last period is drawn, switching
+to another period, and opening a popup.
+
+    .venv/bin/python bench/maps.py                   # 20,000 places x 52 weeks, offline map
+    .venv/bin/python bench/maps.py --places 2000 --weeks 12 --online --no-browser
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gazetteer.place import Place  # noqa: E402
+from geo.model import Event  # noqa: E402
+from geo.outputs import write_text_atomic  # noqa: E402
+from geo.timeline import build_timeline  # noqa: E402
+from maps.export import write_map_outputs  # noqa: E402
+from maps.render import render_map  # noqa: E402
+
+UKRAINE_BBOX = (22.14, 44.39, 40.23, 52.38)  # west, south, east, north
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Resolves after the next frame is painted: Leaflet's canvas draws on animation frames.
+PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+OUTLETS = ("Reuters", "Kyiv Independent", "AP", "BBC", "ISW", "Ukrainska Pravda", "Meduza")
+
+
+def synthetic_events(places: int, weeks: int, seed: int) -> list[Event]:
+    """Return 1-4 events per random place, spread over `weeks` weeks starting Monday 2023-01-02."""
+    rng = random.Random(seed)
+    start = dt.date(2023, 1, 2)
+    west, south, east, north = UKRAINE_BBOX
+    events = []
+    for i in range(places):
+        place = Place(
+            900000 + i,
+            f"Place {i:05d}",
+            round(rng.uniform(south, north), 5),
+            round(rng.uniform(west, east), 5),
+            "UA",
+            "Synthetic Oblast",
+            rng.randint(100, 50000),
+        )
+        side = "UA"
+        for _ in range(rng.randint(1, 4)):
+            day = start + dt.timedelta(days=rng.randrange(weeks * 7))
+            kind = rng.choice(("captured", "retaken", "withdrawn", "contested"))
+            side = None if kind == "contested" else ("RU" if side == "UA" else "UA")
+            n = len(events)
+            events.append(
+                Event(
+                    place=place,
+                    surface=place.name,
+                    kind=kind,
+                    side=side,
+                    date=day,
+                    date_precision="day",
+                    claimed=rng.random() < 0.2,
+                    confidence=round(rng.uniform(0.5, 1.0), 3),
+                    article_id=f"{n // 3:06d}.txt",
+                    sentence=f"Forces reported that {place.name} changed hands after heavy fighting on the "
+                    f"approaches to the town, according to officials quoted on {day.isoformat()}.",
+                    outlet=OUTLETS[n % len(OUTLETS)],
+                    url=f"https://example.org/news/{n // 3:06d}",
+                    title=f"Front-line report {n // 3:06d}",
+                    published=day,
+                )
+            )
+            side = side or "UA"
+    # Every week gets at least one event, so the timeline has exactly `weeks` periods.
+    for w in range(weeks):
+        events.append(
+            Event(
+                place=events[w].place,
+                surface=events[w].place.name,
+                kind="contested",
+                side=None,
+                date=start + dt.timedelta(days=7 * w + 3),
+                date_precision="week",
+                claimed=False,
+                confidence=0.7,
+                article_id=f"weekly-{w:02d}.txt",
+                sentence="Fighting continues.",
+                outlet="ISW",
+                url="https://example.org/weekly",
+                title="Weekly assessment",
+                published=None,
+            )
+        )
+    return events
+
+
+def browser_timings(path: Path) -> dict[str, float]:
+    """Open the map in headless Chromium with the network blocked; time load, a period switch, a popup."""
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route(
+            "**/*",
+            lambda r: (
+                r.continue_() if r.request.url.startswith("file:") else (requests.append(r.request.url), r.abort())
+            ),
+        )
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        t0 = time.perf_counter()
+        page.goto(path.as_uri(), timeout=120_000)
+        page.wait_for_selector(".folium-map[data-ready='1']", timeout=120_000)
+        page.evaluate(PAINTED)
+        load = time.perf_counter() - t0
+        drawn = int(page.get_attribute(".folium-map", "data-drawn") or 0)
+        t0 = time.perf_counter()
+        page.evaluate("() => window.frontline.show(0)")
+        page.evaluate(PAINTED)
+        switch = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        page.evaluate("() => window.frontline.show(Math.min(25, window.frontline.current() + 25))")
+        page.evaluate(PAINTED)
+        switch_far = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        page.locator(".leaflet-control-layers-overlays label", has_text="All reports").click()
+        page.evaluate(PAINTED)
+        all_reports = time.perf_counter() - t0
+        browser.close()
+    if requests or errors:
+        raise SystemExit(f"the map requested {requests[:3]} or raised {errors[:3]}")
+    return {"load": load, "switch_first": switch, "switch_far": switch_far, "all_reports": all_reports, "drawn": drawn}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--places", type=int, default=20000)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--online", action="store_true", help="tile basemap and CDN Leaflet instead of offline")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
+    parser.add_argument("-o", "--outdir", type=Path, help="keep the outputs here (default: a temp folder)")
+    args = parser.parse_args(argv)
+
+    rows: list[tuple[str, str]] = []
+    events = synthetic_events(args.places, args.weeks, args.seed)
+    rows.append(("synthetic events", f"{len(events):,} events, {args.places:,} places"))
+    t0 = time.perf_counter()
+    timeline = build_timeline(events, "week")
+    rows.append(
+        (
+            "build_timeline",
+            f"{time.perf_counter() - t0:.2f} s, {len(timeline.periods)} periods, "
+            f"{sum(len(s) for s in timeline.states.values()):,} states",
+        )
+    )
+
+    outdir = args.outdir or Path(tempfile.mkdtemp(prefix="frontline-bench-"))
+    outdir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    page = render_map(timeline, events, offline=not args.online, title="Frontline benchmark")
+    rows.append(("render_map", f"{time.perf_counter() - t0:.2f} s ({'online' if args.online else 'offline'})"))
+    t0 = time.perf_counter()
+    write_text_atomic(outdir / "map.html", page)
+    rows.append(
+        ("write map.html", f"{time.perf_counter() - t0:.2f} s, {(outdir / 'map.html').stat().st_size / 1e6:.1f} MB")
+    )
+    t0 = time.perf_counter()
+    paths = write_map_outputs(outdir / "all", events, timeline, offline=not args.online)
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
+    rows.append(("write_map_outputs", f"{time.perf_counter() - t0:.2f} s: {sizes}"))
+
+    if not args.no_browser:
+        if not Path(CHROMIUM).exists():
+            rows.append(("chromium", f"skipped: {CHROMIUM} is missing"))
+        else:
+            timings = browser_timings(outdir / "map.html")
+            rows.append(
+                ("chromium load", f"{timings['load']:.2f} s to the last period drawn ({timings['drawn']:,} markers)")
+            )
+            rows.append(
+                (
+                    "switch period",
+                    f"{timings['switch_first']:.2f} s to the first, {timings['switch_far']:.2f} s to week 26",
+                )
+            )
+            rows.append(("All reports", f"{timings['all_reports']:.2f} s to draw every event"))
+
+    width = max(len(name) for name, _ in rows)
+    print(f"{'step'.ljust(width)} | result")
+    print(f"{'-' * width}-+-{'-' * 60}")
+    for name, value in rows:
+        print(f"{name.ljust(width)} | {value}")
+    print(f"outputs in {outdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

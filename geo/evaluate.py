@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gazetteer.place import haversine_km
 
@@ -74,21 +75,21 @@ class Score:
 
 def load_gold(path: str | os.PathLike[str]) -> list[dict]:
     """Read gold events from a JSONL file; raise InputError naming the line of a malformed record."""
-    rows = []
     try:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    float(row["lat"]), float(row["lon"])
-                    row.setdefault("kind", row.get("event"))
-                except (ValueError, KeyError, TypeError) as err:
-                    raise InputError(f"{path}:{number}: not a gold event record ({err})") from None
-                rows.append(row)
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from err
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from err
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            float(row["lat"]), float(row["lon"])
+            row.setdefault("kind", row.get("event"))
+        except (ValueError, KeyError, TypeError) as err:
+            raise InputError(f"{path}:{number}: not a gold event record ({err})") from None
+        rows.append(row)
     return rows
 
 

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 from geo.errors import OutputError, UsageError
 from geo.model import Event
@@ -105,9 +106,9 @@ def _control_rows(timeline: Timeline) -> list[dict[str, object]]:
             articles.setdefault(key, set()).update(e.article_id for e in state.events)
     for event in timeline.undated:
         articles.setdefault(event.place.key, set()).add(event.article_id)
-    rows = []
+    rows: list[dict[str, object]] = []
     for place in sorted(timeline.places, key=lambda p: p.key):
-        side, period = latest.get(place.key, (None, None))
+        side, latest_period = latest.get(place.key, (None, None))
         rows.append(
             {
                 "place": place,
@@ -116,7 +117,7 @@ def _control_rows(timeline: Timeline) -> list[dict[str, object]]:
                 "country": place.country,
                 "states": states.get(place.key, {}),
                 "latest_side": side,
-                "latest_period": period,
+                "latest_period": latest_period,
                 "sources": len(articles.get(place.key, ())),
             }
         )
@@ -153,9 +154,9 @@ def events_csv_text(events: Iterable[Event]) -> str:
 
 def dumps_geojson(collection: dict[str, object]) -> str:
     """Serialise a FeatureCollection as compact UTF-8 JSON text with one feature per line, for readable diffs."""
-    features = collection.get("features", [])
+    features = cast(list, collection.get("features", []))
     head = {key: value for key, value in collection.items() if key != "features"}
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for f in features]  # type: ignore[union-attr]
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for f in features]
     opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)[:-1]
     body = ",\n".join(lines)
     return f'{opening},"features":[\n{body}\n]}}\n' if lines else f'{opening},"features":[]}}\n'

@@ -21,10 +21,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from operator import itemgetter
+from typing import cast
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from gazetteer.place import Place
@@ -198,7 +200,7 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
                 rows.append([p, _side_code(state.side), int(state.claimed), since, evidence, int(state.changed)])
         # A place can only vanish from a hand-made timeline; -1 tells the script to drop it.
         rows.extend([p, -1, 0, "", 0, 0] for p in sorted(set(previous) - set(current)))
-        rows.sort(key=lambda row: row[0])
+        rows.sort(key=itemgetter(0))
         deltas.append(rows)
         previous = current
 
@@ -422,7 +424,7 @@ def _stable_ids(root: Element) -> None:
 def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = False, title: str = "Frontline") -> str:
     """Return the whole HTML document of the map: one layer per period, reports, legend, summary, slider."""
     payload = map_payload(timeline, events)
-    bounds = payload["bounds"]
+    bounds = cast("list[float] | None", payload["bounds"])
     if offline:
         west, south, east, north = bounds or (
             DEFAULT_CENTER[1] - 8,
@@ -432,9 +434,7 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
         )
         assets = load_offline_assets((west, south, east, north))
         payload["outline"] = assets.outline
-    center = (
-        ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds else DEFAULT_CENTER  # type: ignore[index]
-    )
+    center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds else DEFAULT_CENTER
 
     fmap = folium.Map(location=center, zoom_start=6, tiles=None, control_scale=True, font_size="13px")
     # Only Leaflet is needed: no Bootstrap, jQuery or Font Awesome (CircleMarkers, no folium.Icon).
@@ -442,7 +442,7 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
     fmap.default_css = [] if offline else [("leaflet_css", LEAFLET_CSS_URL)]
     fmap.options["maxZoom"] = OFFLINE_MAX_ZOOM if offline else ONLINE_MAX_ZOOM
     fmap.options["minZoom"] = 2
-    figure = fmap.get_root()
+    figure = cast(Figure, fmap.get_root())
     figure.header.add_child(_Raw(f"<title>{_esc(title)}</title>"), name="fl_title")
     if offline:
         figure.header.add_child(_Raw(f"<style>{assets.leaflet_css}</style>"), name="fl_leaflet_css")
@@ -457,10 +457,12 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
         group = folium.FeatureGroup(name=_esc(period.label), overlay=False, show=i == last)
         group.add_to(fmap)
         groups.append(group)
-    all_reports = folium.FeatureGroup(name="All reports", overlay=True, show=not groups).add_to(fmap)
+    all_reports = folium.FeatureGroup(name="All reports", overlay=True, show=not groups)
+    all_reports.add_to(fmap)
     undated = None
     if timeline.undated:
-        undated = folium.FeatureGroup(name="Undated reports", overlay=True, show=False).add_to(fmap)
+        undated = folium.FeatureGroup(name="Undated reports", overlay=True, show=False)
+        undated.add_to(fmap)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
 
     summaries: list[dict[str, object]] = payload["periods"]  # type: ignore[assignment]

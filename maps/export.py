@@ -7,18 +7,23 @@ Output is deterministic: events in `Event.sort_key` order, places in `Place.key`
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import cast
 
 from geo.errors import OutputError, UsageError
 from geo.model import Event
 from geo.outputs import write_text_atomic
+from geo.records import (
+    EVENT_COLUMNS,
+    dumps_geojson,
+    event_properties,
+    events_csv_text,
+    events_feature_collection,
+    point_geometry,
+)
 from geo.timeline import Timeline
 
 __all__ = [
@@ -33,25 +38,6 @@ __all__ = [
     "write_map_outputs",
 ]
 
-# The JSONL contract's keys, in its order (see DESIGN.md); CSV columns follow it exactly.
-EVENT_COLUMNS = (
-    "article",
-    "place",
-    "name",
-    "geonameid",
-    "lat",
-    "lon",
-    "country",
-    "kind",
-    "side",
-    "date",
-    "date_precision",
-    "claimed",
-    "confidence",
-    "sentence",
-    "outlet",
-    "url",
-)
 FORMATS = ("geojson", "csv", "gpkg")
 # GeoPackage stamps the time of writing into gpkg_contents; a fixed stamp keeps the file reproducible.
 GPKG_TIMESTAMP = "2000-01-01T00:00:00.000Z"
@@ -59,33 +45,6 @@ GPKG_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 
 def _sorted_events(events: Iterable[Event]) -> list[Event]:
     return sorted(events, key=Event.sort_key)
-
-
-def event_properties(event: Event) -> dict[str, object]:
-    """Return the GeoJSON properties of an event: its JSONL record without lat/lon, plus title and published."""
-    record = event.to_record()
-    props = {key: value for key, value in record.items() if key not in ("lat", "lon")}
-    props["title"] = event.title
-    props["published"] = event.published.isoformat() if event.published else None
-    return props
-
-
-def _point(lat: float, lon: float) -> dict[str, object]:
-    # The one place where folium's (lat, lon) becomes GeoJSON's [lon, lat].
-    return {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}
-
-
-def events_feature_collection(events: Iterable[Event]) -> dict[str, object]:
-    """Return an RFC 7946 FeatureCollection with one Point feature per event."""
-    features = [
-        {
-            "type": "Feature",
-            "geometry": _point(event.place.lat, event.place.lon),
-            "properties": event_properties(event),
-        }
-        for event in _sorted_events(events)
-    ]
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _control_rows(timeline: Timeline) -> list[dict[str, object]]:
@@ -129,37 +88,8 @@ def control_feature_collection(timeline: Timeline) -> dict[str, object]:
     features = []
     for row in _control_rows(timeline):
         place = row.pop("place")
-        features.append({"type": "Feature", "geometry": _point(place.lat, place.lon), "properties": row})  # type: ignore[attr-defined]
+        features.append({"type": "Feature", "geometry": point_geometry(place.lat, place.lon), "properties": row})  # type: ignore[attr-defined]
     return {"type": "FeatureCollection", "features": features}
-
-
-def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def events_csv_text(events: Iterable[Event]) -> str:
-    """Return the events as CSV text: a header row, then one row per event, RFC 4180 quoting and CRLF."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(EVENT_COLUMNS)
-    for event in _sorted_events(events):
-        record = event.to_record()
-        writer.writerow([_csv_cell(record[column]) for column in EVENT_COLUMNS])
-    return buffer.getvalue()
-
-
-def dumps_geojson(collection: dict[str, object]) -> str:
-    """Serialise a FeatureCollection as compact UTF-8 JSON text with one feature per line, for readable diffs."""
-    features = cast(list, collection.get("features", []))
-    head = {key: value for key, value in collection.items() if key != "features"}
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for f in features]
-    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)[:-1]
-    body = ",\n".join(lines)
-    return f'{opening},"features":[\n{body}\n]}}\n' if lines else f'{opening},"features":[]}}\n'
 
 
 def _geonameid_column(values: Sequence[object]) -> list[object]:

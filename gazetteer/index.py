@@ -336,20 +336,21 @@ class NameIndex:
         sources = [*embedded, *imported_sources(directory), *extra_sources]
         wanted = _fingerprint(sources)
         if not rebuild:
-            conn = _try_open(path, wanted)
+            conn, _why = _try_open(path, wanted)
             if conn is not None:
                 return cls(path, conn)
         # One builder at a time: a second process waits, then finds the fresh index.
         with open(directory / (INDEX_FILE + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            conn = None if rebuild else _try_open(path, wanted)
+            conn, why = (None, "rebuild asked for") if rebuild else _try_open(path, wanted)
             if conn is None:
-                reason = "building" if not path.exists() else "rebuilding (schema or sources changed)"
-                progress(f"gazetteer: {reason} the index in {path} (once; about 30 s)")
+                _remove_stale_builds(directory)
+                verb = "building" if why == "missing" else f"rebuilding ({why})"
+                progress(f"gazetteer: {verb} the index in {path} (once; about 30 s)")
                 build_index(path, sources, progress)
-                conn = _try_open(path, wanted)
+                conn, why = _try_open(path, wanted)
                 if conn is None:
-                    raise GazetteerBuildError(f"the index at {path} cannot be read after building it")
+                    raise GazetteerBuildError(f"the index at {path} cannot be read after building it: {why}")
                 progress("gazetteer: index ready")
         return cls(path, conn)
 
@@ -422,16 +423,44 @@ class NameIndex:
             f"WHERE p.country IN ({marks}) OR p.source = 'user'", tuple(countries))]
 
 
-def _try_open(path: Path, fingerprint: str) -> sqlite3.Connection | None:
+def _remove_stale_builds(directory: Path) -> None:
+    # Called with the build lock held, so no live builder owns these: they are left by a killed build.
+    for stale in directory.glob(".gazetteer.*.building"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _try_open(path: Path, fingerprint: str) -> tuple[sqlite3.Connection | None, str]:
+    """Return a read-only connection to a usable index, or None and why it cannot be used."""
     if not path.exists():
-        return None
+        return None, "missing"
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("schema") != str(SCHEMA_VERSION) or meta.get("fingerprint") != fingerprint:
-            conn.close()
-            return None
-        conn.execute("SELECT COUNT(*) FROM names WHERE key = 'kyiv'").fetchone()
-        return conn
-    except sqlite3.DatabaseError:
-        return None
+    except sqlite3.Error as err:
+        return None, f"unreadable: {err}"
+    try:
+        why = _unusable(conn, path, fingerprint)
+    except sqlite3.Error as err:
+        why = f"damaged: {err}"
+    if why:
+        conn.close()
+        return None, why
+    return conn, ""
+
+
+def _unusable(conn: sqlite3.Connection, path: Path, fingerprint: str) -> str:
+    """Return why the open index cannot be used, or ''."""
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+    # A truncated file keeps its header, and SQLite notices the missing pages only when a query reaches them.
+    if page_size * page_count > path.stat().st_size:
+        return "damaged: the file is truncated"
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return "not a Frontline index"
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("schema") != str(SCHEMA_VERSION):
+        return f"schema {meta.get('schema') or 'unknown'}, this version reads schema {SCHEMA_VERSION}"
+    if meta.get("fingerprint") != fingerprint:
+        return "its sources changed"
+    conn.execute("SELECT COUNT(*) FROM names WHERE key = 'kyiv'").fetchone()
+    return ""

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 
 import click
 
@@ -20,21 +25,105 @@ from gazetteer.errors import GazetteerError
 from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer
 from gazetteer.index import NameIndex, default_cache_dir, imported_sources, register_imports
 
+from .articles import find_article_files
 from .dates import parse_date_option
-from .errors import FrontlineError, UsageError
+from .errors import FrontlineError
 from .evaluate import load_gold, score_events
 from .pipeline import RunResult, default_jobs, run_pipeline
 from .records import dumps_geojson, events_csv_text, events_feature_collection, events_jsonl_lines
 
-__all__ = ["main", "cli", "source_options", "open_gazetteer", "run_sources", "exit_code", "fail"]
+__all__ = [
+    "main",
+    "cli",
+    "source_options",
+    "find_sources",
+    "open_gazetteer",
+    "run_sources",
+    "exit_code",
+    "fail",
+    "error_line",
+    "Interrupted",
+    "FrontlineGroup",
+]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# Skipped inputs named in the closing summary; the warnings above it name every one.
+SUMMARY_SKIPPED = 10
 
 
-def fail(message: str, code: int = 2) -> None:
+def error_line(message: object) -> str:
+    """Return `message` as one `Error: ...` line (a message with newlines would read as several errors)."""
+    return "Error: " + " ".join(str(message).split())
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print one error line on stderr and exit with `code`."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(error_line(message), err=True)
     sys.exit(code)
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException so that no `except Exception` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class FrontlineGroup(click.Group):
+    """A click group whose failures are one `Error:` line on stderr with the contract's exit code, no traceback.
+
+    It wraps `main`, so the console script and `CliRunner` behave the same.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; in standalone mode turn every failure into one line and an exit code."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            # click prints usage and a hint on three more lines: one line keeps stderr greppable.
+            where = err.ctx.command_path if err.ctx else (prog_name or "frontline")
+            fail(f"{err.format_message().rstrip('.')}; see '{where} --help'", err.exit_code)
+        except click.ClickException as err:
+            fail(err.format_message(), 2)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            fail("interrupted", 128 + signal.SIGINT)
+        except Interrupted as err:
+            fail(f"interrupted by {err}", 128 + err.signum)
+        except (FrontlineError, GazetteerError) as err:
+            fail(str(err), 2)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(0)
+        except sqlite3.DatabaseError as err:
+            fail(f"the gazetteer index cannot be read ({err}); rebuild it with 'frontline gazetteer build'", 2)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            fail(f"{where}{err.strerror or err}", 2)
+        except Exception as err:  # a bug: still one line, with the way to get the traceback
+            if os.environ.get("FRONTLINE_DEBUG"):
+                raise
+            fail(f"internal error ({type(err).__name__}: {err}); run with FRONTLINE_DEBUG=1 for the traceback", 2)
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    # The reader of a pipe went away (`| head`): point stdout at /dev/null so that the flush at exit
+    # does not print "Exception ignored ... BrokenPipeError".
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -89,6 +178,11 @@ def source_options(func: Callable) -> Callable:
     return func
 
 
+def find_sources(sources: Sequence[Path]) -> list[Path]:
+    """Return the article files of `sources`; raise InputError now, before any slow work, if one is unusable."""
+    return find_article_files(sources)
+
+
 def open_gazetteer(countries: Sequence[str] = DEFAULT_COUNTRIES, *, quiet: bool = False, online: bool = False,
                    nominatim_domain: str = "nominatim.openstreetmap.org") -> Gazetteer:
     """Open the gazetteer of the user's cache, building it with a progress message when needed."""
@@ -106,8 +200,14 @@ def open_gazetteer(countries: Sequence[str] = DEFAULT_COUNTRIES, *, quiet: bool 
 
 
 def run_sources(sources: Sequence[Path], *, default_date: dt.date | None, jobs: int | None,
-                countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool) -> RunResult:
-    """Run the pipeline over `sources` with progress on a terminal and warnings on stderr."""
+                countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool,
+                files: Sequence[Path] | None = None) -> RunResult:
+    """Run the pipeline over `sources` with progress on a terminal and warnings on stderr.
+
+    `files` is the result of `find_sources(sources)` when the caller has checked them already. Exits with
+    code 2 and one error line when no article at all could be read.
+    """
+    files = list(files) if files is not None else find_sources(sources)
     gazetteer = open_gazetteer(countries, quiet=quiet, online=online, nominatim_domain=nominatim_domain)
     show_progress = not quiet and sys.stderr.isatty()
 
@@ -119,7 +219,7 @@ def run_sources(sources: Sequence[Path], *, default_date: dt.date | None, jobs: 
         if not quiet:
             click.echo(f"Warning: {message}", err=True)
 
-    result = run_pipeline(sources, gazetteer, default_date=default_date, jobs=jobs or default_jobs(),
+    result = run_pipeline(files, gazetteer, default_date=default_date, jobs=jobs or default_jobs(),
                           progress=progress, warn=warn)
     if show_progress:
         click.echo("", err=True)
@@ -127,6 +227,12 @@ def run_sources(sources: Sequence[Path], *, default_date: dt.date | None, jobs: 
         warn(f"online lookup failed for {message}")
     if not quiet:
         click.echo(f"frontline: {result.summary()}", err=True)
+        skipped = [where for where, _reason in result.stats.skipped]
+        if skipped:
+            more = f" and {len(skipped) - SUMMARY_SKIPPED} more" if len(skipped) > SUMMARY_SKIPPED else ""
+            click.echo(f"frontline: skipped {', '.join(skipped[:SUMMARY_SKIPPED])}{more}", err=True)
+    if result.stats.articles == 0:
+        fail(f"none of the {len(files)} input file(s) held a readable article (see the warnings above)", 2)
     return result
 
 
@@ -137,7 +243,7 @@ def exit_code(result: RunResult) -> int:
     return 1 if result.stats.skipped else 0
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=FrontlineGroup, context_settings=CONTEXT)
 @click.version_option(package_name="frontline")
 def cli() -> None:
     """Map who holds which town, and when, from news articles.
@@ -299,22 +405,19 @@ def eval_command(gold: Path, sources: tuple[Path, ...], default_date: dt.date | 
     click.echo(score.summary())
 
 
+def _on_signal(parent: int) -> Callable[[int, FrameType | None], None]:
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        if os.getpid() != parent:
+            # A forked worker: leave quietly; the parent stops the pool and reports the interruption once.
+            os._exit(128 + signum)
+        raise Interrupted(signum)
+
+    return handle
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line; library errors become one line on stderr and exit code 2."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="frontline", standalone_mode=False)
-    except click.exceptions.Abort:
-        fail("interrupted", 130)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except (FrontlineError, GazetteerError) as err:
-        fail(str(err), 2)
-    except UsageError as err:  # pragma: no cover - UsageError is a FrontlineError; kept for clarity
-        fail(str(err), 2)
-    except BrokenPipeError:
-        sys.exit(0)
-    except KeyboardInterrupt:
-        fail("interrupted", 130)
-    except OSError as err:
-        fail(f"{err.filename or ''}: {err.strerror or err}".lstrip(": "), 2)
+    """Run the command line; SIGINT and SIGTERM unwind (temporary files removed) and exit with 128 + signal."""
+    handler = _on_signal(os.getpid())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handler)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="frontline")

@@ -18,6 +18,10 @@ _LOSS_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:surrendered|retreated|withdrew
                          r"were pushed|were forced)\b", re.I)
 
 
+_DIRECT_FORCE = re.compile(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|army|military|mercenaries|"
+                           r"militia|militias|commanders?|brigades?|battalions?)$", re.I)
+
+
 def other_side(side: str | None) -> str | None:
     """Return the opposing side."""
     return {"UA": "RU", "RU": "UA"}.get(side or "")
@@ -79,9 +83,12 @@ class ActorLexicon:
             if head not in self._nouns and not m.group("tail"):
                 continue
             side = self._words[head]
+            end = m.end()
+            if head in self._nouns and m.group("tail") and not _DIRECT_FORCE.match(m.group("tail")):
+                end = m.end("head")  # "Moscow has withdrawn its forces": the actor is Moscow alone
             locative = bool(_LOCATIVE.search(sentence[: m.start()])) and not m.group("tail")
-            loser = bool(_LOSS_AFTER.match(sentence[m.end():]))
-            actors.append(Actor(m.start(), m.end(), side, m.group(0), locative, loser))
+            loser = bool(_LOSS_AFTER.match(sentence[end:]))
+            actors.append(Actor(m.start(), end, side, sentence[m.start():end], locative, loser))
         return actors
 
     def pronoun_actors(self, sentence: str, earlier: list[Actor], previous_side: str | None) -> list[Actor]:

@@ -40,6 +40,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                   rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("part_of_month", re.compile(rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
                                  rf"(?:\s+of|-)?\s+{_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
+    ("season", re.compile(r"\b(?:(?:in|during|over|by)\s+)?(?:the\s+)?(?:(?P<part>early|late|mid)[\s-])?"
+                          r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
     ("in_month", re.compile(rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b", re.I)),
     ("relative_week", re.compile(r"\b(?P<part>late|early|earlier|later)?\s*(?P<which>last|this|previous|past)\s+week"
@@ -96,6 +98,13 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         part = g["part"].lower()
         day = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
         return dt.date(year, month, day), "month", f"{part} of {calendar.month_name[month]}"
+    if kind == "season":
+        # The middle of the season (winter: its January), month precision with the season in the note.
+        season = g["season"].lower()
+        month = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}[season]
+        month += {"early": -1, "late": 1}.get((g.get("part") or "").lower(), 0)
+        year = int(g["y"]) + (season == "winter" and month <= 2)
+        return dt.date(year, max(1, month), 15), "month", f"{season} {g['y']}"
     if kind == "month_year":
         month = MONTHS[g["month"].lower()]
         return dt.date(int(g["y"]), month, 15), "month", ""
@@ -149,7 +158,7 @@ def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for kind, pattern in _PATTERNS:
-        if not relative_ok and kind not in ("iso", "dotted", "month_year"):
+        if not relative_ok and kind not in ("iso", "dotted", "month_year", "season"):
             continue
         for m in pattern.finditer(sentence):
             if any(m.start() < b and a < m.end() for a, b in taken):

@@ -39,8 +39,9 @@ _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|eastern|western|southern|nort
 _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|hamlet|hamlets|suburb|suburbs|"
             r"stronghold|strongholds|hub|bastion|outpost|district|districts|center|centre|heart|outskirts|approaches|"
             r"edge|edges|part|parts|half|rest|remainder|remnants|most|all|streets|area|areas|seat\s+of\s+power|"
-            r"environs|vicinity|bulk|east|west|north|south|eastern\s+part|western\s+part|northern\s+part|"
-            r"southern\s+part|railway\s+station|station|square|fortress)")
+            r"environs|vicinity|bulk|(?<=the\s)(?:north|south)?-?(?:east|west)|(?<=the\s)(?:north|south)|"
+            r"eastern\s+part|western\s+part|northern\s+part|southern\s+part|railway\s+station|station|square|"
+            r"fortress)")
 _PARTIAL = re.compile(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
                       r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b", re.I)
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
@@ -64,7 +65,9 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}", re.I)),
     ("withdraw", re.compile(
-        rf"\b(?P<verb>withdrew|withdrawn|withdrawing|withdraws|withdraw|pulled\s+out|pulling\s+out|pulls\s+out|"
+        rf"\b(?P<verb>(?:pulled|pulling|pulls|pull|brought|bringing)\s+(?:its|their|his|our|the|all)\s+"
+        rf"(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|fighters|garrison)\s+(?:out|back)|"
+        rf"withdrew|withdrawn|withdrawing|withdraws|withdraw|pulled\s+out|pulling\s+out|pulls\s+out|"
         rf"pull\s+out|pulled\s+back|pulling\s+back|retreated|retreating|retreats|retreat|fled|fleeing|abandoned|"
         rf"abandoning|abandons|abandon|driven\s+out|pushed\s+out|forced\s+out|ousted|expelled)\s+"
         rf"(?:(?:its|their|his|our|the|all|remaining)\s+(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|"
@@ -89,17 +92,19 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 RIGHT_PASSIVE = re.compile(
-    rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?\s*,?\s*(?:which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
+    rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|"
+    rf"home\s+to|until|after|before)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
     rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
-    rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon)\s+)*)"
+    rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
+    rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
     rf"(?P<verb>captured|seized|taken|retaken|recaptured|liberated|freed|occupied|overrun|cleared|regained|reclaimed|"
-    rf"encircled|surrounded|besieged|stormed|taken\s+back|won\s+back)\b"
+    rf"encircled|surrounded|besieged|stormed|contested|taken\s+back|won\s+back)\b"
     rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?",
     re.I,
 )
 RIGHT_APPOSITIVE = re.compile(
-    r"^\s*,\s*(?:(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+){0,6}?"
-    r"(?:(?:which|that)\s+)?(?:(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
+    r"^\s*,\s*(?P<det>(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+)"
+    r"{0,6}?(?P<rel>(?:which|that)\s+)?(?P<aux>(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
     r"finally|fully)\s+)*(?P<verb>taken|captured|seized|recaptured|retaken|liberated|freed|regained|reclaimed|overrun|"
     r"taken\s+back|won\s+back)\b(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?",
     re.I,
@@ -110,7 +115,7 @@ RIGHT_WHICH_ACTIVE = re.compile(
     re.I,
 )
 RIGHT_FELL = re.compile(
-    rf"^(?:{_SEP}§)*\s*,?\s*(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?(?:which|that)\s+)?(?:(?:has|had|have)\s+)?"
+    rf"^(?:{_SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?(?:(?:has|had|have)\s+)?"
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
     rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})",
@@ -123,10 +128,31 @@ _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raio
 _REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
 _FORCE_AFTER = re.compile(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
                           r"regime|side|-backed|['’]s\s+(?:forces|troops|army))\b", re.I)
+# "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
+_FACILITY_AFTER = re.compile(r"^\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|treatment)\s+)"
+                             r"{0,2}"
+                             r"(?:plant|airport|airfield|air\s+base|airbase|dam|bridge|highway|motorway|road|railway|"
+                             r"reservoir|river|canal|mine|refinery|port|harbou?r|garrison|prison|checkpoint|"
+                             r"crossing|border\s+crossing|station|factory|works|steelworks)\b", re.I)
 _REFERENCE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                                r"north-east|north-west|south-east|south-west)(?:ern)?|outside|beyond|near|from|toward|"
                                r"towards|of\s+the\s+road\s+to)\s+(?:of\s+)?$", re.I)
 
+# A place name is the subject of a following verb unless a preposition governs it ("outskirts of Donetsk
+# were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
+_PREP_BEFORE = re.compile(r"\b(?:in|into|inside|near|from|outside|to|toward|towards|at|by|around|on|beyond|behind|"
+                          r"past|through|across|between|via|for|over|of|off|under|with|within|against|about)\s+"
+                          r"(?:(?:the|a|an)\s+)?$", re.I)
+_SETTLEMENT_OF = re.compile(r"\b(?:town|city|village|settlement|hamlet|suburb|stronghold|bastion|hub)s?\s+of\s+"
+                            r"(?:the\s+)?$|\b(?:cities|towns|villages|settlements)\s+of\s+(?:the\s+)?$", re.I)
+_CONDITIONAL_BEFORE = re.compile(r"\b(?:if|unless|whether|until|before|should|once)\s+(?:[\w'’-]+\s+){0,3}$"
+                                 r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$", re.I)
+_ATTRIBUTION_TAIL = re.compile(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed|claims|reported|announced|stated|"
+                               r"added|insisted)\b[^,;]{0,40}$", re.I)
+_FLAG_WORD = re.compile(r"\bflags?\b", re.I)
+_FLAG_TO_PLACE = re.compile(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}", re.I)
+_FLAG_SIDE = re.compile(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
+                        r"yellow-and-blue)\b[^.;]{0,25}$", re.I)
 _FLAG_VERB = re.compile(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
                         r"stood|put\s+up|erect\w*|install\w*|with)\b", re.I)
 _FLAG_DOWN = re.compile(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+down|taken\s+down|pulled\s+down|"
@@ -176,7 +202,14 @@ command military institute study war isw afp reuters ap bbc cnn telegram twitter
 interfax eu nato un us usa uk west western eastern southern northern front operation republic people people's oblast
 region mr mrs ms dr gen lt col maj capt sgt st kremlin soviet union european western-backed moscow-backed
 """.split())
+_QUOTES = frozenset("\"“”«»„")
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
+
+
+def _is_subject(left: str) -> bool:
+    """Return True when the place name ending `left` can be the subject of what follows it."""
+    head = re.sub(rf"(?:{_SEP}§)+$", "", left)  # the first of a coordination decides
+    return not _PREP_BEFORE.search(head) or bool(_SETTLEMENT_OF.search(head))
 
 
 def event_class(kind: str) -> str:
@@ -233,6 +266,13 @@ class _Hit:
 class _Template:
     text: str
     marks: list[int] = field(default_factory=list)
+    origin: list[int] = field(default_factory=list)
+
+    def sentence_pos(self, tpos: int) -> int:
+        """Return the sentence offset of a template position."""
+        if not self.origin:
+            return tpos
+        return self.origin[min(max(tpos, 0), len(self.origin) - 1)]
 
 
 class Detector:
@@ -244,36 +284,33 @@ class Detector:
 
     # -- mentions ---------------------------------------------------------------------------------------
     def _mentions(self, sentence: str, spots: list[tuple[int, int, str]]) -> list[_Mention]:
-        mentions = [_Mention(a, b, s, True) for a, b, s in spots]
+        # A spot glued to another word by a hyphen is part of a compound name ("Posad-Pokrovske").
+        mentions = [_Mention(a, b, s, True) for a, b, s in spots
+                    if not (a >= 2 and sentence[a - 1] == "-" and sentence[a - 2].isalpha())
+                    and not (sentence[b:b + 1] == "-" and sentence[b + 1:b + 2].isalpha())]
         taken = [(m.start, m.end) for m in mentions]
         for match in _CAP_RUN.finditer(sentence):
-            words = re.split(r"([ -])", match.group(1))
-            # Split the run at stop words: "President Zelensky" -> "Zelensky".
+            # Split the run at stop words and actor words, keep the rest together: "President Zelensky"
+            # -> "Zelensky", "Malaya Loknya" stays one name.
             pos = match.start()
             current: list[tuple[int, str]] = []
-            for piece in words + [" "]:
-                if piece in (" ", "-"):
-                    if current:
-                        self._add_candidate(sentence, current, taken, mentions)
-                    current = [] if piece == " " else current
-                    if piece == "-" and current:
-                        current.append((pos, piece))
-                    pos += len(piece)
-                    continue
+            for piece in match.group(1).split(" ") + [""]:
                 word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
-                if word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper():
+                if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) \
+                        or not word[:1].isupper():
                     if current:
                         self._add_candidate(sentence, current, taken, mentions)
                     current = []
                 else:
                     current.append((pos, word))
-                pos += len(piece)
+                pos += len(piece) + 1
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             after = sentence[m.end:]
             m.region_suffix = bool(_REGION_AFTER.match(after))
         return [m for m in mentions if not _REPUBLIC_AFTER.match(sentence[m.end:])
-                and not _FORCE_AFTER.match(sentence[m.end:]) and not self.lexicon.is_actor_word(m.surface)]
+                and not _FORCE_AFTER.match(sentence[m.end:]) and not _FACILITY_AFTER.match(sentence[m.end:])
+                and not self.lexicon.is_actor_word(m.surface)]
 
     @staticmethod
     def _add_candidate(sentence: str, words: list[tuple[int, str]], taken: list[tuple[int, int]],
@@ -292,21 +329,27 @@ class Detector:
 
     @staticmethod
     def _template(sentence: str, mentions: list[_Mention]) -> _Template:
-        pieces: list[str] = []
-        cursor = 0
-        length = 0
         out = _Template("")
+        pieces: list[str] = []
+        origin: list[int] = []  # sentence offset of each template character
+        cursor = 0
+
+        def copy(a: int, b: int) -> None:
+            for i in range(a, b):
+                if sentence[i] not in _QUOTES:
+                    pieces.append(sentence[i])
+                    origin.append(i)
+
         for m in mentions:
-            chunk = re.sub(r"[\"“”«»„]", "", sentence[cursor:m.start])
-            pieces.append(chunk)
-            length += len(chunk)
-            m.tpos = length
-            out.marks.append(length)
+            copy(cursor, m.start)
+            m.tpos = len(pieces)
+            out.marks.append(len(pieces))
             pieces.append(MARK)
-            length += 1
+            origin.append(m.start)
             cursor = m.end
-        pieces.append(re.sub(r"[\"“”«»„]", "", sentence[cursor:]))
+        copy(cursor, len(sentence))
         out.text = "".join(pieces)
+        out.origin = origin
         return out
 
     # -- sides ------------------------------------------------------------------------------------------
@@ -330,15 +373,43 @@ class Detector:
         votes = {other_side(a.side) if a.loser else a.side for a in actors if not a.locative}
         return votes.pop() if len(votes) == 1 else None
 
+    # -- modality -------------------------------------------------------------------------------------
+    def _claims(self, text: str, actors: list[Actor]):  # type: ignore[no-untyped-def]
+        """Return a function (trigger position, side gained) -> whether the report is one side's claim."""
+        cues: list[tuple[int, bool, str | None]] = []  # (position, before-only, speaker side)
+        for m in _CLAIM.finditer(text):
+            word = m.group(0).lower()
+            if word.startswith("according"):
+                after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40]
+                speaker = after[0].side if after else None
+            else:
+                before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
+                speaker = before[-1].side if before else None
+            cues.append((m.start(), True, speaker))
+        tail = _ATTRIBUTION_TAIL.search(text)
+        tail_side = self._side_of_text(tail.group("who")) if tail else None
+
+        def claimed(pos: int, side: str | None) -> bool:
+            loser = other_side(side)
+            for at, _before, speaker in cues:
+                if at < pos and not (loser and speaker == loser):
+                    return True  # a source's word for it, unless the losing side admits the loss
+            # "..., the Russian defence ministry said": the gaining side speaks after the fact.
+            return bool(tail and tail.start() > pos and side and tail_side == side)
+
+        return claimed
+
+    @staticmethod
+    def _blocked_before(left: str) -> bool:
+        """Return True when the words before a trigger make it an intention, a negation or a condition."""
+        return bool(_MODAL_BEFORE.search(left[-70:]))
+
     # -- matching ---------------------------------------------------------------------------------------
     def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: list[Actor]) -> list[_Hit]:
         text = tmpl.text
         hits: list[_Hit] = []
-        claim_at = [m.start() for m in _CLAIM.finditer(text)]
-        flag_ok = bool(_FLAG_VERB.search(text))
-
-        def claimed(pos: int) -> bool:
-            return any(c < pos for c in claim_at)
+        claimed = self._claims(text, actors)
+        flag_ok = "flag" in text.lower()
 
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
@@ -352,7 +423,7 @@ class Detector:
                     continue
                 verb = re.sub(r"\s+", " ", m.group("verb").lower())
                 vpos = m.start("verb")
-                if _MODAL_BEFORE.search(left[max(0, vpos - 70):vpos]):
+                if self._blocked_before(left[:vpos]):
                     continue
                 partial = bool(_PARTIAL.search(m.group(0)))
                 agent = self._agent(actors, vpos)
@@ -363,111 +434,141 @@ class Detector:
                     else:
                         side, conf = (owner if retake else other_side(owner)), 0.6
                     hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
-                                     claimed(vpos), partial))
+                                     claimed(vpos, side), partial))
                 elif name == "enter":
                     if not agent:
                         continue
                     conf = 0.55 if verb.startswith("patrol") else 0.75
                     hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
-                                     claimed(vpos), partial))
+                                     claimed(vpos, agent.side), partial))
                 elif name == "withdraw":
                     if not agent:
                         continue
-                    hits.append(_Hit(index, "withdraw", verb, other_side(agent.side), vpos, 0.8, claimed(vpos)))
+                    gainer = other_side(agent.side)
+                    hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
                 elif name == "expel":
                     loser = self._side_of_text(m.group("obj"))
                     if loser:
-                        hits.append(_Hit(index, "withdraw", verb, other_side(loser), vpos, 0.8, claimed(vpos)))
+                        gainer = other_side(loser)
+                        hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
                 elif name == "nominal":
-                    hit = self._nominal_hit(index, verb, vpos, left, right, actors, owner, claimed(vpos), partial)
+                    hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial)
                     if hit:
                         hits.append(hit)
                 elif name == "contest":
                     near = (m.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
-                    hits.append(_Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7, claimed(vpos)))
+                    hits.append(_Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7,
+                                     claimed(vpos, None)))
 
             if flag_ok:
-                hit = self._flag_hit(index, left, claimed)
+                hit = self._flag_hit(index, left, actors, claimed)
                 if hit:
                     hits.append(hit)
-            hits.extend(self._right_hits(index, pos, right, actors, owner, claimed))
+            hits.extend(self._right_hits(index, pos, left, right, owner, claimed))
         return hits
 
-    def _nominal_hit(self, index: int, noun: str, vpos: int, left: str, right: str, actors: list[Actor],
-                     owner: str, is_claim: bool, partial: bool) -> _Hit | None:
+    def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: list[Actor],
+                     owner: str, claimed, partial: bool) -> _Hit | None:  # type: ignore[no-untyped-def]
         by = _RIGHT_BY.match(right)
         by_side = self._side_of_text(by.group("actor")) if by else None
         possessor = self._agent([a for a in actors if a.end <= vpos and vpos - a.end <= 12], vpos)
+        voted = self._votes(actors)
         if noun in _CONTEST_NOUNS:
-            return _Hit(index, "contested", noun, None, vpos, 0.65, is_claim)
+            return _Hit(index, "contested", noun, None, vpos, 0.65, claimed(vpos, None))
         if noun in _WITHDRAW_NOUNS:
-            loser = by_side or (possessor.side if possessor else None) or self._votes(actors)
-            return _Hit(index, "withdraw", noun, other_side(loser), vpos, 0.75, is_claim) if loser else None
+            loser = by_side or (possessor.side if possessor else None) or voted
+            gainer = other_side(loser)
+            return _Hit(index, "withdraw", noun, gainer, vpos, 0.75, claimed(vpos, gainer)) if loser else None
         if noun in _LOSS_NOUNS:
             to = _RIGHT_TO.match(right)
             gainer = self._side_of_text(to.group("actor")) if to else None
             if gainer is None and possessor:
                 gainer = other_side(possessor.side)
-            return _Hit(index, "change", noun, gainer, vpos, 0.75, is_claim, partial) if gainer else None
+            conf = 0.75
+            if gainer is None and voted in (None, other_side(owner)):
+                # "The fall of Bakhmut": a place falls to the side that did not hold it.
+                gainer, conf = other_side(owner), 0.6
+            if gainer is None:
+                return None
+            return _Hit(index, "contested" if partial else "change", noun, gainer, vpos, conf,
+                        claimed(vpos, gainer), partial)
         side = by_side or (possessor.side if possessor else None)
         conf = 0.8
         if side is None:
             retake = noun in ("liberation", "recapture", "retaking")
             prior = owner if retake else other_side(owner)
-            voted = self._votes(actors)
             side = prior if voted in (None, prior) else None
             conf = 0.65 if voted == prior else 0.55
         if side is None:
             return None
-        return _Hit(index, "contested" if partial else "change", noun, side, vpos, conf, is_claim, partial)
+        return _Hit(index, "contested" if partial else "change", noun, side, vpos, conf, claimed(vpos, side),
+                    partial)
 
-    def _flag_hit(self, index: int, left: str, claimed) -> _Hit | None:  # type: ignore[no-untyped-def]
-        best = None
-        for m in self.lexicon.flag_pattern.finditer(left):
+    def _flag_hit(self, index: int, left: str, actors: list[Actor],
+                  claimed) -> _Hit | None:  # type: ignore[no-untyped-def]
+        best: tuple[int, str] | None = None
+        for m in _FLAG_WORD.finditer(left):
             tail = left[m.end():]
-            if MARK in tail or len(tail) > 90 or re.search(r"[.;]", tail):
+            if MARK in tail or not _FLAG_TO_PLACE.match(tail):
                 continue
-            if not re.search(rf"\b(?:over|in|on|above|atop|at)\s+{_OBJ}", tail, re.I) and tail.strip():
+            before = left[max(0, m.start() - 60):m.start()]
+            verbs = list(_FLAG_VERB.finditer(before))
+            if not verbs or _FLAG_DOWN.search(before):
                 continue
-            if _FLAG_DOWN.search(left[:m.start()]):
-                continue
-            best = m
+            verb = verbs[-1]
+            word = _FLAG_SIDE.search(before[verb.end():])
+            side = self.lexicon.flags.get(word.group(1).lower()) if word else None
+            if side is None:
+                agent = self._agent(actors, m.start() - len(before) + verb.start())
+                side = agent.side if agent else None
+            if side:
+                best = (m.start(), side)
         if best is None:
             return None
-        side = self.lexicon.flags[best.group("side").lower()]
-        return _Hit(index, "change", "flag", side, best.start(), 0.8, claimed(best.start()))
+        return _Hit(index, "change", "flag", best[1], best[0], 0.8, claimed(best[0], best[1]))
 
-    def _right_hits(self, index: int, pos: int, right: str, actors: list[Actor], owner: str,
+    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str,
                     claimed) -> list[_Hit]:  # type: ignore[no-untyped-def]
         hits: list[_Hit] = []
+        subject = _is_subject(left)
+        conditional = bool(_CONDITIONAL_BEFORE.search(left[-60:]))
         for pattern, conf in ((RIGHT_PASSIVE, 0.9), (RIGHT_APPOSITIVE, 0.85)):
             m = pattern.match(right)
-            if not m:
+            if not m or conditional:
                 continue
             verb = re.sub(r"\s+", " ", m.group("verb").lower())
-            if pattern is RIGHT_PASSIVE and _MODAL_PASSIVE.search(right[: m.start("verb")]):
-                continue
+            if pattern is RIGHT_PASSIVE:
+                if _MODAL_PASSIVE.search(right[m.end("paren") if m.group("paren") else 0: m.start("verb")]):
+                    continue
+                if not m.group("rel") and not subject:
+                    continue  # "the outskirts of Donetsk were captured": Donetsk is not what was taken
+            elif m.group("aux") and not (m.group("det") or m.group("rel")):
+                continue  # ", was captured" is a predicate, not an appositive: the passive rule reads it
             vpos = pos + 1 + m.start("verb")
-            if verb in ("encircled", "surrounded", "besieged", "stormed"):
-                hits.append(_Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos)))
+            if verb in ("encircled", "surrounded", "besieged", "stormed", "contested"):
+                hits.append(_Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos, None)))
                 continue
             side = self._side_of_text(m.group("actor")) if m.group("actor") else None
             if side is None:
                 retake = bool(_RETAKE_WORDS.match(verb))
                 side, conf = (owner if retake else other_side(owner)), conf - 0.25
-            hits.append(_Hit(index, "change", verb, side, vpos, conf, claimed(vpos)))
+            partial = pattern is RIGHT_PASSIVE and bool(re.search(r"\bpart(?:ly|ially)\b", m.group("mods"), re.I))
+            hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
+                             claimed(vpos, side), partial))
+        if conditional:
+            return hits
         m = RIGHT_WHICH_ACTIVE.match(right)
         if m:
             side = self._side_of_text(m.group("actor"))
             if side:
                 vpos = pos + 1 + m.start("verb")
-                hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos)))
+                hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
         m = RIGHT_FELL.match(right)
-        if m:
+        if m and (m.group("rel") or subject):
             side = self._side_of_text(m.group("actor"))
             if side:
                 vpos = pos + 1 + m.start("verb")
-                hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos)))
+                hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
         return hits
 
     # -- articles ---------------------------------------------------------------------------------------
@@ -547,13 +648,19 @@ class Detector:
                     res.candidates[:5] if res else (), f"{hit.cls} {kind_side}".strip()))
                 continue
             place = res.best
+            if place.country not in self.gazetteer.countries and place.source == "geonames":
+                # A look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia) is not the place reported.
+                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
+                                                 res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
+                continue
             if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
                 continue  # "Kharkiv region" is the oblast, not the city
-            events.append(self._event(article, s, mention, place, hit, dates, res.method))
+            anchor = tmpl.sentence_pos(hit.trigger_pos)
+            events.append(self._event(article, s, mention, place, hit, dates, res.method, anchor))
         return events, unresolved, last_side
 
     def _event(self, article: Article, s: Sentence, mention: _Mention, place: Place, hit: _Hit,
-               dates: Sequence[DateMention], method: str) -> Event:
+               dates: Sequence[DateMention], method: str, anchor: int) -> Event:
         confidence = hit.confidence
         if mention.region_suffix:
             confidence -= 0.15
@@ -561,7 +668,7 @@ class Detector:
             confidence -= 0.1
         if hit.claimed:
             confidence -= 0.05
-        date, precision, note = _event_date(dates, mention.start, article.published)
+        date, precision, note = _event_date(dates, anchor, article.published, s.text)
         if hit.cls == "contested":
             kind, side = "contested", None
         elif hit.cls == "withdraw":
@@ -577,11 +684,16 @@ class Detector:
         )
 
 
-def _event_date(dates: Sequence[DateMention], anchor: int,
-                published: dt.date | None) -> tuple[dt.date | None, str, str]:
-    """Pick the date expression nearest the place name; else the publication date."""
+def _event_date(dates: Sequence[DateMention], anchor: int, published: dt.date | None,
+                sentence: str = "") -> tuple[dt.date | None, str, str]:
+    """Pick the date expression nearest the trigger word; else the publication date."""
     if dates:
-        nearest = min(dates, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))
+        def distance(d: DateMention) -> int:
+            gap = sentence[d.end:anchor] if d.end <= anchor else sentence[anchor:d.start]
+            # A date across a comma most often belongs to another clause ("X, which fell in May, was retaken").
+            return min(abs(d.start - anchor), abs(d.end - anchor)) + (40 if re.search(r"[,;]", gap) else 0)
+
+        nearest = min(dates, key=distance)
         if published is None or nearest.date <= published:
             return nearest.date, nearest.precision, nearest.note
     if published is None:
@@ -589,14 +701,34 @@ def _event_date(dates: Sequence[DateMention], anchor: int,
     return published, "day", "publication date"
 
 
-def merge_article_events(events: Sequence[Event]) -> list[Event]:
-    """Keep one event per (article, place, class, side): the best supported, dated by its own sentence."""
-    best: dict[tuple[str, str, str, str | None, int], Event] = {}
+def _stronger(a: Event, b: Event) -> bool:
+    return (a.confidence, not a.claimed) > (b.confidence, not b.claimed)
+
+
+def merge_article_events(events: Sequence[Event], days: int = 31) -> list[Event]:
+    """Keep one event per (article, place, kind and side, month-long span): the best supported.
+
+    Reports weeks apart are different changes (a town lost in spring, retaken in autumn). Two readings of
+    the same article that give the same place to opposite sides within a few days cannot both be right:
+    the weaker one is dropped.
+    """
+    groups: dict[tuple[str, str, str, str | None], list[Event]] = {}
     for event in events:
-        # Reports months apart are different changes (a town lost in spring, retaken in autumn).
-        bucket = event.date.toordinal() // 45 if event.date else -1
-        key = (event.article_id, event.place.key, event_class(event.kind), event.side, bucket)
-        held = best.get(key)
-        if held is None or (event.confidence, not event.claimed) > (held.confidence, not held.claimed):
-            best[key] = event
-    return sorted(best.values(), key=Event.sort_key)
+        key = (event.article_id, event.place.key, event_class(event.kind), event.side)
+        groups.setdefault(key, []).append(event)
+    kept: list[Event] = []
+    for group in groups.values():
+        group.sort(key=lambda e: e.date or dt.date.max)
+        cluster: list[Event] = []
+        for event in group:
+            if cluster and not (event.date and cluster[0].date and (event.date - cluster[0].date).days <= days) \
+                    and not (event.date is None and cluster[0].date is None):
+                kept.append(max(cluster, key=lambda e: (e.confidence, not e.claimed)))
+                cluster = []
+            cluster.append(event)
+        kept.append(max(cluster, key=lambda e: (e.confidence, not e.claimed)))
+    changes = [e for e in kept if event_class(e.kind) == "change"]
+    dropped = {id(e) for e in changes for o in changes
+               if o is not e and o.article_id == e.article_id and o.place.key == e.place.key and o.side != e.side
+               and e.date and o.date and abs((e.date - o.date).days) <= 3 and _stronger(o, e)}
+    return sorted((e for e in kept if id(e) not in dropped), key=Event.sort_key)

@@ -35,7 +35,7 @@ _CREDIT = re.compile(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*
                      r"\bScreen grab\b)")
 _SENTENCE_END = re.compile(
     r"""(?<=[.!?])["”’»)]*\s+(?=["“‘«(]?[A-Z0-9])"""  # ordinary end: punctuation, space, capital
-    r"""|(?<=[.!?]["”’])(?=[A-Z])"""  # run-on heading: '"dangerous".Russia pushes truce'
+    r"""|(?<=[.!?]["”’])(?=[A-Z])|(?<=[a-z"”’)][.!?])(?=[A-Z][a-z])"""  # run-on: '"dangerous".Russia pushes'
 )
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = re.compile(
@@ -43,6 +43,12 @@ _ABBREVIATIONS = re.compile(
     r"Sep|Sept|Oct|Nov|Dec|No|vs|approx|est)\.$"
 )
 _LETTERS = re.compile(r"[A-Za-z]")
+# After a run-on split ('"dangerous".Russia pushes truce The surge ...') a crossheading runs into the next
+# sentence with no full stop; it ends where a capitalized sentence opener follows a word.
+_RUN_ON_HEADING = re.compile(
+    r"(?:[\w'’,:&-]+\s+){1,8}?(?=(?:The|A|An|In|On|At|As|But|After|While|Meanwhile|It|This|That|They|He|She|We|"
+    r"Since|When|Earlier|Later|According|Speaking)\s)"
+)
 
 
 def is_chrome_line(line: str) -> bool:
@@ -90,6 +96,10 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             pieces.append((begin, match.start()))
             begin = match.end()
+            if match.start() == match.end():  # a run-on: drop the crossheading glued to the next sentence
+                heading = _RUN_ON_HEADING.match(line, begin)
+                if heading:
+                    begin = heading.end()
         pieces.append((begin, len(line)))
         for a, b in pieces:
             chunk = line[a:b].strip()

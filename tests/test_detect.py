@@ -1,0 +1,274 @@
+"""Tests for geo.detect: sentence -> events tables on the real gazetteer, negatives as rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.detect import Detector, event_class, merge_article_events
+from geo.model import Article
+
+# GeoNames ids of the places the sentences name.
+POPASNA, SNIHURIVKA, STAROMAIORSKE, SOLEDAR, KHERSON = 696566, 693379, 692812, 706757, 706448
+DEBALTSEVE, OCHERETYNE, AVDIIVKA, LYSYCHANSK, SIEVIERODONETSK = 710229, 698759, 713122, 702972, 691999
+IZIUM, VUHLEDAR, MARINKA, KUPIANSK, LYPTSI, BALAKLIIA = 707292, 690823, 701845, 703656, 702989, 712926
+BAKHMUT, MARIUPOL, VYSOKOPILLIA, SELYDOVE, TORETSK = 713174, 701822, 688689, 694677, 709354
+KRASNOHORIVKA, CHASIV_YAR, POKROVSK, MELITOPOL, TOKMAK = 704393, 710915, 704422, 701404, 691469
+KREMINNA, SUDZHA, GLUSHKOVO, TETKINO, BERDIANSK, LYMAN = 704138, 486816, 560995, 483166, 712451, 704204
+VOVCHANSK, SIVERSK, KURAKHOVE, SVATOVE, NOVA_KAKHOVKA, SHEBEKINO, IRPIN = (
+    689304, 694403, 695357, 692118, 699839, 495112, 707565)
+
+WED = dt.date(2022, 9, 14)  # a Wednesday
+
+
+def ev(gid: int, kind: str, side: str | None, date: str, precision: str = "day", claimed: bool = False):
+    """Return the expected event tuple."""
+    return (gid, kind, side, date, precision, claimed)
+
+
+# (text, publication date, expected events)
+CASES = [
+    # -- active voice
+    ("Russian troops captured Popasna on Saturday, the regional governor said.", dt.date(2022, 5, 9),
+     {ev(POPASNA, "captured", "RU", "2022-05-07")}),
+    ("Ukrainian forces recaptured Snihurivka on Friday after a week of heavy shelling.", dt.date(2022, 11, 11),
+     {ev(SNIHURIVKA, "retaken", "UA", "2022-11-11")}),
+    ("Kyiv's troops retook the village of Staromaiorske in late July.", dt.date(2023, 8, 10),
+     {ev(STAROMAIORSKE, "retaken", "UA", "2023-07-26", "month")}),
+    ("Wagner fighters seized Soledar after weeks of grinding combat.", dt.date(2023, 1, 13),
+     {ev(SOLEDAR, "captured", "RU", "2023-01-13")}),
+    ("The ZSU liberated Kherson on 11 November, ending eight months of occupation.", dt.date(2022, 11, 12),
+     {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
+    ("Separatist fighters took control of Debaltseve in February 2015.", dt.date(2015, 3, 1),
+     {ev(DEBALTSEVE, "captured", "RU", "2015-02-15", "month")}),
+    ("Moscow's forces overran Avdiivka last week after a four-month siege.", dt.date(2024, 2, 21),
+     {ev(AVDIIVKA, "captured", "RU", "2024-02-15", "week")}),
+    ("The Vostok battalion captured Ocheretyne overnight, Russian war correspondents wrote.", dt.date(2024, 5, 6),
+     {ev(OCHERETYNE, "captured", "RU", "2024-05-05")}),
+    ("Russia captures Avdiivka as Ukrainian troops pull back.", dt.date(2024, 2, 17),
+     {ev(AVDIIVKA, "captured", "RU", "2024-02-17")}),
+    # -- passive voice
+    ("Lysychansk fell to Russian forces on Sunday, Ukrainian officials confirmed.", dt.date(2022, 7, 4),
+     {ev(LYSYCHANSK, "captured", "RU", "2022-07-03")}),
+    ("Izium was recaptured by Ukrainian troops on Saturday.", WED,
+     {ev(IZIUM, "retaken", "UA", "2022-09-10")}),
+    ("Marinka has been taken by Russian forces, the Russian defence ministry said on Thursday.",
+     dt.date(2023, 12, 26), {ev(MARINKA, "captured", "RU", "2023-12-21", claimed=True)}),
+    ("Sievierodonetsk and Lysychansk fell to Russian forces in the summer of 2022.", dt.date(2023, 3, 1),
+     {ev(SIEVIERODONETSK, "captured", "RU", "2022-07-15", "month"),
+      ev(LYSYCHANSK, "captured", "RU", "2022-07-15", "month")}),
+    ("Kreminna came under the control of Ukrainian forces on Monday.", dt.date(2022, 10, 4),
+     {ev(KREMINNA, "retaken", "UA", "2022-10-03")}),
+    ("Bakhmut is now in Russian hands after Vuhledar was stormed.", dt.date(2023, 5, 21),
+     {ev(VUHLEDAR, "contested", None, "2023-05-21")}),
+    # -- nominalizations
+    ("The fall of Bakhmut in May gave Moscow its first major win in months.", dt.date(2023, 6, 10),
+     {ev(BAKHMUT, "captured", "RU", "2023-05-15", "month")}),
+    ("Ukraine celebrated the liberation of Kherson on Friday.", dt.date(2022, 11, 14),
+     {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
+    ("Russia's capture of Mariupol in May freed thousands of troops for the Donbas offensive.",
+     dt.date(2022, 6, 20), {ev(MARIUPOL, "captured", "RU", "2022-05-15", "month")}),
+    ("Officials hailed the recapture of Kupiansk by Ukrainian troops.", WED,
+     {ev(KUPIANSK, "retaken", "UA", "2022-09-14")}),
+    # -- appositives
+    ("Speaking in Kupiansk, a rail hub retaken by Ukrainian forces on Saturday, the minister praised the troops.",
+     WED, {ev(KUPIANSK, "retaken", "UA", "2022-09-10")}),
+    ("Shelling hit Lyptsi, a village captured by Russian troops earlier this month.", dt.date(2024, 5, 20),
+     {ev(LYPTSI, "captured", "RU", "2024-05-10", "month")}),
+    ("In Lyman, a town that fell to Russian forces at the end of May, residents queue for water.", WED,
+     {ev(LYMAN, "captured", "RU", "2022-05-28", "month")}),
+    # -- coordination
+    ("Ukrainian troops recaptured the towns of Balakliia, Kupiansk and Izium within a week.", WED,
+     {ev(BALAKLIIA, "retaken", "UA", "2022-09-14"), ev(KUPIANSK, "retaken", "UA", "2022-09-14"),
+      ev(IZIUM, "retaken", "UA", "2022-09-14")}),
+    ("Russian forces seized Selydove and Toretsk in October.", dt.date(2024, 11, 2),
+     {ev(SELYDOVE, "captured", "RU", "2024-10-15", "month"), ev(TORETSK, "captured", "RU", "2024-10-15", "month")}),
+    # -- symbols of control
+    ("Ukrainian soldiers raised the national flag over the administration building in Vysokopillia.", WED,
+     {ev(VYSOKOPILLIA, "retaken", "UA", "2022-09-14")}),
+    ("Footage showed paratroopers hoisting a Russian flag in the centre of Krasnohorivka.", dt.date(2024, 9, 12),
+     {ev(KRASNOHORIVKA, "captured", "RU", "2024-09-12", claimed=True)}),
+    ("Residents burned a Russian flag in Kherson's central square.", dt.date(2022, 3, 5), set()),
+    ("Ukrainian troops are raising flags over towns across the region.", WED, set()),
+    # -- movement and withdrawal
+    ("Ukrainian troops entered Kherson on Friday to cheering crowds.", dt.date(2022, 11, 12),
+     {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
+    ("Russian armoured columns rolled into Berdiansk on Sunday.", dt.date(2022, 2, 28),
+     {ev(BERDIANSK, "captured", "RU", "2022-02-27")}),
+    ("Russian troops pulled out of Kherson, crossing to the left bank of the Dnipro.", dt.date(2022, 11, 11),
+     {ev(KHERSON, "withdrawn", "UA", "2022-11-11")}),
+    ("Moscow has withdrawn its forces from Lyman to avoid encirclement.", dt.date(2022, 10, 1),
+     {ev(LYMAN, "withdrawn", "UA", "2022-10-01")}),
+    ("Ukraine pulled its troops out of Avdiivka on Saturday.", dt.date(2024, 2, 19),
+     {ev(AVDIIVKA, "withdrawn", "RU", "2024-02-17")}),
+    ("Ukraine's general staff confirmed that its units had withdrawn from Vuhledar.", dt.date(2024, 10, 2),
+     {ev(VUHLEDAR, "withdrawn", "RU", "2024-10-02")}),
+    # -- partial control
+    ("Russian forces have taken half of Sievierodonetsk, the governor said.", dt.date(2022, 6, 1),
+     {ev(SIEVIERODONETSK, "contested", None, "2022-06-01")}),
+    ("Wagner now holds most of Bakhmut after seizing the eastern part of Bakhmut.", dt.date(2023, 3, 20),
+     {ev(BAKHMUT, "contested", None, "2023-03-20")}),
+    # -- contested
+    ("Heavy fighting is raging on the outskirts of Vuhledar.", dt.date(2024, 9, 20),
+     {ev(VUHLEDAR, "contested", None, "2024-09-20")}),
+    ("Russian forces launched a fresh assault on Avdiivka on Tuesday.", dt.date(2023, 10, 12),
+     {ev(AVDIIVKA, "contested", None, "2023-10-10")}),
+    ("The battle for Bakhmut has lasted more than eight months.", dt.date(2023, 4, 1),
+     {ev(BAKHMUT, "contested", None, "2023-04-01")}),
+    ("Clashes continued around Kreminna, the Luhansk governor said.", dt.date(2023, 1, 5),
+     {ev(KREMINNA, "contested", None, "2023-01-05")}),
+    # -- claims
+    ("Russia's defence ministry said its forces had captured Krasnohorivka.", dt.date(2024, 9, 12),
+     {ev(KRASNOHORIVKA, "captured", "RU", "2024-09-12", claimed=True)}),
+    ("Military bloggers say Russian units have entered Toretsk.", dt.date(2024, 7, 2),
+     {ev(TORETSK, "captured", "RU", "2024-07-02", claimed=True)}),
+    ("Moscow claims its troops have taken Kupiansk.", dt.date(2023, 11, 3),
+     {ev(KUPIANSK, "captured", "RU", "2023-11-03", claimed=True)}),
+    ("A video posted online showed Russian soldiers planting a flag in Selydove.", dt.date(2024, 10, 28),
+     {ev(SELYDOVE, "captured", "RU", "2024-10-28", claimed=True)}),
+    ("Ukrainian officials said Russian forces had captured Popasna.", dt.date(2022, 5, 8),
+     {ev(POPASNA, "captured", "RU", "2022-05-08")}),
+    # -- denials, intentions, negations, conditionals, questions
+    ("Ukraine denied that Russian forces had captured Bakhmut.", dt.date(2023, 5, 21), set()),
+    ("Kyiv dismissed the claims that Kupiansk had fallen to Russian troops.", dt.date(2023, 11, 3), set()),
+    ("Zelensky vowed to liberate Melitopol and every other occupied town.", WED, set()),
+    ("Our next goal is to liberate Tokmak, the commander told reporters.", dt.date(2023, 7, 1), set()),
+    ("Russian forces aim to take Pokrovsk by the end of the year.", dt.date(2024, 9, 1), set()),
+    ("Kherson will soon be liberated, the commander promised.", dt.date(2022, 10, 1), set()),
+    ("Russian troops have not captured Chasiv Yar, the general staff said.", dt.date(2024, 4, 10), set()),
+    ("Vuhledar has not been taken, a Ukrainian commander insisted.", dt.date(2023, 2, 10), set()),
+    ("Russian forces failed to capture Kharkiv in the first weeks of the war.", WED, set()),
+    ("If Pokrovsk falls to Russian forces, supply lines to the south will be cut.", dt.date(2024, 9, 1), set()),
+    ("Russia could take Siversk within weeks, analysts warned.", dt.date(2024, 9, 1), set()),
+    ("Has Bakhmut fallen to Russian forces?", dt.date(2023, 5, 21), set()),
+    ("Can Ukraine retake Melitopol before winter?", dt.date(2023, 7, 1), set()),
+    ("Russia is preparing to storm Vuhledar again.", dt.date(2024, 9, 1), set()),
+    # -- history with its own date
+    ("Lyman, which fell to Russian forces in late May, was retaken by Ukraine on Saturday.", dt.date(2022, 10, 3),
+     {ev(LYMAN, "captured", "RU", "2022-05-26", "month"), ev(LYMAN, "retaken", "UA", "2022-10-01")}),
+    ("Kherson, which was liberated in November 2022, came under heavy shelling again.", dt.date(2023, 6, 1),
+     {ev(KHERSON, "retaken", "UA", "2022-11-15", "month")}),
+    # -- Russian places: retaken by Russia, captured by Ukraine
+    ("Russian forces retook Sudzha on Thursday.", dt.date(2025, 3, 14),
+     {ev(SUDZHA, "retaken", "RU", "2025-03-13")}),
+    ("Ukrainian troops captured Sudzha in a lightning raid.", dt.date(2024, 8, 16),
+     {ev(SUDZHA, "captured", "UA", "2024-08-16")}),
+    ("Russian troops liberated Glushkovo in the Kursk region.", dt.date(2025, 3, 1),
+     {ev(GLUSHKOVO, "retaken", "RU", "2025-03-01")}),
+    ("Ukrainian units took the village of Tetkino on Monday.", dt.date(2024, 9, 18),
+     {ev(TETKINO, "captured", "UA", "2024-09-16")}),
+    ("Fighters of a pro-Ukrainian militia entered Shebekino, Russian officials said.", dt.date(2024, 3, 13),
+     {ev(SHEBEKINO, "captured", "UA", "2024-03-13")}),
+    # -- regions are not their seat cities
+    ("Russian forces captured several villages in the Kharkiv region.", dt.date(2024, 5, 12), set()),
+    ("Fighting continued across the Donetsk People's Republic.", dt.date(2014, 8, 1), set()),
+    ("The Russian army claims to have taken full control of the Luhansk region.", dt.date(2022, 7, 4), set()),
+    ("Ukrainian troops took back control of the whole Kyiv region.", dt.date(2022, 4, 2), set()),
+    ("Putin promised to liberate the Kursk region from Ukrainian forces soon.", dt.date(2025, 3, 12), set()),
+    # -- reference points are not events
+    ("Russian troops captured Soledar, 15 km northeast of Bakhmut.", dt.date(2023, 1, 13),
+     {ev(SOLEDAR, "captured", "RU", "2023-01-13")}),
+    ("Ukrainian forces retook villages just south of Izium.", WED, set()),
+    ("Russian forces captured positions near Bakhmut on Friday.", dt.date(2023, 3, 4), set()),
+    ("Russian forces advanced near Kurakhove and shelled Svatove.", dt.date(2024, 11, 2), set()),
+    ("The outskirts of Donetsk were shelled by Ukrainian artillery.", dt.date(2022, 6, 1), set()),
+    ("Marinka, a suburb just west of Donetsk, was captured by Russian forces.", dt.date(2023, 12, 26),
+     {ev(MARINKA, "captured", "RU", "2023-12-26")}),
+    # -- actor words that are towns
+    ("Moscow captured Kupiansk in the first days of the invasion.", WED,
+     {ev(KUPIANSK, "captured", "RU", "2022-09-14")}),
+    ("Kyiv retook Irpin after a month of fighting.", dt.date(2022, 3, 29),
+     {ev(IRPIN, "retaken", "UA", "2022-03-29")}),
+    ("Kyiv said its forces had repelled attacks, while Moscow said fighting continued.", WED, set()),
+    # -- sites named after towns are not the towns
+    ("Russian paratroopers seized the Hostomel airport on the first day.", dt.date(2022, 2, 25), set()),
+    ("Russian troops seized the Zaporizhzhia nuclear power plant in March.", dt.date(2022, 4, 1), set()),
+    ("Ukrainian forces struck the Nova Kakhovka dam crossing.", dt.date(2022, 8, 1), set()),
+]
+
+
+@pytest.fixture(scope="module")
+def detector(gazetteer) -> Detector:  # type: ignore[no-untyped-def]
+    """Return a detector over the real gazetteer."""
+    return Detector(gazetteer)
+
+
+def found(detector: Detector, text: str, published: dt.date | None) -> set[tuple]:
+    """Return the events of a one-sentence article as comparable tuples."""
+    events = detector.detect(Article("t", text, published=published)).events
+    return {(e.place.geonameid, e.kind, e.side, e.date.isoformat() if e.date else None, e.date_precision,
+             e.claimed) for e in events}
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), CASES, ids=[c[0][:50] for c in CASES])
+def test_sentence_events(detector: Detector, text: str, published: dt.date, expected: set) -> None:
+    assert found(detector, text, published) == expected
+
+
+# Page chrome, captions and related-story lists around a real sentence: only the sentence counts.
+NOISE_CASES = [
+    ("FILE: Ukrainian soldiers ride a tank in Izium after it was recaptured, September 2022.\n"
+     "Kyiv says talks are not on the table.", set()),
+    ("Russia captures Avdiivka\nShare\n", set()),
+    ("Analysts expect a slow winter.\nUkrainian troops entered Kherson on Friday.\n" + "Filler line. " * 20
+     + "\nRelated articles\nRussian forces capture Bakhmut after months of fighting, officials say.\n",
+     {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
+    ('Officials warned the roads "were dangerous".Russia seizes Lyman The governor said residents should leave.',
+     set()),
+    ("Photo: Russian troops in Mariupol, which fell in May.\nPrices rose again this week.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOISE_CASES, ids=[c[0][:30] for c in NOISE_CASES])
+def test_noise_makes_no_events(detector: Detector, text: str, expected: set) -> None:
+    assert found(detector, text, dt.date(2022, 11, 12)) == expected
+
+
+def test_unknown_village_is_unresolved_not_snapped(detector: Detector) -> None:
+    findings = detector.detect(Article("t", "In the village of Grakové, just recaptured by Ukrainian forces, "
+                                       "journalists saw destruction.", published=WED))
+    assert findings.events == ()
+    assert [(u.surface, u.would_be) for u in findings.unresolved] == [("Grakové", "change UA")]
+
+
+def test_look_alike_outside_the_theatre_is_unresolved(detector: Detector) -> None:
+    findings = detector.detect(Article("t", "On 2 October, Zolota Balka was recaptured by Ukraine.",
+                                       published=WED))
+    assert findings.events == ()
+    assert [u.surface for u in findings.unresolved] == ["Zolota Balka"]
+
+
+def test_compound_name_is_not_cut_at_its_hyphen(detector: Detector) -> None:
+    findings = detector.detect(Article("t", "Russian troops captured Posad-Pokrovske on 9 March.", published=WED))
+    assert findings.events == ()
+    assert [u.surface for u in findings.unresolved] == ["Posad-Pokrovske"]
+
+
+def test_pronoun_takes_the_side_of_the_previous_sentence(detector: Detector) -> None:
+    text = "Ukraine's army is advancing in the east. Its troops entered Kupiansk on Saturday."
+    assert found(detector, text, WED) == {ev(KUPIANSK, "retaken", "UA", "2022-09-10")}
+
+
+def test_article_keeps_one_event_per_place_and_kind(detector: Detector) -> None:
+    text = ("Ukrainian forces recaptured Izium on Saturday. Crowds greeted the troops. "
+            "Ukrainian troops entered Izium on Saturday, the army said.")
+    events = detector.detect(Article("t", text, published=WED)).events
+    assert [(e.place.geonameid, e.kind, e.confidence) for e in events] == [(IZIUM, "retaken", 0.9)]
+
+
+def test_contradicting_reading_of_same_day_is_dropped(detector: Detector) -> None:
+    text = ("Ukrainian forces recaptured Slavyansk on Saturday. "
+            "Russia appeared ready to talk after the fall of Slavyansk.")
+    events = detector.detect(Article("t", text, published=dt.date(2014, 7, 6))).events
+    assert [(e.kind, e.side) for e in events] == [("retaken", "UA")]
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("captured", "change"), ("retaken", "change"),
+                                                ("withdrawn", "change"), ("contested", "contested")])
+def test_event_class(kind: str, expected: str) -> None:
+    assert event_class(kind) == expected
+
+
+def test_merge_of_nothing_is_nothing() -> None:
+    assert merge_article_events([]) == []

@@ -109,6 +109,8 @@ class Log:
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
+        if os.environ.get("FRONTLINE_REQUIRE_BROWSER"):  # CI installs chromium: a missing one is a failure there
+            pytest.fail("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -326,7 +326,12 @@ def geocode_command(names: tuple[str, ...], countries: tuple[str, ...], near: tu
 
 @cli.group("gazetteer", context_settings=CONTEXT)
 def gazetteer_group() -> None:
-    """Build, inspect and extend the offline gazetteer (GeoNames, CC BY 4.0)."""
+    """Build, inspect and extend the offline gazetteer (GeoNames, CC BY 4.0).
+
+    \b
+    Example:
+      frontline gazetteer info
+    """
 
 
 @gazetteer_group.command("build", context_settings=CONTEXT)

@@ -178,7 +178,7 @@ _TRIGGER_HINT = re.compile(
     r"captur|seiz|took|tak|retook|recaptur|liberat|freed|regain|reclaim|overr|conquer|occup|secured|cleared|control|"
     r"enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
-    r"defen[cs]e|offensive|came|returned|passed",
+    r"defen[cs]e|offensive|came|returned|passed|contest|hands",
     re.I,
 )
 

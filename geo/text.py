@@ -61,8 +61,10 @@ def is_chrome_line(line: str) -> bool:
     words = stripped.split()
     latin = len(_LETTERS.findall(stripped))
     first_letter = next((c for c in stripped if c.isalpha()), "a")
-    if latin < 0.5 * len(stripped.replace(" ", "")) or not _LETTERS.match(first_letter):
+    if latin < 0.5 * len(stripped.replace(" ", "")):
         return True  # another script: a menu or a link list in the site's language
+    if not _LETTERS.match(first_letter) and 2 * len(_LETTERS.findall(words[0])) < len(words[0]):
+        return True  # a line opening with a word in another script (not just one homoglyph: "Сaptured")
     ends_like_prose = stripped[-1] in '.!?"”’»:)'
     return len(words) < 4 or (not ends_like_prose and len(words) <= 14)
 

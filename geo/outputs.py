@@ -9,29 +9,34 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_writer", "write_text_atomic", "write_bytes_atomic"]
+__all__ = ["atomic_path", "atomic_writer", "write_text_atomic", "write_bytes_atomic"]
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
-    """Yield a file that replaces `path` only when the block finishes without error."""
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside `path` (not yet created) that replaces `path` when the block succeeds."""
     target = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp_name)  # writers such as GDAL want to create the file themselves
     try:
-        if "b" in mode:
-            handle: IO = os.fdopen(fd, mode)
-        else:
-            handle = os.fdopen(fd, mode, encoding="utf-8", newline="")
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(tmp_name)
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
+    """Yield a file that replaces `path` only when the block finishes without error."""
+    with atomic_path(path) as tmp:
+        with open(tmp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

@@ -6,16 +6,14 @@ Output is deterministic: events in `Event.sort_key` order, places in `Place.key`
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from geo.errors import OutputError, UsageError
 from geo.model import Event
-from geo.outputs import write_text_atomic
+from geo.outputs import atomic_path, write_text_atomic
 from geo.records import (
     EVENT_COLUMNS,
     dumps_geojson,
@@ -143,20 +141,18 @@ def write_geopackage(events: Sequence[Event], timeline: Timeline, path: str | os
     import pyogrio
 
     target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".gpkg", dir=target.parent)
-    os.close(fd)
-    os.unlink(tmp_name)  # GDAL wants to create the file itself
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
     try:
-        for layer, frame in (("events", _events_frame(events)), ("control", _control_frame(timeline))):
-            pyogrio.write_dataframe(frame, tmp_name, layer=layer, driver="GPKG", geometry_type="Point")
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+        with atomic_path(target) as tmp:
+            gpkg = tmp.with_suffix(".gpkg")  # GDAL picks the driver's rules from the extension
+            try:
+                for layer, frame in (("events", _events_frame(events)), ("control", _control_frame(timeline))):
+                    pyogrio.write_dataframe(frame, gpkg, layer=layer, driver="GPKG", geometry_type="Point")
+                os.replace(gpkg, tmp)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    gpkg.unlink()
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return target

@@ -18,6 +18,8 @@ from geo.model import Event
 from geo.timeline import build_timeline
 from maps.render import render_map
 
+from .map_fixtures import BAKHMUT, IZIUM, KHERSON, LYMAN, make_event
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,47 +34,14 @@ CHROMIUM_ARGS = [
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 UA, RU, CONTESTED = "#1f5fbf", "#d62728", "#f28e2b"
 
-KHERSON = Place(706448, "Kherson", 46.63695, 32.61458, "UA", "Kherson Oblast", 279131)
-IZIUM = Place(707292, "Izium", 49.20697, 37.27679, "UA", "Kharkiv Oblast", 45884)
-LYMAN = Place(704204, "Lyman", 48.99012, 37.80843, "UA", "Donetsk Oblast", 20066)
-BAKHMUT = Place(713174, "Bakhmut", 48.59419, 37.99886, "UA", "Donetsk Oblast", 73212)
 
 HOSTILE = (
     'Lyman <script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2"> and a literal </script> end'
 )
 
 
-def event(
-    place,
-    kind,
-    side,
-    day,
-    *,
-    claimed=False,
-    sentence="",
-    article="a.txt",
-    url="https://example.org/a",
-    outlet="Kyiv Independent",
-    title="Report",
-    precision="day",
-):
-    """Build an Event with test defaults."""
-    return Event(
-        place=place,
-        surface=place.name,
-        kind=kind,
-        side=side,
-        date=day,
-        date_precision=precision,
-        claimed=claimed,
-        confidence=0.9,
-        article_id=article,
-        sentence=sentence or f"{place.name} was {kind}.",
-        outlet=outlet,
-        url=url,
-        title=title,
-        published=day,
-    )
+
+event = make_event
 
 
 EVENTS = (

@@ -12,7 +12,6 @@ import pytest
 
 from gazetteer.place import Place
 from geo.errors import OutputError, UsageError
-from geo.model import Event
 from geo.timeline import build_timeline
 from maps.export import (
     EVENT_COLUMNS,
@@ -24,46 +23,19 @@ from maps.export import (
     write_map_outputs,
 )
 
-IZIUM = Place(707292, "Izium", 49.20697, 37.27679, "UA", "Kharkiv Oblast", 45884)
-LYMAN = Place(704204, "Lyman", 48.99012, 37.80843, "UA", "Donetsk Oblast", 20066)
-SUDZHA = Place(486816, "Sudzha", 51.191, 35.271, "RU", "Kursk Oblast", 5000)
+from .map_fixtures import IZIUM, LYMAN, SUDZHA, make_event
+
 HRAKOVE = Place("user:hrakove", "Hrakove", 49.45, 36.3, "UA", "Kharkiv Oblast", 0, "user")
 
 TRICKY = 'He said, "Lyman is ours";\nthen left. Бахмут — €'
 
 
-def event(
-    place,
-    kind,
-    side,
-    day,
-    *,
-    claimed=False,
-    sentence="",
-    article="a.txt",
-    url="https://example.org/a",
-    outlet="Reuters",
-    title="",
-    precision="day",
-    confidence=0.9,
-):
-    """Build an Event with test defaults."""
-    return Event(
-        place=place,
-        surface=place.name.upper(),
-        kind=kind,
-        side=side,
-        date=day,
-        date_precision=precision,
-        claimed=claimed,
-        confidence=confidence,
-        article_id=article,
-        sentence=sentence or f"{place.name} was {kind}.",
-        outlet=outlet,
-        url=url,
-        title=title,
-        published=day + dt.timedelta(days=1) if day else None,
-    )
+
+def event(place, kind, side, day, **fields):
+    """Build an Event as the exports see them: upper-case surface, Reuters, published the day after."""
+    published = day + dt.timedelta(days=1) if day else None
+    fields = {"surface": place.name.upper(), "outlet": "Reuters", "title": "", "published": published, **fields}
+    return make_event(place, kind, side, day, **fields)
 
 
 EVENTS = [

@@ -6,6 +6,7 @@ Output is deterministic: events in `Event.sort_key` order, places in `Place.key`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Sequence

@@ -160,7 +160,7 @@ def _parse_near(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 def source_options(func: Callable) -> Callable:
     """Add the options shared by the commands that read articles."""
-    options = [
+    options: list[Callable[[Callable], Callable]] = [
         click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path)),
         click.option("--date", "default_date", callback=_parse_date, metavar="YYYY-MM-DD",
                      help="Publication date for articles that carry none."),
@@ -267,7 +267,7 @@ def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs
     """
     result = run_sources(sources, default_date=default_date, jobs=jobs, countries=countries, online=online,
                          nominatim_domain=nominatim_domain, quiet=quiet)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "jsonl":
         for line in events_jsonl_lines(result.events):
             out.write(line)

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from typing import cast
 
 from .detect import UnresolvedName
 from .model import Event
@@ -96,9 +97,9 @@ def events_csv_text(events: Iterable[Event]) -> str:
 
 def dumps_geojson(collection: dict[str, object]) -> str:
     """Serialise a FeatureCollection as compact UTF-8 JSON text with one feature per line, for readable diffs."""
-    features = collection.get("features", [])
+    features = cast(list, collection.get("features", []))
     head = {key: value for key, value in collection.items() if key != "features"}
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for f in features]  # type: ignore[union-attr]
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for f in features]
     opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)[:-1]
     body = ",\n".join(lines)
     return f'{opening},"features":[\n{body}\n]}}\n' if lines else f'{opening},"features":[]}}\n'

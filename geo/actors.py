@@ -78,15 +78,19 @@ class ActorLexicon:
     def find(self, sentence: str) -> list[Actor]:
         """Return the actors of a sentence, in order."""
         actors: list[Actor] = []
-        for m in self._phrase.finditer(sentence):
+        pos = 0
+        while m := self._phrase.search(sentence, pos):
+            pos = m.end()
             head = m.group("head").lower()
             if head not in self._nouns and not m.group("tail"):
                 continue
             side = self._words[head]
             end = m.end()
-            if head in self._nouns and m.group("tail") and not _DIRECT_FORCE.match(m.group("tail")):
-                end = m.end("head")  # "Moscow has withdrawn its forces": the actor is Moscow alone
-            locative = bool(_LOCATIVE.search(sentence[: m.start()])) and not m.group("tail")
+            tail = m.group("tail") if m.group("tail") and (head not in self._nouns
+                                                           or _DIRECT_FORCE.match(m.group("tail"))) else ""
+            if not tail:
+                end = pos = m.end("head")  # "Moscow has withdrawn its forces": the actor is Moscow alone
+            locative = bool(_LOCATIVE.search(sentence[: m.start()])) and not tail
             loser = bool(_LOSS_AFTER.match(sentence[end:]))
             actors.append(Actor(m.start(), end, side, sentence[m.start():end], locative, loser))
         return actors

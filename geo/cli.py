@@ -92,7 +92,8 @@ class FrontlineGroup(click.Group):
         except click.UsageError as err:
             # click prints usage and a hint on three more lines: one line keeps stderr greppable.
             where = err.ctx.command_path if err.ctx else (prog_name or "frontline")
-            fail(f"{err.format_message().rstrip('.')}; see '{where} --help'", err.exit_code)
+            message = err.format_message().rstrip(".")
+            fail(f"{message}{'' if message.endswith('?') else '.'} See '{where} --help'.", err.exit_code)
         except click.ClickException as err:
             fail(err.format_message(), 2)
         except (click.exceptions.Abort, KeyboardInterrupt):

@@ -39,7 +39,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_month_year", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                                   rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("part_of_month", re.compile(rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
-                                 rf"(?:\s+of|-)?\s+{_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
+                                 rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("season", re.compile(r"\b(?:(?:in|during|over|by)\s+)?(?:the\s+)?(?:(?P<part>early|late|mid)[\s-])?"
                           r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
@@ -97,7 +97,8 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         last = calendar.monthrange(year, month)[1]
         part = g["part"].lower()
         day = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
-        return dt.date(year, month, day), "month", f"{part} of {calendar.month_name[month]}"
+        joined = " of " if part in ("end", "beginning", "start", "middle") else ("-" if part == "mid" else " ")
+        return dt.date(year, month, day), "month", f"{part}{joined}{calendar.month_name[month]}"
     if kind == "season":
         # The middle of the season (winter: its January), month precision with the season in the note.
         season = g["season"].lower()

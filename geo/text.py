@@ -66,6 +66,8 @@ def is_chrome_line(line: str) -> bool:
     if not _LETTERS.match(first_letter) and 2 * len(_LETTERS.findall(words[0])) < len(words[0]):
         return True  # a line opening with a word in another script (not just one homoglyph: "Сaptured")
     ends_like_prose = stripped[-1] in '.!?"”’»:)'
+    if not ends_like_prose and re.search(r"\s[|»›]\s", stripped):
+        return True  # "Headline | Section News": a page title or a link with its section
     return len(words) < 4 or (not ends_like_prose and len(words) <= 14)
 
 

@@ -96,9 +96,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         year = int(g["y"]) if g.get("y") else _latest_month(month, published)
         last = calendar.monthrange(year, month)[1]
         part = g["part"].lower()
-        day = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
+        day_of_month = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
         joined = " of " if part in ("end", "beginning", "start", "middle") else ("-" if part == "mid" else " ")
-        return dt.date(year, month, day), "month", f"{part}{joined}{calendar.month_name[month]}"
+        return dt.date(year, month, day_of_month), "month", f"{part}{joined}{calendar.month_name[month]}"
     if kind == "season":
         # The middle of the season (winter: its January), month precision with the season in the note.
         season = g["season"].lower()

@@ -26,6 +26,7 @@ from .timeline import side_of_country
 __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
 
 MARK = "§"
+_WINDOW = 240  # characters before a place name in which its trigger is looked for
 
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|as\s+well\s+as)\s+)"
@@ -90,6 +91,23 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
         rf"towards|into)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}", re.I)),
 ]
+
+# Cheap keyword scans, one per pattern and sentence: a pattern is tried on a place only from a keyword of
+# its own that stands before the place, so sentences without the verbs cost one scan.
+_LEFT_KEYWORDS = {
+    "change": re.compile(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
+                         r"occupied|won\s+back|secured|cleared|gain|establish|assum|restor)", re.I),
+    "enter": re.compile(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
+                        r"patrol|rais|hoist|plant)", re.I),
+    "withdraw": re.compile(r"\b(?:pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|"
+                           r"expelled)", re.I),
+    "expel": re.compile(r"\b(?:push|drov|driv|forc|kick|expel|oust|threw|throw|clear)", re.I),
+    "nominal": re.compile(r"\b(?:captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|"
+                          r"withdrawal|retreat|pull|encirclement|siege|storming|assault|battle|fight|defen|offensive|"
+                          r"counter)", re.I),
+    "contest": re.compile(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
+                          r"assault|clos|pressing)", re.I),
+}
 
 RIGHT_PASSIVE = re.compile(
     rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|"
@@ -175,10 +193,10 @@ _MODAL_PASSIVE = re.compile(r"\b(?:will|would|could|may|might|must|should|not|ne
 _DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
                      r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b", re.I)
 _TRIGGER_HINT = re.compile(
-    r"captur|seiz|took|tak|retook|recaptur|liberat|freed|regain|reclaim|overr|conquer|occup|secured|cleared|control|"
-    r"enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
+    r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
+    r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hands",
+    r"defen[cs]e|offensive|came|returned|passed|contest|hands)",
     re.I,
 )
 
@@ -206,9 +224,12 @@ _QUOTES = frozenset("\"“”«»„")
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
 
 
+_COORD_TAIL = re.compile(rf"(?:{_SEP}§)+$")
+
+
 def _is_subject(left: str) -> bool:
     """Return True when the place name ending `left` can be the subject of what follows it."""
-    head = re.sub(rf"(?:{_SEP}§)+$", "", left)  # the first of a coordination decides
+    head = _COORD_TAIL.sub("", left[-_WINDOW:])  # the first of a coordination decides
     return not _PREP_BEFORE.search(head) or bool(_SETTLEMENT_OF.search(head))
 
 
@@ -411,14 +432,19 @@ class Detector:
         claimed = self._claims(text, actors)
         flag_ok = "flag" in text.lower()
 
+        keyword_starts = {name: [k.start() for k in _LEFT_KEYWORDS[name].finditer(text)] for name, _ in LEFT_PATTERNS}
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
             mention = mentions[index]
             country = mention.resolution.best.country if mention.resolution and mention.resolution.best else ""
             owner = side_of_country(country) or "UA"
 
+            # The patterns end at the mark and start at one of their keywords within a bounded window.
             for name, pattern in LEFT_PATTERNS:
-                m = pattern.search(left)
+                first = next((k for k in keyword_starts[name] if pos - _WINDOW <= k < pos), None)
+                if first is None:
+                    continue
+                m = pattern.search(left, first)
                 if not m:
                     continue
                 verb = re.sub(r"\s+", " ", m.group("verb").lower())
@@ -429,6 +455,7 @@ class Detector:
                 agent = self._agent(actors, vpos)
                 if name == "change":
                     retake = bool(_RETAKE_WORDS.match(verb))
+                    side: str | None
                     if agent:
                         side, conf = agent.side, 0.9
                     else:
@@ -634,7 +661,9 @@ class Detector:
             return [], [], last_side
         for index in {h.mention for h in hits}:
             mentions[index].resolution = self._resolve(mentions[index], cues, s.text)
-        hits = self._hits(tmpl, mentions, actors)  # again, now that countries are known (captured vs retaken)
+        if any(m.resolution and m.resolution.best and side_of_country(m.resolution.best.country) != "UA"
+               for m in mentions):
+            hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
         dates = find_dates(s.text, article.published)
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []

@@ -95,6 +95,11 @@ class ActorLexicon:
             actors.append(Actor(m.start(), end, side, sentence[m.start():end], locative, loser))
         return actors
 
+    @staticmethod
+    def has_pronoun_actor(sentence: str) -> bool:
+        """Return True when the sentence has an actor such as "its troops" that refers back."""
+        return _PRONOUN.search(sentence) is not None
+
     def pronoun_actors(self, sentence: str, earlier: list[Actor], previous_side: str | None) -> list[Actor]:
         """Resolve "its troops", "his forces" to the nearest earlier actor (or the previous sentence's)."""
         out = []

@@ -356,6 +356,11 @@ class Detector:
         cursor = 0
 
         def copy(a: int, b: int) -> None:
+            chunk = sentence[a:b]
+            if not _QUOTES.intersection(chunk):
+                pieces.append(chunk)
+                origin.extend(range(a, b))
+                return
             for i in range(a, b):
                 if sentence[i] not in _QUOTES:
                     pieces.append(sentence[i])
@@ -363,8 +368,8 @@ class Detector:
 
         for m in mentions:
             copy(cursor, m.start)
-            m.tpos = len(pieces)
-            out.marks.append(len(pieces))
+            m.tpos = len(origin)
+            out.marks.append(len(origin))
             pieces.append(MARK)
             origin.append(m.start)
             cursor = m.end
@@ -626,15 +631,22 @@ class Detector:
         unresolved: list[UnresolvedName] = []
         previous_side: str | None = None
         n_mentions = 0
-        for s, spots in zip(sentences, spots_by_sentence, strict=True):
+        skipped_since = 0  # first sentence not yet read for actors
+        for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
             if not _TRIGGER_HINT.search(s.text):
-                last = self.lexicon.find(s.text)
-                previous_side = last[-1].side if last else previous_side
                 continue
             mentions = self._mentions(s.text, spots)
             n_mentions += len(mentions)
             if not mentions:
                 continue
+            if self.lexicon.has_pronoun_actor(s.text):
+                # "its troops" may refer to an actor of the sentences skipped since the last one read.
+                for earlier in reversed(sentences[skipped_since:number]):
+                    last = [a for a in self.lexicon.find(earlier.text) if not a.locative]
+                    if last:
+                        previous_side = last[-1].side
+                        break
+            skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side)
             events.extend(found)
             unresolved.extend(names)

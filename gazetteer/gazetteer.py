@@ -6,13 +6,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, rank
 from .errors import OnlineLookupError
 from .index import Candidate, IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
-from .online import OnlineGeocoder
 from .place import haversine_km
+
+if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
+    from .online import OnlineGeocoder
 
 __all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD"]
 
@@ -23,8 +26,16 @@ FUZZY_THRESHOLD = 92.0  # rapidfuzz ratio; below it a near-miss spelling stays u
 FUZZY_CONTEXT_KM = 50.0  # a fuzzy match must lie this close to the article's other places
 FUZZY_MIN_LENGTH = 6
 MAX_NAME_TOKENS = 4
+MEMO_SIZE = 100_000  # entries of each in-process memo before it is emptied (bounded memory)
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
+# The tokens of _TOKEN that may start with a capital. The class first lets the regex engine skip ahead
+# to A-Z or a non-ASCII character; the look-behinds then keep a letter where _TOKEN's left-to-right scan
+# starts a token (not after a letter, nor after a letter and an apostrophe); str.isupper sorts out the
+# non-ASCII starts.
+_CAP_TOKEN = re.compile(
+    r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’ʼ].)[^\W\d_]*(?:['’ʼ][^\W\d_]+)*"
+)
 _POSSESSIVE = ("'s", "’s", "ʼs")
 # Capitalized words that may stand next to a place name without making it part of a longer name
 # ("In Lyman", "Bakhmut Saturday", "Russian Kursk"); any other capitalized neighbour ("Volodymyr
@@ -65,8 +76,16 @@ class Gazetteer:
         self.countries = tuple(countries)
         self.online = online
         self.online_errors: list[str] = []
-        self._spotter: dict[str, tuple[int, ...]] | None = None
-        self._fuzzy_keys: list[str] | None = None
+        self._spotter: frozenset[str] | None = None
+        self._prefixes: frozenset[str] = frozenset()
+        self._fuzzy_keys: dict[tuple[str, int], list[str]] | None = None
+        self._fuzzy_pools: dict[tuple[str, int], list[str]] = {}
+        # Memos of pure lookups, each bounded by MEMO_SIZE: a newsroom archive repeats its names.
+        self._token_keys: dict[str, str] = {}
+        self._starts: dict[str, bool] = {}
+        self._name_keys: dict[str, str] = {}
+        self._fuzzy_memo: dict[str, str | None] = {}
+        self._resolutions: dict[tuple[str, Cues, bool], Resolution] = {}
         self._region_cache: dict[str, tuple[str, str] | None] = {}
 
     @classmethod
@@ -86,75 +105,158 @@ class Gazetteer:
 
     # -- spotting ---------------------------------------------------------------------------------
     @property
-    def spotter(self) -> dict[str, tuple[int, ...]]:
+    def spotter(self) -> frozenset[str]:
         """Return the in-memory key table of the theatre, loaded on first use."""
         if self._spotter is None:
-            self._spotter = self.index.spotter_keys(self.countries)
+            self._spotter = self.index.spotter_key_set(self.countries)
+            # Every leading run of words of a key ("novo", "novo oleksandrivka"): a span that is not one
+            # cannot grow into a key, so spotting stops extending it.
+            prefixes = set()
+            for key in self._spotter:
+                cut = key.find(" ")
+                while cut != -1:
+                    prefixes.add(key[:cut])
+                    cut = key.find(" ", cut + 1)
+            self._prefixes = frozenset(prefixes)
         return self._spotter
 
+    def _token_key(self, token: str) -> str:
+        key = self._token_keys.get(token)
+        if key is None:
+            if len(self._token_keys) >= MEMO_SIZE:
+                self._token_keys.clear()
+            key = self._token_keys[token] = normalize(token)
+        return key
+
+    def _can_start(self, word: str) -> bool:
+        # Whether a name of the table, or a longer span, may begin with this word (most words: no).
+        key = self._token_key(word)
+        found = key in self._spotter or key in self._prefixes  # type: ignore[operator]
+        if not found and word.endswith(_POSSESSIVE):
+            found = self._token_key(word[:-2]) in self._spotter  # type: ignore[operator]
+        if len(self._starts) >= MEMO_SIZE:
+            self._starts.clear()
+        self._starts[word] = found
+        return found
+
     def spot(self, text: str) -> list[Spot]:
-        """Find capitalized names of theatre places in one pass over the tokens, longest match first."""
+        """Find capitalized names of theatre places in one pass over the tokens, longest match first.
+
+        A span of tokens joined by single spaces or hyphens has the key of its tokens' keys joined by
+        spaces, so each token is normalized once (memoized) and a span grows only while it is the
+        beginning of some key.
+        """
         table = self.spotter
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        prefixes = self._prefixes
+        if text.isascii():
+            caps = list(_CAP_TOKEN.finditer(text))
+        else:
+            caps = [m for m in _CAP_TOKEN.finditer(text) if m.group()[0].isupper()]
         spots: list[Spot] = []
-        i = 0
-        while i < len(tokens):
-            start = tokens[i][0]
-            if not text[start].isupper():
-                i += 1
+        n_caps = len(caps)
+        resume = 0  # tokens before this offset belong to the previous spot
+        starts = self._starts
+        for c, first in enumerate(caps):
+            can_start = starts.get(first.group())
+            if can_start is False:
+                continue  # the common case: a capitalized word that begins no name
+            start = first.start()
+            if start < resume or not (can_start or self._can_start(first.group())):
                 continue
-            found = None
-            for j in range(i, min(i + MAX_NAME_TOKENS, len(tokens))):
-                if j > i:
-                    gap = text[tokens[j - 1][1]:tokens[j][0]]
-                    if gap not in (" ", "-") or (gap == " " and not text[tokens[j][0]].isupper()):
-                        break
-                end = tokens[j][1]
-                if text.endswith(_POSSESSIVE, start, end):
-                    end -= 2
-                key = normalize(text[start:end])
+            found: tuple[int, int, str] | None = None  # (end of the last token, end of the name, key)
+            joined = ""
+            token = first
+            nxt = c + 1  # the next capitalized token not yet used
+            for j in range(MAX_NAME_TOKENS):
+                word = token.group()
+                token_end = token.end()
+                before = joined
+                joined = _join(before, self._token_key(word))
+                if word.endswith(_POSSESSIVE):
+                    key, name_end = _join(before, self._token_key(word[:-2])), token_end - 2
+                else:
+                    key, name_end = joined, token_end
                 if key in table:
-                    found = (j, end, key)
-            if found and self._stands_alone(text, tokens, i, found[0]):
-                stop, end, key = found
-                spots.append(Spot(start, end, text[start:end], key))
-                i = stop + 1
-            else:
-                i += 1
+                    found = (token_end, name_end, key)
+                # A key itself may still grow by a word with an empty key ("Simerky-ʼ"), as normalize() has it.
+                if j + 1 == MAX_NAME_TOKENS or (joined not in prefixes and joined not in table):
+                    break
+                gap = text[token_end:token_end + 1]
+                if nxt < n_caps and caps[nxt].start() == token_end + 1 and gap in (" ", "-"):
+                    token = caps[nxt]
+                    nxt += 1
+                elif gap == "-":
+                    following = _TOKEN.match(text, token_end + 1)
+                    if following is None:
+                        break
+                    token = following
+                else:
+                    break
+            if found and self._stands_alone(text, caps, c, found[0]):
+                last_end, name_end, key = found
+                spots.append(Spot(start, name_end, text[start:name_end], key))
+                resume = last_end
         return spots
 
     @staticmethod
-    def _stands_alone(text: str, tokens: list[tuple[int, int]], first: int, last: int) -> bool:
-        # A place name inside a longer run of capitalized words is part of another name.
-        for k, gap_from, gap_to in ((first - 1, None, tokens[first][0]), (last + 1, tokens[last][1], None)):
-            if not 0 <= k < len(tokens):
-                continue
-            word_start, word_end = tokens[k]
-            gap = text[word_end:gap_to] if gap_to is not None else text[gap_from:word_start]
-            if gap != " " or not text[word_start].isupper():
-                continue
-            if text[word_start:word_end].lower() not in NEIGHBOUR_WORDS:
+    def _stands_alone(text: str, caps: list[re.Match[str]], c: int, last_end: int) -> bool:
+        # A place name inside a longer run of capitalized words is part of another name. Only a
+        # capitalized neighbour one space away counts, and every capitalized token is in `caps`.
+        start = caps[c].start()
+        if c > 0 and caps[c - 1].end() == start - 1 and text[start - 1] == " ":
+            if caps[c - 1].group().lower() not in NEIGHBOUR_WORDS:
                 return False
+        if text[last_end:last_end + 1] == " ":
+            for k in range(c + 1, len(caps)):
+                if caps[k].start() > last_end + 1:
+                    break
+                if caps[k].start() == last_end + 1 and caps[k].group().lower() not in NEIGHBOUR_WORDS:
+                    return False
         return True
 
     # -- lookup -----------------------------------------------------------------------------------
     def candidates(self, name: str) -> list[Candidate]:
         """Return every place carrying `name` exactly (after normalization)."""
-        return self.index.candidates(normalize(name))
+        return self.index.candidates(self._key(name))
+
+    def _key(self, name: str) -> str:
+        key = self._name_keys.get(name)
+        if key is None:
+            if len(self._name_keys) >= MEMO_SIZE:
+                self._name_keys.clear()
+            key = self._name_keys[name] = normalize(name)
+        return key
 
     def fuzzy_key(self, name: str) -> str | None:
         """Return the theatre key closest to `name` when it is near enough to be the same spelling."""
-        from rapidfuzz import fuzz, process
-
-        key = normalize(name)
+        key = self._key(name)
         if len(key) < FUZZY_MIN_LENGTH:
             return None
-        if self._fuzzy_keys is None:
-            self._fuzzy_keys = sorted(self.spotter)
-        # Same first letter and similar length: a whole-word spelling variant, never a substring.
-        pool = [k for k in self._fuzzy_keys if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2]
+        if key in self._fuzzy_memo:
+            return self._fuzzy_memo[key]
+        from rapidfuzz import fuzz, process
+
+        # Same first letter and similar length: a whole-word spelling variant, never a substring. The
+        # pool is sorted, so that among equal scores the first key in alphabetical order wins.
+        pool = self._fuzzy_pool(key[:1], len(key))
         match = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-        return match[0] if match else None
+        if len(self._fuzzy_memo) >= MEMO_SIZE:
+            self._fuzzy_memo.clear()
+        found = self._fuzzy_memo[key] = match[0] if match else None
+        return found
+
+    def _fuzzy_pool(self, first: str, length: int) -> list[str]:
+        pool = self._fuzzy_pools.get((first, length))
+        if pool is None:
+            if self._fuzzy_keys is None:
+                by_start: dict[tuple[str, int], list[str]] = {}
+                for k in self.spotter:
+                    by_start.setdefault((k[:1], len(k)), []).append(k)
+                self._fuzzy_keys = by_start
+            pool = sorted(k for size in range(length - 2, length + 3)
+                          for k in self._fuzzy_keys.get((first, size), ()))
+            self._fuzzy_pools[(first, length)] = pool
+        return pool
 
     def resolve(self, name: str, cues: Cues | None = None, *, fuzzy: bool = True) -> Resolution:
         """Resolve a name: exact variants, then (when allowed) a strict fuzzy match in the theatre.
@@ -163,21 +265,33 @@ class Gazetteer:
         reported as ambiguous, so that a look-alike far away is never taken for the place.
         """
         cues = cues or Cues(countries=self.countries)
+        memo_key = (name, cues, fuzzy)
+        cached = self._resolutions.get(memo_key)
+        if cached is not None:
+            return cached
+        result, final = self._resolve(name, cues, fuzzy)
+        if final:  # the online fallback has side effects (errors, its own cache): never memoized
+            if len(self._resolutions) >= MEMO_SIZE:
+                self._resolutions.clear()
+            self._resolutions[memo_key] = result
+        return result
+
+    def _resolve(self, name: str, cues: Cues, fuzzy: bool) -> tuple[Resolution, bool]:
         found = self.candidates(name)
         if found:
-            return rank(name, found, cues)
+            return rank(name, found, cues), True
         key = self.fuzzy_key(name) if fuzzy else None
         if not key:
-            return self._online(name, cues)
+            return self._online(name, cues), self.online is None
         result = rank(name, self.index.candidates(key), cues, method="fuzzy")
         if result.best is None:
-            return result
+            return result, True
         if not cues.context_points:
-            return replace(result, status="ambiguous")
+            return replace(result, status="ambiguous"), True
         nearest = min(haversine_km(result.best.lat, result.best.lon, la, lo) for la, lo in cues.context_points)
         if nearest > FUZZY_CONTEXT_KM:
-            return Resolution(name, "unresolved", None, result.candidates, "fuzzy")
-        return result
+            return Resolution(name, "unresolved", None, result.candidates, "fuzzy"), True
+        return result, True
 
     def _online(self, name: str, cues: Cues) -> Resolution:
         if self.online is None:
@@ -227,7 +341,15 @@ class Gazetteer:
 
     def cues_from_text(self, text: str, **overrides: object) -> Cues:
         """Return the cues a context text gives (regions, distances), with the theatre as focus."""
-        base = {"countries": self.countries, "regions": self.region_cues(text),
+        base: dict[str, object] = {"countries": self.countries, "regions": self.region_cues(text),
                 "distance": self.distance_cues(text)}
         base.update(overrides)
         return Cues(**base)  # type: ignore[arg-type]
+
+
+def _join(head: str, word_key: str) -> str:
+    # normalize() turns the space or hyphen between two words into one space and drops the ends, so a
+    # word whose key is empty (a lone "ʼ", which Unicode counts as a letter) adds nothing.
+    if not head:
+        return word_key
+    return f"{head} {word_key}" if word_key else head

@@ -36,6 +36,9 @@ __all__ = [
 
 SCHEMA_VERSION = 5
 INDEX_FILE = "gazetteer.sqlite"
+SPOTTER_FILE_PREFIX = "spotter-"
+SPOTTER_HEADER = "frontline spotter keys v1\n"
+CANDIDATE_CACHE_SIZE = 200_000
 # Countries whose own place names are written in Cyrillic: their names get Latin transliterations.
 CYRILLIC_SCRIPT_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
 _MIN_KEY_LENGTH = 3
@@ -176,7 +179,7 @@ def build_index(path: Path, sources: Sequence[IndexSource], progress: Progress =
         conn = sqlite3.connect(tmp)
         conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         seen_ids: dict[tuple[str, str], int] = {}
-        rows: list[tuple[str, int, str, int]] = []
+        rows: list[tuple[str, int, str, int, int]] = []
         count = 0
         for entry in _entries_for(sources):
             place = entry.place
@@ -311,6 +314,8 @@ class NameIndex:
         self.path = path
         self._conn = conn
         self._place_cache: dict[int, tuple[Place, bool]] = {}
+        # Hot names (Bakhmut, Kharkiv) are looked up again and again: keep their rows in memory.
+        self._candidate_cache: dict[str, tuple[Candidate, ...]] = {}
 
     @classmethod
     def open(
@@ -386,6 +391,14 @@ class NameIndex:
 
     def candidates(self, key: str) -> list[Candidate]:
         """Return every place with the normalized name `key`."""
+        cached = self._candidate_cache.get(key)
+        if cached is None:
+            if len(self._candidate_cache) >= CANDIDATE_CACHE_SIZE:
+                self._candidate_cache.clear()  # bounded memory on a corpus with an endless tail of names
+            cached = self._candidate_cache[key] = tuple(self._query_candidates(key))
+        return list(cached)
+
+    def _query_candidates(self, key: str) -> list[Candidate]:
         rows = self._conn.execute(
             "SELECT place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key = ? "
             "GROUP BY place_id", (key,)
@@ -397,6 +410,50 @@ class NameIndex:
             native = bool(names & NATIVE_SYSTEMS.get(place.country, {"source"}))
             out.append(Candidate(place, bool(primary), seat, min(names), int(support), native))
         return out
+
+    def spotter_key_set(self, countries: Sequence[str]) -> frozenset[str]:
+        """Return the keys of the places of `countries` and of every user place (the spotter's table).
+
+        The set is derived once per index file and kept beside it as plain text (one key a line): reading
+        it back takes milliseconds where the SQL join takes most of a second, in every new process.
+        """
+        stamp = self._stamp(countries)
+        side = self.path.with_name(f"{SPOTTER_FILE_PREFIX}{stamp}.txt")
+        try:
+            text = side.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text is not None and text.startswith(SPOTTER_HEADER):
+            return frozenset(text[len(SPOTTER_HEADER):].split("\n")) - {""}
+        keys = frozenset(self.spotter_keys(countries))
+        self._write_side_file(side, SPOTTER_HEADER + "\n".join(sorted(keys)))
+        return keys
+
+    def _stamp(self, countries: Sequence[str]) -> str:
+        # The index file is replaced on every rebuild: its size and mtime, with the countries, name the table.
+        stat = self.path.stat()
+        payload = json.dumps([SCHEMA_VERSION, stat.st_size, stat.st_mtime_ns, sorted(countries)])
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def _write_side_file(self, side: Path, text: str) -> None:
+        # A read-only cache directory only costs the next process the SQL query again.
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".spotter.", dir=side.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, side)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return
+        # Tables written before the index was last rebuilt are stale.
+        for stale in side.parent.glob(f"{SPOTTER_FILE_PREFIX}*.txt"):
+            with contextlib.suppress(OSError):
+                if stale != side and stale.stat().st_mtime_ns < self.path.stat().st_mtime_ns:
+                    stale.unlink()
 
     def spotter_keys(self, countries: Sequence[str]) -> dict[str, tuple[int, ...]]:
         """Return key -> place row ids for the places of `countries` and every user place."""

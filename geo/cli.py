@@ -70,6 +70,10 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
+# click >= 8.2 raises this when a group is run without a command; older versions print help themselves.
+_NO_ARGS_IS_HELP: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", ())  # type: ignore[assignment]
+
+
 class FrontlineGroup(click.Group):
     """A click group whose failures are one `Error:` line on stderr with the contract's exit code, no traceback.
 
@@ -89,6 +93,9 @@ class FrontlineGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as err:
+            err.show()  # `frontline` or `frontline gazetteer` alone: the help, as click gives it (exit 2)
+            sys.exit(err.exit_code)
         except click.UsageError as err:
             # click prints usage and a hint on three more lines: one line keeps stderr greppable.
             where = err.ctx.command_path if err.ctx else (prog_name or "frontline")
@@ -269,14 +276,18 @@ def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs
     result = run_sources(sources, default_date=default_date, jobs=jobs, countries=countries, online=online,
                          nominatim_domain=nominatim_domain, quiet=quiet)
     out = sys.stdout
-    if fmt == "jsonl":
-        for line in events_jsonl_lines(result.events):
-            out.write(line)
-    elif fmt == "csv":
-        out.write(events_csv_text(result.events))
-    else:
-        out.write(dumps_geojson(events_feature_collection(result.events)))
-    out.flush()
+    try:
+        if fmt == "jsonl":
+            for line in events_jsonl_lines(result.events):
+                out.write(line)
+        elif fmt == "csv":
+            out.write(events_csv_text(result.events))
+        else:
+            out.write(dumps_geojson(events_feature_collection(result.events)))
+        out.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): the run itself went as the exit code says.
+        _silence_stdout()
     sys.exit(exit_code(result))
 
 
@@ -414,8 +425,12 @@ def eval_command(gold: Path, sources: tuple[Path, ...], default_date: dt.date | 
 def _on_signal(parent: int) -> Callable[[int, FrameType | None], None]:
     def handle(signum: int, _frame: FrameType | None) -> None:
         if os.getpid() != parent:
-            # A forked worker: leave quietly; the parent stops the pool and reports the interruption once.
-            os._exit(128 + signum)
+            # A forked worker. Ctrl-C reaches the whole process group: the worker carries on and the parent,
+            # which got it too, stops the pool. A worker that died now could die holding the pool's queue lock,
+            # and the pool's shutdown would wait for that lock forever. SIGTERM comes from that shutdown.
+            if signum != signal.SIGINT:
+                os._exit(128 + signum)
+            return
         raise Interrupted(signum)
 
     return handle

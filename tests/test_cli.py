@@ -352,6 +352,28 @@ def test_manifest_problems_are_warnings_with_file_and_line_and_never_a_wrong_dat
     }  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("manifest", "warning", "outlet"),
+    [
+        (b"name,date\na.txt,2022-01-01\n",
+         ":1: manifest ignored: no 'file' column (columns: file, published, outlet, url, title)", ""),
+        (b"file,outlet\na.txt,AP\n", ":1: no 'published' column; dates come from the articles themselves", "AP"),
+        (b"\xff\xfe\x00\x00garbage", ": manifest ignored: starts with a utf-32 byte order mark but is not utf-32 text",
+         ""),
+    ],
+    ids=["no-file-column", "no-published-column", "unreadable"],
+)
+def test_unusable_manifest_is_one_warning_and_the_articles_are_still_read(
+    run: Invoke, tmp_path: Path, manifest: bytes, warning: str, outlet: str
+) -> None:
+    write(tmp_path / "a.txt", EVENT)
+    path = write(tmp_path / "manifest.csv", manifest)
+    result = run("events", tmp_path, "-j", 1)
+    assert result.exit_code == 0
+    assert warnings_of(result) == [f"Warning: {path}{warning}"]
+    assert [(r["article"], r["date"], r["outlet"]) for r in records(result)] == [("a.txt", None, outlet)]
+
+
 def test_json_records_with_bad_fields_are_warned_by_line_and_undated_or_skipped(run: Invoke, tmp_path: Path) -> None:
     feed = write(tmp_path / "feed.jsonl", "\n".join([
         json.dumps({"text": EVENT, "published": "2022-09-10"}),

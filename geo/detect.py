@@ -17,7 +17,7 @@ from gazetteer.disambiguate import Cues, Resolution
 from gazetteer.gazetteer import Gazetteer
 from gazetteer.place import Place
 
-from .actors import Actor, ActorLexicon, other_side
+from .actors import Actor, ActorLexicon, lower_same_length, other_side
 from .dates import DateMention, find_dates
 from .model import Article, Event
 from .text import Sentence, split_sentences
@@ -27,6 +27,15 @@ __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
 
 MARK = "§"
 _WINDOW = 240  # characters before a place name in which its trigger is looked for
+
+
+def _lower_re(pattern: str) -> re.Pattern[str]:
+    """Compile a pattern that runs on lower-cased text: case-blind matching is several times slower in `re`."""
+    bare = re.sub(r"\\[A-Za-z]|\(\?P<\w+>|\(\?P=\w+\)", "", pattern)
+    if any(c.isupper() for c in bare):
+        raise ValueError(f"pattern for lower-cased text has a capital letter: {pattern[:60]!r}")
+    return re.compile(pattern)
+
 
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|as\s+well\s+as)\s+)"
@@ -43,8 +52,8 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
             r"environs|vicinity|bulk|(?<=the\s)(?:north|south)?-?(?:east|west)|(?<=the\s)(?:north|south)|"
             r"eastern\s+part|western\s+part|northern\s+part|southern\s+part|railway\s+station|station|square|"
             r"fortress)")
-_PARTIAL = re.compile(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
-                      r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b", re.I)
+_PARTIAL = _lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
+                      r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
         rf"{_ADJ}){{0,2}}{_COORD_BEFORE}$")
 
@@ -58,14 +67,14 @@ _CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gain|established|es
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("change", re.compile(rf"\b(?P<verb>{_CONTROL}|{_CHANGE_VERBS})\s+(?:back\s+)?{_OBJ}", re.I)),
-    ("enter", re.compile(
+    ("change", _lower_re(rf"\b(?P<verb>{_CONTROL}|{_CHANGE_VERBS})\s+(?:back\s+)?{_OBJ}")),
+    ("enter", _lower_re(
         rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
         rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
         rf"{_FORCES}?into|reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
-        rf"(?:over|in|above|on))\s+{_OBJ}", re.I)),
-    ("withdraw", re.compile(
+        rf"(?:over|in|above|on))\s+{_OBJ}")),
+    ("withdraw", _lower_re(
         rf"\b(?P<verb>(?:pulled|pulling|pulls|pull|brought|bringing)\s+(?:its|their|his|our|the|all)\s+"
         rf"(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|fighters|garrison)\s+(?:out|back)|"
         rf"withdrew|withdrawn|withdrawing|withdraws|withdraw|pulled\s+out|pulling\s+out|pulls\s+out|"
@@ -73,43 +82,43 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"abandoning|abandons|abandon|driven\s+out|pushed\s+out|forced\s+out|ousted|expelled)\s+"
         rf"(?:(?:its|their|his|our|the|all|remaining)\s+(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|"
         rf"fighters|garrison|contingent)\s+)?(?:(?:present|stationed|deployed|remaining)\s+)?"
-        rf"(?:(?:from|out\s+of|in|of)\s+)?{_OBJ}", re.I)),
-    ("expel", re.compile(
+        rf"(?:(?:from|out\s+of|in|of)\s+)?{_OBJ}")),
+    ("expel", _lower_re(
         rf"\b(?P<verb>pushed|pushing|drove|driving|driven|forced|forcing|kicked|kicking|expelled|expelling|ousted|"
         rf"ousting|threw|throwing|cleared|clearing)\s+(?P<obj>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){{0,2}}?)\s+"
-        rf"(?:out\s+of|from|back\s+from)\s+{_OBJ}", re.I)),
-    ("nominal", re.compile(
+        rf"(?:out\s+of|from|back\s+from)\s+{_OBJ}")),
+    ("nominal", _lower_re(
         rf"\b(?P<verb>capture|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|withdrawal|retreat|"
         rf"pullout|pull-out|encirclement|siege|storming|assault|battle|battles|fight|defence|defense|offensive|"
-        rf"counteroffensive|counter-offensive)\s+(?:of|from|for|on|against)\s+{_OBJ}", re.I)),
-    ("contest", re.compile(
+        rf"counteroffensive|counter-offensive)\s+(?:of|from|for|on|against)\s+{_OBJ}")),
+    ("contest", _lower_re(
         rf"\b(?P<verb>fighting|fights|fought|fight|battles|battle|battling|battled|clashes|clashed|clashing|combat|"
         rf"skirmishes|firefights|encircled|encircling|encircle|surrounded|surrounding|besieged|besieging|besiege|"
         rf"stormed|storming|assaulting|assaulted|closing\s+in\s+on|closed\s+in\s+on|pressing\s+on)\s+"
         rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
-        rf"towards|into)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}", re.I)),
+        rf"towards|into)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
 ]
 
 # Cheap keyword scans, one per pattern and sentence: a pattern is tried on a place only from a keyword of
 # its own that stands before the place, so sentences without the verbs cost one scan.
 _LEFT_KEYWORDS = {
-    "change": re.compile(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
-                         r"occupied|won\s+back|secured|cleared|gain|establish|assum|restor)", re.I),
-    "enter": re.compile(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
-                        r"patrol|rais|hoist|plant)", re.I),
-    "withdraw": re.compile(r"\b(?:pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|"
-                           r"expelled)", re.I),
-    "expel": re.compile(r"\b(?:push|drov|driv|forc|kick|expel|oust|threw|throw|clear)", re.I),
-    "nominal": re.compile(r"\b(?:captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|"
+    "change": _lower_re(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
+                         r"occupied|won\s+back|secured|cleared|gain|establish|assum|restor)"),
+    "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
+                        r"patrol|rais|hoist|plant)"),
+    "withdraw": _lower_re(r"\b(?:pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|"
+                           r"expelled)"),
+    "expel": _lower_re(r"\b(?:push|drov|driv|forc|kick|expel|oust|threw|throw|clear)"),
+    "nominal": _lower_re(r"\b(?:captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|"
                           r"withdrawal|retreat|pull|encirclement|siege|storming|assault|battle|fight|defen|offensive|"
-                          r"counter)", re.I),
-    "contest": re.compile(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
-                          r"assault|clos|pressing)", re.I),
+                          r"counter)"),
+    "contest": _lower_re(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
+                          r"assault|clos|pressing)"),
 }
 
-RIGHT_PASSIVE = re.compile(
+RIGHT_PASSIVE = _lower_re(
     rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|"
     rf"home\s+to|until|after|before)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
     rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
@@ -117,30 +126,22 @@ RIGHT_PASSIVE = re.compile(
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
     rf"(?P<verb>captured|seized|taken|retaken|recaptured|liberated|freed|occupied|overrun|cleared|regained|reclaimed|"
     rf"encircled|surrounded|besieged|stormed|contested|taken\s+back|won\s+back)\b"
-    rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?",
-    re.I,
-)
-RIGHT_APPOSITIVE = re.compile(
+    rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?")
+RIGHT_APPOSITIVE = _lower_re(
     r"^\s*,\s*(?P<det>(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+)"
     r"{0,6}?(?P<rel>(?:which|that)\s+)?(?P<aux>(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
     r"finally|fully)\s+)*(?P<verb>taken|captured|seized|recaptured|retaken|liberated|freed|regained|reclaimed|overrun|"
-    r"taken\s+back|won\s+back)\b(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?",
-    re.I,
-)
-RIGHT_WHICH_ACTIVE = re.compile(
+    r"taken\s+back|won\s+back)\b(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
+RIGHT_WHICH_ACTIVE = _lower_re(
     r"^\s*,\s*(?:which|that)\s+(?P<actor>[^,;.]{1,40}?)\s+(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|"
-    r"reportedly)\s+)*(?P<verb>seized|captured|taken|retaken|recaptured|liberated|overran|took|retook|regained)\b",
-    re.I,
-)
-RIGHT_FELL = re.compile(
+    r"reportedly)\s+)*(?P<verb>seized|captured|taken|retaken|recaptured|liberated|overran|took|retook|regained)\b")
+RIGHT_FELL = _lower_re(
     rf"^(?:{_SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?(?:(?:has|had|have)\s+)?"
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
-    rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})",
-    re.I,
-)
-_RIGHT_BY = re.compile(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})", re.I)
-_RIGHT_TO = re.compile(r"^\s*to\s+(?P<actor>[^,;.]{1,60})", re.I)
+    rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})")
+_RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
+_RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
                            r"direction|axis|sector|front)\b", re.I)
 _REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
@@ -158,51 +159,46 @@ _REFERENCE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwe
 
 # A place name is the subject of a following verb unless a preposition governs it ("outskirts of Donetsk
 # were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
-_PREP_BEFORE = re.compile(r"\b(?:in|into|inside|near|from|outside|to|toward|towards|at|by|around|on|beyond|behind|"
+_PREP_BEFORE = _lower_re(r"\b(?:in|into|inside|near|from|outside|to|toward|towards|at|by|around|on|beyond|behind|"
                           r"past|through|across|between|via|for|over|of|off|under|with|within|against|about)\s+"
-                          r"(?:(?:the|a|an)\s+)?$", re.I)
-_SETTLEMENT_OF = re.compile(r"\b(?:town|city|village|settlement|hamlet|suburb|stronghold|bastion|hub)s?\s+of\s+"
-                            r"(?:the\s+)?$|\b(?:cities|towns|villages|settlements)\s+of\s+(?:the\s+)?$", re.I)
-_CONDITIONAL_BEFORE = re.compile(r"\b(?:if|unless|whether|until|before|should|once)\s+(?:[\w'’-]+\s+){0,3}$"
-                                 r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$", re.I)
-_ATTRIBUTION_TAIL = re.compile(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed|claims|reported|announced|stated|"
-                               r"added|insisted)\b[^,;]{0,40}$", re.I)
-_FLAG_WORD = re.compile(r"\bflags?\b", re.I)
-_FLAG_TO_PLACE = re.compile(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}", re.I)
-_FLAG_SIDE = re.compile(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
-                        r"yellow-and-blue)\b[^.;]{0,25}$", re.I)
-_FLAG_VERB = re.compile(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
-                        r"stood|put\s+up|erect\w*|install\w*|with)\b", re.I)
-_FLAG_DOWN = re.compile(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+down|taken\s+down|pulled\s+down|"
-                        r"lowered|lowering)\s+(?:\w+\s+){0,3}$", re.I)
-_CLAIM = re.compile(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|edly|ing)?|announc(?:ed|es|e|ing)|"
+                          r"(?:(?:the|a|an)\s+)?$")
+_SETTLEMENT_OF = _lower_re(r"\b(?:town|city|village|settlement|hamlet|suburb|stronghold|bastion|hub)s?\s+of\s+"
+                            r"(?:the\s+)?$|\b(?:cities|towns|villages|settlements)\s+of\s+(?:the\s+)?$")
+_CONDITIONAL_BEFORE = _lower_re(r"\b(?:if|unless|whether|until|before|should|once)\s+(?:[\w'’-]+\s+){0,3}$"
+                                 r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
+_ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed|claims|reported|announced|stated|"
+                               r"added|insisted)\b[^,;]{0,40}$")
+_FLAG_WORD = _lower_re(r"\bflags?\b")
+_FLAG_TO_PLACE = _lower_re(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}")
+_FLAG_SIDE = _lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
+                        r"yellow-and-blue)\b[^.;]{0,25}$")
+_FLAG_VERB = _lower_re(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
+                        r"stood|put\s+up|erect\w*|install\w*|with)\b")
+_FLAG_DOWN = _lower_re(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+down|taken\s+down|pulled\s+down|"
+                        r"lowered|lowering)\s+(?:\w+\s+){0,3}$")
+_CLAIM = _lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|edly|ing)?|announc(?:ed|es|e|ing)|"
                     r"assert(?:ed|s|ing)?|stat(?:ed|es)|according\s+to|allegedly|purportedly|apparently|video|footage|"
-                    r"showed|shows|bloggers?|posted|wrote|told|insist(?:s|ed)?)\b", re.I)
-_MODAL_BEFORE = re.compile(
+                    r"showed|shows|bloggers?|posted|wrote|told|insist(?:s|ed)?)\b")
+_MODAL_BEFORE = _lower_re(
     r"(?:\b(?:vow\w*|aim\w*|plan\w*|intend\w*|want\w*|seek\w*|sought|try|tries|tried|trying|attempt\w*|hop\w*|"
     r"promis\w*|pledg\w*|threat\w*|prepar\w*|bid|order\w*|ready|poised|expect\w*|fail\w*|unable|going|set|need\w*|"
     r"urg\w*|call\w*|push\w*|struggl\w*|determined|tasked|goal|aim\s+is|objective\s+is)\s+(?:\w+\s+){0,3}?to\s+"
     r"(?:\w+\s+){0,2}?$"
     r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
     r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
-    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$)",
-    re.I,
-)
-_MODAL_PASSIVE = re.compile(r"\b(?:will|would|could|may|might|must|should|not|never|soon\s+be|to\s+be|yet\s+to)\b",
-                            re.I)
-_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
-                     r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b", re.I)
-_TRIGGER_HINT = re.compile(
+    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$)")
+_MODAL_PASSIVE = _lower_re(r"\b(?:will|would|could|may|might|must|should|not|never|soon\s+be|to\s+be|yet\s+to)\b")
+_DENIAL = _lower_re(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
+                     r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b")
+_TRIGGER_HINT = _lower_re(
     r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
     r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hands)",
-    re.I,
-)
+    r"defen[cs]e|offensive|came|returned|passed|contest|hands)")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
-_RETAKE_WORDS = re.compile(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
-                           r"taking\s+back|restor)", re.I)
+_RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
+                           r"taking\s+back|restor)")
 _LOSS_NOUNS = ("fall", "loss", "surrender")
 _CONTEST_NOUNS = ("encirclement", "siege", "storming", "assault", "battle", "battles", "fight", "defence", "defense",
                   "offensive", "counteroffensive", "counter-offensive")
@@ -288,6 +284,7 @@ class _Template:
     text: str
     marks: list[int] = field(default_factory=list)
     origin: list[int] = field(default_factory=list)
+    lower: str = ""  # `text` lower-cased, offsets unchanged: what the patterns read
 
     def sentence_pos(self, tpos: int) -> int:
         """Return the sentence offset of a template position."""
@@ -375,6 +372,7 @@ class Detector:
             cursor = m.end
         copy(cursor, len(sentence))
         out.text = "".join(pieces)
+        out.lower = lower_same_length(out.text)
         out.origin = origin
         return out
 
@@ -432,10 +430,10 @@ class Detector:
 
     # -- matching ---------------------------------------------------------------------------------------
     def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: list[Actor]) -> list[_Hit]:
-        text = tmpl.text
+        text = tmpl.lower
         hits: list[_Hit] = []
         claimed = self._claims(text, actors)
-        flag_ok = "flag" in text.lower()
+        flag_ok = "flag" in text
 
         keyword_starts = {name: [k.start() for k in _LEFT_KEYWORDS[name].finditer(text)] for name, _ in LEFT_PATTERNS}
         for index, pos in enumerate(tmpl.marks):
@@ -633,7 +631,7 @@ class Detector:
         n_mentions = 0
         skipped_since = 0  # first sentence not yet read for actors
         for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
-            if not _TRIGGER_HINT.search(s.text):
+            if not _TRIGGER_HINT.search(lower_same_length(s.text)):
                 continue
             mentions = self._mentions(s.text, spots)
             n_mentions += len(mentions)
@@ -663,7 +661,7 @@ class Detector:
         actors = self.lexicon.find(tmpl.text)
         actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
         last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
-        if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.text):
+        if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower):
             return [], [], last_side
         # Resolve only the names that patterns make candidates: cheap sentences stay cheap.
         for m in mentions:

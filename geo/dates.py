@@ -31,30 +31,38 @@ class DateMention:
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+# The patterns read the lower-cased sentence (same offsets): case-blind matching is slower in `re`.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
     ("dotted", re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")),
-    ("month_day_year", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
-                                  re.I)),
+    ("month_day_year", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b")),
     ("day_month_year", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
-                                  rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
+                                  rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b")),
     ("part_of_month", re.compile(rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
-                                 rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
+                                 rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b")),
     ("season", re.compile(r"\b(?:(?:in|during|over|by)\s+)?(?:the\s+)?(?:(?P<part>early|late|mid)[\s-])?"
-                          r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
-    ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
-    ("in_month", re.compile(rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b", re.I)),
+                          r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b")),
+    ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b")),
+    ("in_month", re.compile(rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b")),
     ("relative_week", re.compile(r"\b(?P<part>late|early|earlier|later)?\s*(?P<which>last|this|previous|past)\s+week"
-                                 r"(?:end)?\b", re.I)),
+                                 r"(?:end)?\b")),
     ("week_part", re.compile(r"\b(?P<part>late|early|end of|beginning of)\s+(?:the\s+)?(?P<which>last|this|previous)"
-                             r"\s+week\b", re.I)),
+                             r"\s+week\b")),
     ("relative_month", re.compile(r"\b(?P<part>earlier|late|early|end of)?\s*(?:this|last|(?:the\s+)?previous)\s+"
-                                  r"(?P<unit>month)\b", re.I)),
-    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last night|on the previous day|the day before)\b", re.I)),
-    ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b", re.I)),
-    ("in_year", re.compile(r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
+                                  r"(?P<unit>month)\b")),
+    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last night|on the previous day|the day before)\b")),
+    ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b")),
+    ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b")),
+    ("in_year", re.compile(r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b")),
 ]
+
+
+# Every pattern above needs a digit or one of these words: most sentences are rejected in one pass.
+_ANY_DATE_WORD = re.compile(
+    r"\d|" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len, reverse=True))
+    + r"|yesterday|overnight|night|today|tonight|morning|afternoon|evening|week|month|day before|previous day"
+    + r"|spring|summer|autumn|fall|winter"
+)
 
 
 def _latest_month(month: int, published: dt.date) -> int:
@@ -156,12 +164,17 @@ def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
         relative_ok = False
     else:
         relative_ok = True
+    lower = sentence.lower()
+    if len(lower) != len(sentence):
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in sentence)
+    if not _ANY_DATE_WORD.search(lower):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for kind, pattern in _PATTERNS:
         if not relative_ok and kind not in ("iso", "dotted", "month_year", "season"):
             continue
-        for m in pattern.finditer(sentence):
+        for m in pattern.finditer(lower):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             resolved = _resolve(kind, m, published)

@@ -217,6 +217,7 @@ interfax eu nato un us usa uk west western eastern southern northern front opera
 region mr mrs ms dr gen lt col maj capt sgt st kremlin soviet union european western-backed moscow-backed
 """.split())
 _QUOTES = frozenset("\"“”«»„")
+_DROP_QUOTES = str.maketrans(dict.fromkeys(_QUOTES))
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
 
 
@@ -358,10 +359,8 @@ class Detector:
                 pieces.append(chunk)
                 origin.extend(range(a, b))
                 return
-            for i in range(a, b):
-                if sentence[i] not in _QUOTES:
-                    pieces.append(sentence[i])
-                    origin.append(i)
+            pieces.append(chunk.translate(_DROP_QUOTES))
+            origin.extend(i for i in range(a, b) if sentence[i] not in _QUOTES)
 
         for m in mentions:
             copy(cursor, m.start)

@@ -59,12 +59,13 @@ def is_chrome_line(line: str) -> bool:
     if _CAPTION.match(stripped) or _CREDIT.search(stripped):
         return True
     words = stripped.split()
-    latin = len(_LETTERS.findall(stripped))
-    first_letter = next((c for c in stripped if c.isalpha()), "a")
-    if latin < 0.5 * len(stripped.replace(" ", "")):
-        return True  # another script: a menu or a link list in the site's language
-    if not _LETTERS.match(first_letter) and 2 * len(_LETTERS.findall(words[0])) < len(words[0]):
-        return True  # a line opening with a word in another script (not just one homoglyph: "Сaptured")
+    if not stripped.isascii():  # ASCII lines are Latin script: skip the letter counts
+        latin = len(_LETTERS.findall(stripped))
+        first_letter = next((c for c in stripped if c.isalpha()), "a")
+        if latin < 0.5 * len(stripped.replace(" ", "")):
+            return True  # another script: a menu or a link list in the site's language
+        if not _LETTERS.match(first_letter) and 2 * len(_LETTERS.findall(words[0])) < len(words[0]):
+            return True  # a line opening with a word in another script (not just one homoglyph: "Сaptured")
     ends_like_prose = stripped[-1] in '.!?"”’»:)'
     if not ends_like_prose and re.search(r"\s[|»›]\s", stripped):
         return True  # "Headline | Section News": a page title or a link with its section

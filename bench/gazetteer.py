@@ -234,10 +234,10 @@ def accuracy_report(gazetteer: Gazetteer, rows: Sequence[Row], verbose: int) -> 
     out.append(f"- not in the index ({len(missing)}): {', '.join(missing[:25])}{' ...' if len(missing) > 25 else ''}")
     if verbose:
         for label, outcomes in (("theatre cues", plain), ("prose cues", prose), ("baseline", base)):
-            far = [o for o in outcomes if o.status == "resolved" and o.km is not None and o.km > FAR_KM]
+            wrong = [o for o in outcomes if o.status == "resolved" and o.km is not None and o.km > FAR_KM]
             mid = [o for o in outcomes if o.status == "resolved" and o.km is not None and NEAR_KM < o.km <= FAR_KM]
             amb = [o for o in outcomes if o.status == "ambiguous"]
-            for title, items in ((f"wrong-far ({label})", far), (f"resolved {NEAR_KM:.0f}-{FAR_KM:.0f} km "
+            for title, items in ((f"wrong-far ({label})", wrong), (f"resolved {NEAR_KM:.0f}-{FAR_KM:.0f} km "
                                                                   f"({label})", mid), (f"ambiguous ({label})", amb)):
                 if label == "baseline" and (title.startswith("ambiguous") or verbose < 2):
                     continue
@@ -334,9 +334,9 @@ def worker_lookups(distinct: int, repeats: int, fuzzy: int) -> None:
     names = random.Random(7).sample(keys, min(distinct, len(keys)))
     result: dict[str, object] = {"open_s": open_s, "spotter_keys": len(keys)}
 
-    def rate(label: str, gaz: Gazetteer, items: Sequence[str], **kw: bool) -> dict[str, object]:
+    def rate(label: str, gaz: Gazetteer, items: Sequence[str]) -> dict[str, object]:
         t = time.perf_counter()
-        statuses = [gaz.resolve(n, **kw).status for n in items]
+        statuses = [gaz.resolve(n).status for n in items]
         seconds = time.perf_counter() - t
         result[label] = {"n": len(items), "seconds": seconds, "per_s": len(items) / seconds,
                          "resolved": statuses.count("resolved"), "ambiguous": statuses.count("ambiguous")}

@@ -424,16 +424,20 @@ def eval_command(gold: Path, sources: tuple[Path, ...], default_date: dt.date | 
 
 def _on_signal(parent: int) -> Callable[[int, FrameType | None], None]:
     def handle(signum: int, _frame: FrameType | None) -> None:
-        if os.getpid() != parent:
-            # A forked worker. Ctrl-C reaches the whole process group: the worker carries on and the parent,
-            # which got it too, stops the pool. A worker that died now could die holding the pool's queue lock,
-            # and the pool's shutdown would wait for that lock forever. SIGTERM comes from that shutdown.
-            if signum != signal.SIGINT:
-                os._exit(128 + signum)
-            return
+        if os.getpid() != parent:  # a forked child that kept the handler: leave at once
+            os._exit(128 + signum)
         raise Interrupted(signum)
 
     return handle
+
+
+def _worker_signals() -> None:
+    # In a forked pool worker, Ctrl-C (sent to the whole process group) is left to the parent, which stops
+    # the pool: a worker that died on it could die holding the pool's queue lock, and the pool's shutdown
+    # would wait for that lock forever. SIGTERM, which that shutdown sends, must end the worker at once,
+    # whatever it waits on: the kernel's default action, not a Python handler that runs between bytecodes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -441,4 +445,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     handler = _on_signal(os.getpid())
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, handler)
+    os.register_at_fork(after_in_child=_worker_signals)
     cli.main(args=list(argv) if argv is not None else None, prog_name="frontline")

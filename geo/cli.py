@@ -71,7 +71,9 @@ class Interrupted(BaseException):
 
 
 # click >= 8.2 raises this when a group is run without a command; older versions print help themselves.
-_NO_ARGS_IS_HELP: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", ())  # type: ignore[assignment]
+_NO_ARGS_IS_HELP: tuple[type[click.UsageError], ...] = tuple(
+    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(click.exceptions, name)
+)
 
 
 class FrontlineGroup(click.Group):

@@ -108,6 +108,14 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...], flag: str
     assert example.startswith(f"frontline {' '.join(path)}".rstrip())
 
 
+@pytest.mark.parametrize("path", [(), ("gazetteer",)], ids=["frontline", "gazetteer"])
+def test_a_group_without_a_command_shows_its_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, list(path), prog_name="frontline")
+    assert result.exit_code == 2  # as click does: no command is a usage error, answered with the help
+    assert result.stderr.startswith(f"Usage: frontline {' '.join(path)}".rstrip() + " [OPTIONS] COMMAND [ARGS]...")
+    assert "Example:" in result.stderr and "Error" not in result.stderr
+
+
 def test_version_prints_the_package_version() -> None:
     result = CliRunner().invoke(cli, ["--version"], prog_name="frontline")
     assert result.exit_code == 0
@@ -227,7 +235,9 @@ def test_unusable_sources_exit_2_naming_them(
 ) -> None:
     sources, message = make(tmp_path)
     out = tmp_path / "out"
-    head = {"events": ["events"], "map": ["map", "-o", out], "eval": ["eval", write(tmp_path / "g.jsonl", "")]}
+    head: dict[str, list[object]] = {
+        "events": ["events"], "map": ["map", "-o", out], "eval": ["eval", write(tmp_path / "g.jsonl", "")]
+    }  # fmt: skip
     result = run(*head[command], *sources, "-j", 1)
     assert result.exit_code == 2
     assert (result.stdout, result.stderr) == ("", f"Error: {message}\n")

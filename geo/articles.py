@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -551,11 +552,58 @@ def _detect(sample: bytes, complete: bool, html: bool) -> tuple[codecs.Increment
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
-    if best is not None:
-        attempt = _try_decode(best.encoding, sample, complete)
+    guesses = ([best.encoding] if best is not None else []) + [e for e in _LEGACY_ENCODINGS if e != getattr(
+        best, "encoding", None)]
+    # On short texts charset-normalizer often picks a wrong code page (cp1251 read as GB2312): the legacy
+    # code pages of the region are scored too, by how much the decoded text looks like words.
+    scored = []
+    for rank, encoding in enumerate(guesses):
+        attempt = _try_decode(encoding, sample, complete)
         if attempt is not None:
-            return attempt
+            scored.append((_plausibility(attempt[1]), -rank, attempt))
+    if scored:
+        return max(scored, key=lambda item: item[:2])[2]
     raise _Skip("cannot tell the text encoding (not UTF-8; save it as UTF-8)")
+
+
+# Single-byte code pages of Ukrainian, Russian and Western European news sites.
+_LEGACY_ENCODINGS = ("cp1251", "koi8_u", "koi8_r", "cp1252", "cp1250", "iso8859_5")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _script(ch: str) -> str:
+    code = ord(ch)
+    if 0x400 <= code <= 0x4FF:
+        return "cyrillic"
+    return "latin" if code < 0x250 else "other"
+
+
+def _plausibility(text: str) -> int:
+    """Score decoded text: words in one script with ordinary capitals gain, symbols and mixed words lose."""
+    score = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\n\r\t":
+            score -= 5
+        elif category in ("So", "Sk", "No", "Co", "Cn"):
+            score -= 3
+    for match in _WORD.finditer(text):
+        word = match.group()
+        scripts = {_script(c) for c in word}
+        if "other" in scripts or len(scripts) > 1:
+            score -= 2 * len(word)
+        elif not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
+            score -= len(word)
+        elif scripts == {"latin"} and 2 * sum(ord(c) > 127 for c in word) > len(word):
+            score -= len(word)  # "ìòî": Cyrillic read through a Latin code page
+        else:
+            score += len(word)
+    # Code pages that differ only in accented letters (cp1250 vs cp1252) are told apart by the letters
+    # West European news uses most ("très" rather than "trčs").
+    return score + sum(text.count(c) for c in _COMMON_ACCENTS)
+
+
+_COMMON_ACCENTS = "àâçéèêëîïôûùüäöß"
 
 
 def _try_decode(encoding: str, sample: bytes, complete: bool) -> tuple[codecs.IncrementalDecoder, str] | None:

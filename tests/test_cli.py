@@ -278,17 +278,16 @@ def test_non_utf8_text_is_detected_and_decoded(run: Invoke, tmp_path: Path, data
     ]
 
 
-# Short legacy-encoded texts are misread by the loader's charset detection (reported to the lead; see
-# geo/articles.py `_detect`): these rows document it and start passing when the detection is fixed.
-MISREAD = [
+# Short legacy-encoded texts, where charset-normalizer alone picks a wrong code page (cp1251 read as GB2312,
+# latin-1 as cp1250): the loader scores the region's code pages by how word-like the decoded text is.
+SHORT_LEGACY = [
     ("cp1251 short", _front_matter("Ізюм", f"{EVENT}\n").encode("cp1251"), "Ізюм"),
     ("latin-1 French", _front_matter("Izioum repris à l'ennemi, très vite", f"{EVENT}\n\n« Izioum a été repris à "
      "l'ennemi », a déclaré l'état-major, très satisfait.\n").encode("latin-1"), "Izioum repris à l'ennemi, très vite"),
 ]  # fmt: skip
 
 
-@pytest.mark.xfail(strict=True, reason="charset detection of short cp1251/latin-1 texts (geo/articles.py)")
-@pytest.mark.parametrize(("data", "title"), [row[1:] for row in MISREAD], ids=[row[0] for row in MISREAD])
+@pytest.mark.parametrize(("data", "title"), [row[1:] for row in SHORT_LEGACY], ids=[row[0] for row in SHORT_LEGACY])
 def test_short_legacy_encoded_text_is_decoded(run: Invoke, tmp_path: Path, data: bytes, title: str) -> None:
     test_non_utf8_text_is_detected_and_decoded(run, tmp_path, data, title)
 

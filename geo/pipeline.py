@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from gazetteer.gazetteer import Gazetteer
@@ -111,15 +112,24 @@ def run_pipeline(
             if progress:
                 progress(done)
     else:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_init_worker, initargs=(detector,)) as pool:
+        # An executor, not multiprocessing.Pool: it notices a worker killed by a signal and raises instead of
+        # waiting forever on a queue lock the dead worker held.
+        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_init_worker, initargs=(detector,))
+        try:
             for batch in _batches(articles, BATCH_SIZE):
-                for findings in pool.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4))):
+                for findings in executor.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4))):
                     result.events.extend(findings.events)
                     result.unresolved.extend(findings.unresolved)
                 done += len(batch)
                 if progress:
                     progress(done)
+        except BaseException:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()  # stop now: the caller is unwinding (Ctrl-C, SIGTERM, an error)
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        executor.shutdown(wait=True)
     result.events = correct_kinds(result.events)
     result.seconds = time.perf_counter() - started
     return result

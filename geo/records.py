@@ -76,12 +76,23 @@ def events_feature_collection(events: Iterable[Event]) -> dict[str, object]:
     return {"type": "FeatureCollection", "features": features}
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula: article text is untrusted.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return _inert_text(value)
     return str(value)
+
+
+def _inert_text(text: str) -> str:
+    """Return text that a spreadsheet shows rather than evaluates (OWASP: prefix a quote)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def events_csv_text(events: Iterable[Event]) -> str:
@@ -127,7 +138,8 @@ def unresolved_csv_text(names: Iterable[UnresolvedName]) -> str:
             f"{place.name} ({place.country} {place.admin1}) {place.lat:.4f},{place.lon:.4f} id={place.geonameid}"
             for place, _score in name.candidates[:5]
         )
-        rows.add((name.surface, name.status, name.article_id, name.would_be, candidates, name.sentence))
+        rows.add(tuple(_inert_text(cell) for cell in (name.surface, name.status, name.article_id, name.would_be,
+                                                        candidates, name.sentence)))
     for row in sorted(rows):
         writer.writerow(row)
     return buffer.getvalue()

@@ -133,3 +133,10 @@ def test_unresolved_csv_lists_candidates_once() -> None:
     rows = list(csv.DictReader(io.StringIO(unresolved_csv_text([name, name]))))
     assert len(rows) == 1
     assert rows[0]["surface"] == "Grakové" and rows[0]["candidates"].startswith("Kupyansk (UA 07) 49.7105,37.6152")
+
+
+@pytest.mark.parametrize("outlet", ["=HYPERLINK(\"http://x.test\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_cells_never_start_a_formula(outlet: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(events_csv_text([event(outlet=outlet)]))))
+    assert rows[0]["outlet"] == "'" + outlet
+    assert rows[0]["lon"] == "37.61517"  # numbers are left alone

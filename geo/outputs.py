@@ -13,14 +13,10 @@ __all__ = ["atomic_path", "atomic_writer", "write_text_atomic", "write_bytes_ato
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside `path` (not yet created) that replaces `path` when the block succeeds."""
-    target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    os.unlink(tmp_name)  # writers such as GDAL want to create the file themselves
+def _replacing(target: Path, tmp_name: str) -> Iterator[None]:
+    """Rename `tmp_name` onto `target` when the block succeeds; remove it when anything interrupts it."""
     try:
-        yield Path(tmp_name)
+        yield
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
     except BaseException:
@@ -29,11 +25,29 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+def _temporary_name(target: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside `path` (not yet created) that replaces `path` when the block succeeds."""
+    target = Path(path)
+    fd, tmp_name = _temporary_name(target)
+    with _replacing(target, tmp_name):
+        os.close(fd)
+        os.unlink(tmp_name)  # writers such as GDAL want to create the file themselves
+        yield Path(tmp_name)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """Yield a file that replaces `path` only when the block finishes without error."""
-    with atomic_path(path) as tmp:
-        with open(tmp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
+    target = Path(path)
+    fd, tmp_name = _temporary_name(target)
+    with _replacing(target, tmp_name):
+        text_options = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **text_options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

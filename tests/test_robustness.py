@@ -242,6 +242,10 @@ PAUSED_RUN = textwrap.dedent("""
     class SlowOs:
         def __getattr__(self, name):
             return getattr(os, name)
+        def fdopen(self, fd, *args, **kwargs):
+            handle = os.fdopen(fd, *args, **kwargs)
+            named = os.readlink(f"/proc/self/fd/{fd}")
+            return HalfThenPause(handle) if where == "mid-write" and ".map.html." in named else handle
         def replace(self, source, target):
             if where == "before-rename" and str(target).endswith("map.html"):
                 pause()

@@ -27,10 +27,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -m "not slow"
 
 test-all: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.installed-test node_modules/.installed

@@ -46,8 +46,8 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
     target = Path(path)
     fd, tmp_name = _temporary_name(target)
     with _replacing(target, tmp_name):
-        text_options = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **text_options) as handle:
+        binary = "b" in mode
+        with os.fdopen(fd, mode, encoding=None if binary else "utf-8", newline=None if binary else "") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -9,7 +9,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from .index import Candidate
+from .normalize import normalize
 from .place import Place, haversine_km
 
 __all__ = ["Cues", "DistanceCue", "Resolution", "rank", "destination", "BEARINGS"]
@@ -28,8 +31,13 @@ W_DISTANCE_CUE = 6.0  # where "74 km southeast of Kharkiv" points
 W_NEAR = 4.0  # near an explicit --near point
 W_COHERENCE = 2.5  # close to the other places of the same article
 W_USER = 10.0  # the user's own gazetteer entries override the rest
+W_CANONICAL = 2.0  # the name asked for resembles the place's canonical name (not a former name of a city)
+W_THEATRE = 1.5  # close to the theatre's focus point (the front, for the war in Ukraine)
+THEATRE_KM = 500.0  # how fast the theatre prior fades with distance
 AMBIGUOUS_MARGIN = 0.6  # a smaller lead than this between far-apart places is not a decision
 AMBIGUOUS_KM = 30.0
+HOMONYM_MARGIN_STEP = 0.5  # the margin grows by this share for every homonym past two ...
+MAX_MARGIN_FACTOR = 3.0  # ... up to this factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,7 @@ class Cues:
     near: tuple[float, float] | None = None
     context_points: tuple[tuple[float, float], ...] = ()
     distance: tuple[DistanceCue, ...] = ()
+    focus: tuple[float, float] | None = None  # the theatre's centre: a weak prior for same-named villages
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +96,15 @@ def destination(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[
     return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
 
 
-def _score(candidate: Candidate, cues: Cues) -> float:
+def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
     place = candidate.place
     score = math.log10(place.population + 10)
+    if query_key:
+        # "Novooleksandrivka" is a former name of Melitopol and the name of a village: the village's own
+        # name looks like the query, the city's does not (transliteration variants still look alike).
+        score += W_CANONICAL * fuzz.ratio(query_key, normalize(place.name)) / 100.0
+    if cues.focus is not None:
+        score += W_THEATRE * math.exp(-haversine_km(place.lat, place.lon, *cues.focus) / THEATRE_KM)
     score += W_PRIMARY * candidate.is_primary
     score += W_SUPPORT * math.log2(1 + candidate.support)
     score += W_NATIVE * candidate.native
@@ -117,12 +132,16 @@ def rank(query: str, candidates: Sequence[Candidate], cues: Cues, method: str = 
     """Rank candidates by their combined signals and decide resolved, ambiguous or unresolved."""
     if not candidates:
         return Resolution(query, "unresolved", None, (), method)
-    scored = sorted(((c.place, _score(c, cues)) for c in candidates),
+    query_key = normalize(query)
+    scored = sorted(((c.place, _score(c, cues, query_key)) for c in candidates),
                     key=lambda ps: (-ps[1], -ps[0].population, str(ps[0].geonameid)))
     best, best_score = scored[0]
     status = "resolved"
+    # The more places share a name (Mykolaivka, Vasylivka ...), the less a lead in population proves.
+    homonyms = sum(1 for c in candidates if not cues.countries or c.place.country in cues.countries)
+    margin = AMBIGUOUS_MARGIN * min(MAX_MARGIN_FACTOR, 1.0 + HOMONYM_MARGIN_STEP * max(0, homonyms - 2))
     for other, other_score in scored[1:]:
-        if best_score - other_score >= AMBIGUOUS_MARGIN:
+        if best_score - other_score >= margin:
             break
         if haversine_km(best.lat, best.lon, other.lat, other.lon) > AMBIGUOUS_KM:
             status = "ambiguous"

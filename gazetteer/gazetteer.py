@@ -22,6 +22,8 @@ __all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD"]
 # The theatre of the war: names are spotted in running text only for places of these countries
 # (and the user's own entries); `geocode` looks worldwide.
 DEFAULT_COUNTRIES = ("UA", "RU")
+# The centre of the theatre's fighting (Donbas), a weak prior among same-named villages; None elsewhere.
+DEFAULT_FOCUS = (48.3, 37.0)
 FUZZY_THRESHOLD = 92.0  # rapidfuzz ratio; below it a near-miss spelling stays unresolved
 FUZZY_CONTEXT_KM = 50.0  # a fuzzy match must lie this close to the article's other places
 FUZZY_MIN_LENGTH = 6
@@ -49,7 +51,8 @@ july august september october november december ukrainian ukrainians russian rus
 oblast region raion district city town village province
 """.split())
 _REGION_WORDS = r"(?:region|regions|oblast|oblasts|province|provinces|governorate|district|area)"
-_REGION = re.compile(rf"\b([A-Z][\w'’ʼ-]+(?:[ -][A-Z][\w'’ʼ-]+)?)\s+(?:{_REGION_WORDS}|People['’]s Republic)\b")
+# The name keeps its capital; the word after it may be written either way ("Kharkiv Oblast", "Kursk region").
+_REGION = re.compile(rf"\b([A-Z][\w'’ʼ-]+(?:[ -][A-Z][\w'’ʼ-]+)?)\s+(?i:{_REGION_WORDS}|People['’]s Republic)\b")
 _DISTANCE = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|kilometer)\b(?:\s*\([^)]{0,30}\))?\s+"
     r"(?:\(?((?:north|south)?-?(?:east|west)?|north|south)(?:ern)?\)?\s+)?(?:of|from)\s+"
@@ -74,6 +77,7 @@ class Gazetteer:
                  online: OnlineGeocoder | None = None) -> None:
         self.index = index
         self.countries = tuple(countries)
+        self.focus = DEFAULT_FOCUS if set(self.countries) <= set(DEFAULT_COUNTRIES) else None
         self.online = online
         self.online_errors: list[str] = []
         self._spotter: frozenset[str] | None = None
@@ -258,13 +262,17 @@ class Gazetteer:
             self._fuzzy_pools[(first, length)] = pool
         return pool
 
+    def default_cues(self) -> Cues:
+        """Return the cues every lookup starts from: the theatre's countries and focus point."""
+        return Cues(countries=self.countries, focus=self.focus)
+
     def resolve(self, name: str, cues: Cues | None = None, *, fuzzy: bool = True) -> Resolution:
         """Resolve a name: exact variants, then (when allowed) a strict fuzzy match in the theatre.
 
         A fuzzy match is accepted only near the other places of its text; with no such context it is
         reported as ambiguous, so that a look-alike far away is never taken for the place.
         """
-        cues = cues or Cues(countries=self.countries)
+        cues = cues or self.default_cues()
         memo_key = (name, cues, fuzzy)
         cached = self._resolutions.get(memo_key)
         if cached is not None:
@@ -341,7 +349,7 @@ class Gazetteer:
 
     def cues_from_text(self, text: str, **overrides: object) -> Cues:
         """Return the cues a context text gives (regions, distances), with the theatre as focus."""
-        base: dict[str, object] = {"countries": self.countries, "regions": self.region_cues(text),
+        base: dict[str, object] = {"countries": self.countries, "focus": self.focus, "regions": self.region_cues(text),
                 "distance": self.distance_cues(text)}
         base.update(overrides)
         return Cues(**base)  # type: ignore[arg-type]

@@ -14,13 +14,13 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
 import click
 
-from gazetteer.disambiguate import Cues
 from gazetteer.errors import GazetteerError
 from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer
 from gazetteer.index import NameIndex, default_cache_dir, imported_sources, register_imports
@@ -316,9 +316,9 @@ def geocode_command(names: tuple[str, ...], countries: tuple[str, ...], near: tu
             raise click.BadParameter(f"{code!r} is not a two-letter country code (for example UA)",
                                      param_hint="--country")
     gazetteer = open_gazetteer(online=online, nominatim_domain=nominatim_domain)
-    cues = gazetteer.cues_from_text(context_text) if context_text else Cues(countries=gazetteer.countries)
+    cues = gazetteer.cues_from_text(context_text) if context_text else gazetteer.default_cues()
     if codes or near:
-        cues = Cues(countries=codes or cues.countries, regions=cues.regions, near=near, distance=cues.distance)
+        cues = replace(cues, countries=codes or cues.countries, near=near)
     unresolved = 0
     for name in names:
         result = gazetteer.resolve(name, cues)

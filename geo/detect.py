@@ -613,7 +613,7 @@ class Detector:
             spots_by_sentence.append(spots)
         body = " ".join(s.text for s in sentences)
         regions = self.gazetteer.region_cues(body)
-        base = Cues(countries=self.gazetteer.countries, regions=regions)
+        base = replace(self.gazetteer.default_cues(), regions=regions)
         cache: dict[str, Resolution] = {}
         for spots in spots_by_sentence:
             for _a, _b, surface in spots:

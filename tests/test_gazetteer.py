@@ -245,3 +245,32 @@ def test_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
     assert rebuilt.counts()["places_geonames"] == 9
     with sqlite3.connect(rebuilt.path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize(("text", "cue"), [("the Kharkiv region", True), ("Kharkiv Oblast", True),
+                                           ("kharkiv region", False), ("the Izium region", False)])
+def test_region_word_may_be_capitalized(tiny_gazetteer: Gazetteer, text: str, cue: bool) -> None:
+    assert tiny_gazetteer.region_cues(text) == (frozenset({("UA", "07")}) if cue else frozenset())
+
+
+def test_former_name_of_a_city_loses_to_the_village_of_that_name() -> None:
+    city = Candidate(Place(1, "Melitopol", 46.84, 35.37, "UA", "26", 150000), False, False, "source", 1, True)
+    village = Candidate(Place(2, "Novooleksandrivka", 47.5, 36.5, "UA", "26", 1500), True, False, "source", 2, True)
+    result = rank("Novooleksandrivka", [city, village], Cues(countries=("UA",)))
+    assert result.best is not None and result.best.geonameid == 2
+
+
+def test_many_homonyms_need_a_larger_lead() -> None:
+    def village(gid: int, lat: float, pop: int) -> Candidate:
+        return _candidate(gid, lat, 30.0 + gid, pop)
+    two = rank("Mykolaivka", [village(1, 48.0, 9000), village(2, 46.0, 900)], Cues(countries=("UA",)))
+    five = rank("Mykolaivka", [village(i, 44.0 + i, p) for i, p in enumerate([9000, 900, 800, 700, 600], 1)],
+                Cues(countries=("UA",)))
+    assert two.status == "resolved" and five.status == "ambiguous"
+
+
+def test_theatre_focus_prefers_the_nearer_of_equal_villages() -> None:
+    west = _candidate(1, 49.8, 24.0, 2000)
+    east = _candidate(2, 48.4, 37.2, 2000)
+    result = rank("Pisky", [west, east], Cues(countries=("UA",), focus=(48.3, 37.0)))
+    assert result.best is not None and result.best.geonameid == 2

@@ -28,7 +28,7 @@ FUZZY_THRESHOLD = 92.0  # rapidfuzz ratio; below it a near-miss spelling stays u
 FUZZY_CONTEXT_KM = 50.0  # a fuzzy match must lie this close to the article's other places
 FUZZY_MIN_LENGTH = 6
 MAX_NAME_TOKENS = 4
-MEMO_SIZE = 100_000  # entries of each in-process memo before it is emptied (bounded memory)
+MEMO_SIZE = 20_000  # entries of each in-process memo before it is emptied (bounded memory)
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
 # The tokens of _TOKEN that may start with a capital. The class first lets the regex engine skip ahead

@@ -289,13 +289,25 @@ def test_signal_while_writing_never_leaves_a_half_written_map(
 # --- memory -----------------------------------------------------------------------------------------------
 
 
+# Linux carries a process's memory high-water mark across fork and exec, so a child forked straight from
+# this (large) test process would report the test's memory: a small launcher process forks it instead.
+_LAUNCHER = textwrap.dedent("""
+    import os, subprocess, sys
+    process = subprocess.Popen(sys.argv[2:])
+    _, status, usage = os.wait4(process.pid, 0)
+    with open(sys.argv[1], "w") as report:
+        report.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+""")
+
+
 def peak_rss_kb(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, int]:
     """Run `args`; return its exit code, its stderr and its peak resident memory in KiB (Linux wait4)."""
+    report = cwd / "rusage.txt"
     with open(cwd / "stdout.txt", "wb") as out, open(cwd / "stderr.txt", "wb") as err:
-        process = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, (cwd / "stderr.txt").read_text(), usage.ru_maxrss
+        subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, str(report), *args],
+                       stdout=out, stderr=err, env=env, cwd=cwd, check=False)
+    code, peak = (int(x) for x in report.read_text().split())
+    return code, (cwd / "stderr.txt").read_text(), peak
 
 
 def _write_feed(path: Path, lines: int) -> Path:

@@ -5,6 +5,7 @@ Pure functions: candidates and cues in, a ranked resolution out.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -96,13 +97,18 @@ def destination(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[
     return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
 
 
+@functools.lru_cache(maxsize=65536)
+def _canonical_key(name: str) -> str:
+    return normalize(name)
+
+
 def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
     place = candidate.place
     score = math.log10(place.population + 10)
     if query_key:
         # "Novooleksandrivka" is a former name of Melitopol and the name of a village: the village's own
         # name looks like the query, the city's does not (transliteration variants still look alike).
-        score += W_CANONICAL * fuzz.ratio(query_key, normalize(place.name)) / 100.0
+        score += W_CANONICAL * fuzz.ratio(query_key, _canonical_key(place.name)) / 100.0
     if cues.focus is not None:
         score += W_THEATRE * math.exp(-haversine_km(place.lat, place.lon, *cues.focus) / THEATRE_KM)
     score += W_PRIMARY * candidate.is_primary

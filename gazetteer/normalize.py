@@ -16,6 +16,8 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_./,()]+")
 
 def fold_diacritics(text: str) -> str:
     """Return `text` with combining marks removed (Grakové -> Grakove, Balakliïa -> Balakliia)."""
+    if text.isascii():
+        return text  # nothing to fold: the common case, skipped for speed
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -48,3 +48,17 @@ def make_event(
         title=title,
         published=published if published is not None else day,
     )
+
+
+def sample_events(hostile_sentence: str, **hostile_fields: str) -> tuple[Event, ...]:
+    """Return events over five months and three places, one report of hostile text, one undated report."""
+    return (
+        make_event(KHERSON, "captured", "RU", dt.date(2022, 3, 2), article="k1.txt"),
+        make_event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), article="i1.txt"),
+        make_event(IZIUM, "retaken", "UA", dt.date(2022, 9, 10), article="i2.txt"),
+        make_event(LYMAN, "retaken", "UA", dt.date(2022, 10, 1), claimed=True, sentence=hostile_sentence,
+                   article="evil.txt", **hostile_fields),  # type: ignore[arg-type]
+        make_event(KHERSON, "retaken", "UA", dt.date(2022, 11, 11), article="k2.txt"),
+        make_event(BAKHMUT, "contested", None, dt.date(2022, 11, 20), article="b1.txt"),
+        make_event(BAKHMUT, "captured", "RU", None, article="undated.txt"),
+    )

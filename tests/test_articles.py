@@ -27,6 +27,8 @@ from geo.errors import InputError
 from geo.htmltext import html_to_text, sniff_charset
 from geo.model import Article
 
+from .helpers import write
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 D = dt.date
 
@@ -39,13 +41,6 @@ def load(*sources: str | Path, default_date: dt.date | None = None) -> tuple[lis
     return found, warnings, stats
 
 
-def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return path
 
 
 # --- finding files --------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from geo.model import Event
 from geo.timeline import build_timeline
 from maps.render import render_map
 
-from .map_fixtures import BAKHMUT, IZIUM, KHERSON, LYMAN, make_event
+from .map_fixtures import make_event, sample_events
 
 pytestmark = pytest.mark.browser
 
@@ -39,29 +39,8 @@ HOSTILE = (
     'Lyman <script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2"> and a literal </script> end'
 )
 
-
-
-event = make_event
-
-
-EVENTS = (
-    event(KHERSON, "captured", "RU", dt.date(2022, 3, 2), article="k1.txt"),
-    event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), article="i1.txt"),
-    event(IZIUM, "retaken", "UA", dt.date(2022, 9, 10), article="i2.txt"),
-    event(
-        LYMAN,
-        "retaken",
-        "UA",
-        dt.date(2022, 10, 1),
-        claimed=True,
-        sentence=HOSTILE,
-        url="javascript:window.__pwned=3",
-        outlet='<img src=y onerror="window.__pwned = 4">',
-        article="evil.txt",
-    ),
-    event(KHERSON, "retaken", "UA", dt.date(2022, 11, 11), article="k2.txt"),
-    event(BAKHMUT, "contested", None, dt.date(2022, 11, 20), article="b1.txt"),
-    event(BAKHMUT, "captured", "RU", None, article="undated.txt"),
+EVENTS = sample_events(
+    HOSTILE, url="javascript:window.__pwned=3", outlet='<img src=y onerror="window.__pwned = 4">'
 )
 LABELS = ["2022-03", "2022-04", "2022-09", "2022-10", "2022-11"]
 
@@ -324,7 +303,7 @@ def story_events() -> list[Event]:
         verb = {"captured": "captured", "retaken": "retook", "contested": "are fighting for"}[kind]
         claim = "claim they " if claimed else ""
         events.append(
-            event(
+            make_event(
                 place,
                 kind,
                 side,

@@ -24,6 +24,8 @@ from gazetteer.gazetteer import Gazetteer
 from geo.articles import EXTENSIONS
 from geo.cli import cli, error_line
 
+from .helpers import write
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 OUTPUTS = ["control.geojson", "events.csv", "events.geojson", "map.html", "unresolved.csv"]
@@ -49,14 +51,6 @@ def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Invoke:
     return invoke
 
 
-def write(path: Path, data: str | bytes) -> Path:
-    """Write text (UTF-8) or bytes to `path`, creating its directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return path
 
 
 def records(result: Result) -> list[dict[str, object]]:

@@ -24,36 +24,14 @@ from maps.render import (
     script_json,
 )
 
-from .map_fixtures import BAKHMUT, IZIUM, KHERSON, LYMAN, make_event
+from .map_fixtures import IZIUM, make_event, sample_events
 
 HOSTILE = (
     'Lyman <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> and a literal </script> end'
 )
 
-
-
-event = make_event
-
-
-EVENTS = (
-    event(KHERSON, "captured", "RU", dt.date(2022, 3, 2), article="k1.txt"),
-    event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), article="i1.txt"),
-    event(IZIUM, "retaken", "UA", dt.date(2022, 9, 10), article="i2.txt"),
-    event(
-        LYMAN,
-        "retaken",
-        "UA",
-        dt.date(2022, 10, 1),
-        claimed=True,
-        sentence=HOSTILE,
-        url="javascript:alert(1)",
-        outlet="<b>Evil</b> & Co",
-        title='"><svg onload=alert(3)>',
-        article="evil.txt",
-    ),
-    event(KHERSON, "retaken", "UA", dt.date(2022, 11, 11), article="k2.txt"),
-    event(BAKHMUT, "contested", None, dt.date(2022, 11, 20), article="b1.txt"),
-    event(BAKHMUT, "captured", "RU", None, article="undated.txt"),
+EVENTS = sample_events(
+    HOSTILE, url="javascript:alert(1)", outlet="<b>Evil</b> & Co", title='"><svg onload=alert(3)>'
 )
 TIMELINE = build_timeline(EVENTS, "month")
 LABELS = ("2022-03", "2022-04", "2022-09", "2022-10", "2022-11")
@@ -213,7 +191,7 @@ def test_safe_href(url, href):
     ],
 )
 def test_date_text(precision, day, note, text):
-    base = event(IZIUM, "retaken", "UA", day, precision=precision)
+    base = make_event(IZIUM, "retaken", "UA", day, precision=precision)
     assert date_text(Event(**{**{f: getattr(base, f) for f in base.__slots__}, "date_note": note})) == text
 
 
@@ -389,7 +367,7 @@ def test_outline_countries(offline_html, lon, lat, country):
 
 @pytest.mark.parametrize("text", ["{{ 7 * 7 }}", "{% for x in y %}", "{# c #}", "{{ this.__class__ }}", "{% raw %}"])
 def test_template_syntax_in_text_is_not_evaluated(text):
-    events = [event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), sentence=f"Izium {text} fell.", outlet=text)]
+    events = [make_event(IZIUM, "captured", "RU", dt.date(2022, 4, 1), sentence=f"Izium {text} fell.", outlet=text)]
     page = render_map(build_timeline(events, "month"), events, title=f"Map {text}")
     escaped = html.escape(text)
     assert f"<title>Map {escaped}</title>" in page

@@ -30,6 +30,8 @@ from geo.detect import ArticleFindings, Detector
 from geo.model import KINDS, Article, Event
 from geo.records import dumps_geojson, events_feature_collection, point_geometry
 
+from .helpers import write
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 BIN = Path(sys.executable).parent
@@ -64,14 +66,6 @@ def assert_clean_stderr(stderr: str) -> None:
     assert len(errors) <= 1 and (not errors or lines[-1] == errors[0]), stderr
 
 
-def write(path: Path, data: str | bytes) -> Path:
-    """Write text (UTF-8) or bytes to `path`, creating its directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return path
 
 
 # --- exit codes of the real script ------------------------------------------------------------------------

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from launcher import LAUNCHER  # noqa: E402
+
 from gazetteer.disambiguate import Cues  # noqa: E402
 from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer  # noqa: E402
 from gazetteer.normalize import normalize  # noqa: E402
@@ -260,24 +262,11 @@ class Measured:
     stderr: str
 
 
-# The child is started by a small launcher process: a child forked straight from this process would
-# count this process's memory in its peak RSS (fork copies the RSS counters and exec keeps the high-water mark).
-_LAUNCHER = (
-    "import json, os, subprocess, sys, time\n"
-    "t = time.perf_counter()\n"
-    "p = subprocess.Popen(sys.argv[2:])\n"
-    "_, status, usage = os.wait4(p.pid, 0)\n"
-    "p.returncode = os.waitstatus_to_exitcode(status)\n"
-    "with open(sys.argv[1], 'w') as f:\n"
-    "    json.dump([time.perf_counter() - t, usage.ru_maxrss, p.returncode], f)\n"
-)
-
-
 def run_measured(cmd: Sequence[str], env: dict[str, str] | None = None) -> Measured:
     """Run `cmd` and return its wall time and peak RSS (ru_maxrss from os.wait4, in a small launcher)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".json") as report:
-        subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, report.name, *cmd], stdout=out, stderr=err,
+        subprocess.run([sys.executable, "-S", "-c", LAUNCHER, report.name, *cmd], stdout=out, stderr=err,
                        env=env, check=True)
         seconds, maxrss_kb, returncode = json.load(report)
         out.seek(0)

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from launcher import LAUNCHER  # noqa: E402
+
 from gazetteer.gazetteer import Gazetteer  # noqa: E402
 from gazetteer.normalize import normalize  # noqa: E402
 from gazetteer.sources import read_embedded_cities  # noqa: E402
@@ -178,19 +180,6 @@ def varied_texts(gazetteer: Gazetteer, seeds: Sequence[Seed], n: int, pool: Sequ
 
 # -- running and measuring --------------------------------------------------------------------------------
 
-# The child is started by a small launcher process: a child forked straight from this process would
-# count this process's memory in its peak RSS (fork copies the RSS counters and exec keeps the high-water mark).
-_LAUNCHER = (
-    "import json, os, subprocess, sys, time\n"
-    "t = time.perf_counter()\n"
-    "p = subprocess.Popen(sys.argv[2:])\n"
-    "_, status, usage = os.wait4(p.pid, 0)\n"
-    "p.returncode = os.waitstatus_to_exitcode(status)\n"
-    "with open(sys.argv[1], 'w') as f:\n"
-    "    json.dump([time.perf_counter() - t, usage.ru_maxrss, p.returncode], f)\n"
-)
-
-
 def _descendants_rss_kb(root: int) -> int:
     """Return the summed VmRSS of the descendants of `root` (shared pages counted in each process)."""
     total = 0
@@ -221,7 +210,7 @@ def run_measured(cmd: Sequence[str], corpus: Corpus, jobs: int | None, label: st
     """Run `cmd` in a launcher; return wall time, peak RSS (largest process and sampled sum), output lines."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".json") as report:
-        launcher = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, report.name, *cmd], stdout=out,
+        launcher = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, report.name, *cmd], stdout=out,
                                     stderr=err)
         peak = 0
         done = threading.Event()

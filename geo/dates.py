@@ -50,7 +50,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                              r"\s+week\b")),
     ("relative_month", re.compile(r"\b(?P<part>earlier|late|early|end of)?\s*(?:this|last|(?:the\s+)?previous)\s+"
                                   r"(?P<unit>month)\b")),
-    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last night|on the previous day|the day before)\b")),
+    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last night|on the previous day|the day before|"
+                             r"a day (?:earlier|before))\b")),
+    ("relative_year", re.compile(r"\b(?:last|(?:the\s+)?previous)\s+year\b")),
     ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b")),
     ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b")),
     ("in_year", re.compile(r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b")),
@@ -61,6 +63,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _ANY_DATE_WORD = re.compile(
     r"\d|" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len, reverse=True))
     + r"|yesterday|overnight|night|today|tonight|morning|afternoon|evening|week|month|day before|previous day"
+    + r"|year|day earlier"
     + r"|spring|summer|autumn|fall|winter"
 )
 
@@ -141,6 +144,8 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         if part == "earlier":
             return published.replace(day=max(1, published.day // 2)), "month", ""
         return published, "month", ""
+    if kind == "relative_year":
+        return dt.date(published.year - 1, 7, 1), "year", ""
     if kind == "yesterday":
         return published - dt.timedelta(days=1), "day", ""
     if kind == "today":

@@ -67,7 +67,7 @@ _CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gain|established|es
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("change", _lower_re(rf"\b(?P<verb>{_CONTROL}|{_CHANGE_VERBS})\s+(?:back\s+)?{_OBJ}")),
+    ("change", _lower_re(rf"(?<![\w-])(?P<verb>{_CONTROL}|{_CHANGE_VERBS})\s+(?:back\s+)?{_OBJ}")),
     ("enter", _lower_re(
         rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
         rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
@@ -77,7 +77,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("withdraw", _lower_re(
         rf"\b(?P<verb>(?:pulled|pulling|pulls|pull|brought|bringing)\s+(?:its|their|his|our|the|all)\s+"
         rf"(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|fighters|garrison)\s+(?:out|back)|"
-        rf"withdrew|withdrawn|withdrawing|withdraws|withdraw|pulled\s+out|pulling\s+out|pulls\s+out|"
+        rf"withdrew|withdrawn|withdrawing|withdraws|withdraw|left|leaving|leaves|leave|pulled\s+out|pulling\s+out|pulls\s+out|"
         rf"pull\s+out|pulled\s+back|pulling\s+back|retreated|retreating|retreats|retreat|fled|fleeing|abandoned|"
         rf"abandoning|abandons|abandon|driven\s+out|pushed\s+out|forced\s+out|ousted|expelled)\s+"
         rf"(?:(?:its|their|his|our|the|all|remaining)\s+(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|"
@@ -109,7 +109,7 @@ _LEFT_KEYWORDS = {
     "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
                         r"patrol|rais|hoist|plant)"),
     "withdraw": _lower_re(r"\b(?:pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|"
-                           r"expelled)"),
+                           r"expelled|left|leav)"),
     "expel": _lower_re(r"\b(?:push|drov|driv|forc|kick|expel|oust|threw|throw|clear)"),
     "nominal": _lower_re(r"\b(?:captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|"
                           r"withdrawal|retreat|pull|encirclement|siege|storming|assault|battle|fight|defen|offensive|"
@@ -168,6 +168,9 @@ _CONDITIONAL_BEFORE = _lower_re(r"\b(?:if|unless|whether|until|before|should|onc
                                  r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
 _ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed|claims|reported|announced|stated|"
                                r"added|insisted)\b[^,;]{0,40}$")
+_LEAVE_NOT_PLACE = _lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b")  # match(left, end of "left")
+_FORCE_WORD = re.compile(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
+                         r"battalions?|defenders|military)\b", re.I)
 _FLAG_WORD = _lower_re(r"\bflags?\b")
 _FLAG_TO_PLACE = _lower_re(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}")
 _FLAG_SIDE = _lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
@@ -194,7 +197,7 @@ _TRIGGER_HINT = _lower_re(
     r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
     r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hands)")
+    r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav)")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
 _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
@@ -422,6 +425,11 @@ class Detector:
 
         return claimed
 
+    def _speaker_after(self, text: str, pos: int) -> str | None:
+        """Return the side of the source named in a closing attribution after `pos` ("..., the ministry said")."""
+        tail = _ATTRIBUTION_TAIL.search(text)
+        return self._side_of_text(tail.group("who")) if tail and tail.start() > pos else None
+
     @staticmethod
     def _blocked_before(left: str) -> bool:
         """Return True when the words before a trigger make it an intention, a negation or a condition."""
@@ -458,8 +466,12 @@ class Detector:
                 if name == "change":
                     retake = bool(_RETAKE_WORDS.match(verb))
                     side: str | None
+                    speaker = self._speaker_after(text, vpos) if not agent else None
                     if agent:
                         side, conf = agent.side, 0.9
+                    elif speaker:
+                        # "Units of the Center group liberated X, the Russian ministry said": the side speaks.
+                        side, conf = speaker, 0.7
                     else:
                         side, conf = (owner if retake else other_side(owner)), 0.6
                     hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
@@ -473,6 +485,9 @@ class Detector:
                 elif name == "withdraw":
                     if not agent:
                         continue
+                    if verb.startswith(("left", "leav")) and (_LEAVE_NOT_PLACE.match(left, m.end("verb"))
+                                                             or not _FORCE_WORD.search(agent.text)):
+                        continue  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
                     gainer = other_side(agent.side)
                     hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
                 elif name == "expel":
@@ -722,6 +737,9 @@ class Detector:
         )
 
 
+_SINCE = re.compile(r"since\b", re.I)  # "the base of the Russian group since April": a state's start, not the event
+
+
 def _event_date(dates: Sequence[DateMention], anchor: int, published: dt.date | None,
                 sentence: str = "") -> tuple[dt.date | None, str, str]:
     """Pick the date expression nearest the trigger word; else the publication date."""
@@ -729,7 +747,8 @@ def _event_date(dates: Sequence[DateMention], anchor: int, published: dt.date | 
         def distance(d: DateMention) -> int:
             gap = sentence[d.end:anchor] if d.end <= anchor else sentence[anchor:d.start]
             # A date across a comma most often belongs to another clause ("X, which fell in May, was retaken").
-            return min(abs(d.start - anchor), abs(d.end - anchor)) + (40 if re.search(r"[,;]", gap) else 0)
+            penalty = (40 if re.search(r"[,;]", gap) else 0) + (60 if _SINCE.match(sentence, d.start) else 0)
+            return min(abs(d.start - anchor), abs(d.end - anchor)) + penalty
 
         nearest = min(dates, key=distance)
         if published is None or nearest.date <= published:

@@ -132,9 +132,17 @@ RIGHT_APPOSITIVE = _lower_re(
     r"{0,6}?(?P<rel>(?:which|that)\s+)?(?P<aux>(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
     r"finally|fully)\s+)*(?P<verb>taken|captured|seized|recaptured|retaken|liberated|freed|regained|reclaimed|overrun|"
     r"taken\s+back|won\s+back)\b(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
+_WHICH_VERB = (r"(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|reportedly|later|then|briefly)\s+)*"
+               r"(?P<verb>seized|captured|taken|retaken|recaptured|liberated|overran|took|retook|regained)\b")
+# "X, which Russian troops seized", "X and Y, two villages that Ukraine liberated in 2023 and that Russian
+# troops recaptured in 2024": the relative clause may hang on an appositive ("two villages") and repeat.
 RIGHT_WHICH_ACTIVE = _lower_re(
-    r"^\s*,\s*(?:which|that)\s+(?P<actor>[^,;.]{1,40}?)\s+(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|"
-    r"reportedly)\s+)*(?P<verb>seized|captured|taken|retaken|recaptured|liberated|overran|took|retook|regained)\b")
+    rf"^(?:{_SEP}§)*\s*,\s*(?:(?:a|an|the|two|three|four|five|both|several)\s+(?:[\w'’-]+\s+){{0,3}}?)?"
+    rf"(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+{_WHICH_VERB}")
+_WHICH_AGAIN = _lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+{_WHICH_VERB}")
+# "the last Ukrainian fighters holed up in Mariupol had surrendered": the place goes to the other side.
+RIGHT_SURRENDER = _lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|reportedly)\s+)?"
+                            r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")
 RIGHT_FELL = _lower_re(
     rf"^(?:{_SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?(?:(?:has|had|have)\s+)?"
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
@@ -197,7 +205,7 @@ _TRIGGER_HINT = _lower_re(
     r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
     r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav)")
+    r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav|capitulat|arms)")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
 _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
@@ -508,7 +516,7 @@ class Detector:
                 hit = self._flag_hit(index, left, actors, claimed)
                 if hit:
                     hits.append(hit)
-            hits.extend(self._right_hits(index, pos, left, right, owner, claimed))
+            hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
 
     def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: list[Actor],
@@ -571,7 +579,7 @@ class Detector:
             return None
         return _Hit(index, "change", "flag", best[1], best[0], 0.8, claimed(best[0], best[1]))
 
-    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str,
+    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: list[Actor],
                     claimed) -> list[_Hit]:  # type: ignore[no-untyped-def]
         hits: list[_Hit] = []
         subject = _is_subject(left)
@@ -602,11 +610,20 @@ class Detector:
         if conditional:
             return hits
         m = RIGHT_WHICH_ACTIVE.match(right)
-        if m:
+        while m:
             side = self._side_of_text(m.group("actor"))
             if side:
                 vpos = pos + 1 + m.start("verb")
                 hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
+            m = _WHICH_AGAIN.match(right, m.end())
+        m = RIGHT_SURRENDER.match(right)
+        if m:
+            # The subject that surrendered is the nearest actor before the place (losers included).
+            near = [a for a in actors if a.end <= pos and pos - a.end <= 120 and not a.locative]
+            gainer = other_side(near[-1].side) if near else None
+            if gainer:
+                vpos = pos + 1 + m.start("verb")
+                hits.append(_Hit(index, "change", "surrendered", gainer, vpos, 0.7, claimed(vpos, gainer)))
         m = RIGHT_FELL.match(right)
         if m and (m.group("rel") or subject):
             side = self._side_of_text(m.group("actor"))

@@ -139,7 +139,8 @@ _WHICH_VERB = (r"(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|repor
 RIGHT_WHICH_ACTIVE = _lower_re(
     rf"^(?:{_SEP}§)*\s*,\s*(?:(?:a|an|the|two|three|four|five|both|several)\s+(?:[\w'’-]+\s+){{0,3}}?)?"
     rf"(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+{_WHICH_VERB}")
-_WHICH_AGAIN = _lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+{_WHICH_VERB}")
+_WHICH_AGAIN = _lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+"
+                         rf"{_WHICH_VERB}")
 # "the last Ukrainian fighters holed up in Mariupol had surrendered": the place goes to the other side.
 RIGHT_SURRENDER = _lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|reportedly)\s+)?"
                             r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")

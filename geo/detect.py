@@ -177,6 +177,7 @@ _CONDITIONAL_BEFORE = _lower_re(r"\b(?:if|unless|whether|until|before|should|onc
                                  r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
 _ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed|claims|reported|announced|stated|"
                                r"added|insisted)\b[^,;]{0,40}$")
+_IN_PLACE_BEFORE = _lower_re(r"\b(?:in|inside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$")
 _LEAVE_NOT_PLACE = _lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b")  # match(left, end of "left")
 _FORCE_WORD = re.compile(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
                          r"battalions?|defenders|military)\b", re.I)
@@ -206,7 +207,7 @@ _TRIGGER_HINT = _lower_re(
     r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
     r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav|capitulat|arms)")
+    r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav|capitulat)")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
 _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
@@ -492,6 +493,8 @@ class Detector:
                     hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
                                      claimed(vpos, agent.side), partial))
                 elif name == "withdraw":
+                    # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing.
+                    agent = agent or self._agent([replace(a, loser=False) for a in actors], vpos)
                     if not agent:
                         continue
                     if verb.startswith(("left", "leav")) and (_LEAVE_NOT_PLACE.match(left, m.end("verb"))
@@ -618,7 +621,7 @@ class Detector:
                 hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
             m = _WHICH_AGAIN.match(right, m.end())
         m = RIGHT_SURRENDER.match(right)
-        if m:
+        if m and _IN_PLACE_BEFORE.search(left[-40:]):
             # The subject that surrendered is the nearest actor before the place (losers included).
             near = [a for a in actors if a.end <= pos and pos - a.end <= 120 and not a.locative]
             gainer = other_side(near[-1].side) if near else None

@@ -68,17 +68,23 @@ def period_of(day: dt.date, size: str) -> Period:
     raise ValueError(f"period {size!r} is not one of {', '.join(PERIOD_SIZES)}, auto")
 
 
+# Auto tries these sizes in this order: months read best on a war map, then weeks for a short campaign,
+# quarters for a long archive, days for a burst of reports.
+AUTO_ORDER = ("month", "week", "quarter", "day")
+
+
 def choose_period_size(dates: Iterable[dt.date]) -> str:
-    """Pick the finest period size that gives between 4 and 30 layers (else the closest)."""
+    """Pick a period size that gives between 4 and 30 layers, months first; else the one closest to that."""
     days = sorted(set(dates))
     if not days:
         return "month"
     counts = {size: len({period_of(d, size).label for d in days}) for size in PERIOD_SIZES}
-    for size in PERIOD_SIZES:
+    for size in AUTO_ORDER:
         if AUTO_MIN_LAYERS <= counts[size] <= AUTO_MAX_LAYERS:
             return size
-    fitting = [s for s in PERIOD_SIZES if counts[s] <= AUTO_MAX_LAYERS]
-    return fitting[0] if fitting else "quarter"
+    if counts["quarter"] > AUTO_MAX_LAYERS:
+        return "quarter"  # a long archive: as few layers as the sizes allow
+    return "day"  # few distinct dates: the finest layers there are
 
 
 def _event_rank(event: Event) -> tuple[str, int, int]:

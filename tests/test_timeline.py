@@ -70,10 +70,12 @@ def test_period_of_refuses_unknown_sizes() -> None:
 
 @pytest.mark.parametrize(("days", "expected"), [
     ([], "month"),
-    (["2022-09-01", "2022-09-02", "2022-09-03", "2022-09-04"], "day"),
-    ([f"2022-{m:02d}-01" for m in range(1, 13)], "day"),
+    (["2022-09-01", "2022-09-02", "2022-09-03", "2022-09-04"], "day"),  # one month, one week: days
+    ([f"2022-{m:02d}-01" for m in range(1, 13)], "month"),
     ([f"2022-{m:02d}-{d:02d}" for m in range(1, 13) for d in (1, 10, 20)], "month"),
-    ([f"2022-09-{d:02d}" for d in range(1, 29)] + ["2022-10-15"], "day"),
+    ([f"2022-09-{d:02d}" for d in range(1, 29)] + ["2022-10-15"], "week"),  # two months: weeks
+    (["2014-07-05", "2022-05-23", "2022-09-10", "2025-03-12"], "month"),  # the seeds: four months
+    ([f"{y}-{m:02d}-01" for y in range(2014, 2026) for m in (1, 4, 7, 10)], "quarter"),  # 48 quarters: fewest
 ])
 def test_choose_period_size(days: list[str], expected: str) -> None:
     assert choose_period_size(dt.date.fromisoformat(d) for d in days) == expected

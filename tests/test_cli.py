@@ -135,6 +135,11 @@ def test_seeds_map_exits_0_and_writes_every_output(run: Invoke, tmp_path: Path) 
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{(tmp_path / 'out' / 'map.html').resolve()}\n"
     assert sorted(os.listdir(tmp_path / "out")) == OUTPUTS  # and no temporary file left behind
+    page = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")
+    months = {json.loads(line)["date"][:7] for line in run("events", SEEDS, "-q", "-j", 1).stdout.splitlines()}
+    assert len(months) >= 3
+    for month in months:  # one layer per month that has events
+        assert f'"{month}"' in page
 
 
 def test_some_inputs_skipped_exits_1_and_the_summary_names_them(run: Invoke, tmp_path: Path) -> None:

@@ -39,7 +39,8 @@ def _lower_re(pattern: str) -> re.Pattern[str]:
 
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|as\s+well\s+as)\s+)"
-_COORD_BEFORE = rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_SEP})*"
+_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_SEP}(?:(?:the\s+)?(?:town|city|village|settlement|"
+                 rf"hamlet)s?\s+of\s+)?)*")
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
               r"east|west|and|or|but|while|which|that|where|with)\b)"
 _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|eastern|western|southern|northern|north-?eastern|south-?eastern|"
@@ -94,7 +95,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("contest", _lower_re(
         rf"\b(?P<verb>fighting|fights|fought|fight|battles|battle|battling|battled|clashes|clashed|clashing|combat|"
         rf"skirmishes|firefights|encircled|encircling|encircle|surrounded|surrounding|besieged|besieging|besiege|"
-        rf"stormed|storming|assaulting|assaulted|closing\s+in\s+on|closed\s+in\s+on|pressing\s+on)\s+"
+        rf"stormed|storming|assaulting|assaulted|closing\s+in\s+on|closed\s+in\s+on|pressing\s+on|pressed\s+on|presses\s+on)\s+"
         rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
@@ -115,7 +116,7 @@ _LEFT_KEYWORDS = {
                           r"withdrawal|retreat|pull|encirclement|siege|storming|assault|battle|fight|defen|offensive|"
                           r"counter)"),
     "contest": _lower_re(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
-                          r"assault|clos|pressing)"),
+                          r"assault|clos|press)"),
 }
 
 RIGHT_PASSIVE = _lower_re(
@@ -153,12 +154,14 @@ _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
                            r"direction|axis|sector|front)\b", re.I)
+_PLURAL_REGION_AFTER = re.compile(r"^\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
+_SEP_ONLY = re.compile(rf"^{_SEP}$", re.I)
 _REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
 _FORCE_AFTER = re.compile(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
                           r"regime|side|-backed|['’]s\s+(?:forces|troops|army))\b", re.I)
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
-_FACILITY_AFTER = re.compile(r"^\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|treatment)\s+)"
-                             r"{0,2}"
+_FACILITY_AFTER = re.compile(r"^(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
+                             r"treatment)\s+){0,2}"
                              r"(?:plant|airport|airfield|air\s+base|airbase|dam|bridge|highway|motorway|road|railway|"
                              r"reservoir|river|canal|mine|refinery|port|harbou?r|garrison|prison|checkpoint|"
                              r"crossing|border\s+crossing|station|factory|works|steelworks)\b", re.I)
@@ -199,7 +202,9 @@ _MODAL_BEFORE = _lower_re(
     r"(?:\w+\s+){0,2}?$"
     r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
     r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
-    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$)")
+    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$"
+    # "ISW has not observed indications that Russian forces captured X": a negated report of the change.
+    r"|\b(?:no|not|never|without)\s+(?:[\w'’-]+\s+){0,3}?(?:that|whether)\s+(?:[\w'’-]+\s+){0,4}?$)")
 _MODAL_PASSIVE = _lower_re(r"\b(?:will|would|could|may|might|must|should|not|never|soon\s+be|to\s+be|yet\s+to)\b")
 _DENIAL = _lower_re(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
                      r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b")
@@ -212,6 +217,8 @@ _TRIGGER_HINT = _lower_re(
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
 _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
                            r"taking\s+back|restor)")
+_REPORTED_NOUN = _lower_re(r"\s(?P<verb>reported|announced|claimed|claims|announces|reports|confirmed|hailed|"
+                           r"celebrated)\s+(?:the\s+)?$")
 _LOSS_NOUNS = ("fall", "loss", "surrender")
 _CONTEST_NOUNS = ("encirclement", "siege", "storming", "assault", "battle", "battles", "fight", "defence", "defense",
                   "offensive", "counteroffensive", "counter-offensive")
@@ -232,6 +239,24 @@ region mr mrs ms dr gen lt col maj capt sgt st kremlin soviet union european wes
 _QUOTES = frozenset("\"“”«»„")
 _DROP_QUOTES = str.maketrans(dict.fromkeys(_QUOTES))
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
+
+
+_POSSESSIVE_AFTER = re.compile(r"^['’]s\s")
+_APPOSITION_BEFORE = re.compile(r"§\s*,\s*$")
+# "Makiivka, Luhansk Oblast", "Sudzha in the Kursk region": the region the report puts the place in.
+_REGION_APPOSITION = re.compile(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b", re.I)
+# Institutions an article names once with their side and then bare ("the ministry said").
+_INSTITUTION_HINT = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
+_BARE_INSTITUTION = _lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
+                              r"military|army|command|group(?:\s+of\s+forces)?|battlegroup|grouping)\b")
+_INSTITUTION_KEYS = (("ministry", "ministry"), ("general staff", "general staff"), ("military", "military"),
+                     ("army", "military"), ("command", "command"), ("group", "group"), ("grouping", "group"))
+
+
+def _institution_key(text: str) -> str | None:
+    """Return which institution an actor phrase names ("Russia's defence ministry" -> "ministry")."""
+    words = re.sub(r"\s+", " ", text.lower())
+    return next((key for word, key in _INSTITUTION_KEYS if re.search(rf"\b{word}", words)), None)
 
 
 _COORD_TAIL = re.compile(rf"(?:{_SEP}§)+$")
@@ -336,10 +361,20 @@ class Detector:
                 else:
                     current.append((pos, word))
                 pos += len(piece) + 1
+        # A name inside a longer actor phrase is part of the actor ("the Freedom of Russia Legion").
+        spans = [(a.start, a.end) for a in self.lexicon.find(sentence)]
+        mentions = [m for m in mentions
+                    if not any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in spans)]
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             after = sentence[m.end:]
             m.region_suffix = bool(_REGION_AFTER.match(after))
+        # "the Kharkiv and Kherson regions": a plural region word covers the whole coordination.
+        plural = False
+        for m, nxt in reversed(list(zip(mentions, mentions[1:], strict=False))):
+            plural = bool(_PLURAL_REGION_AFTER.match(sentence[nxt.end:])) or (plural and nxt.region_suffix)
+            if plural and _SEP_ONLY.match(sentence[m.end:nxt.start]):
+                m.region_suffix = True
         return [m for m in mentions if not _REPUBLIC_AFTER.match(sentence[m.end:])
                 and not _FORCE_AFTER.match(sentence[m.end:]) and not _FACILITY_AFTER.match(sentence[m.end:])
                 and not self.lexicon.is_actor_word(m.surface)]
@@ -423,7 +458,7 @@ class Detector:
                 speaker = before[-1].side if before else None
             cues.append((m.start(), True, speaker))
         tail = _ATTRIBUTION_TAIL.search(text)
-        tail_side = self._side_of_text(tail.group("who")) if tail else None
+        tail_side = self._tail_side(tail, actors) if tail else None
 
         def claimed(pos: int, side: str | None) -> bool:
             loser = other_side(side)
@@ -435,10 +470,14 @@ class Detector:
 
         return claimed
 
-    def _speaker_after(self, text: str, pos: int) -> str | None:
+    def _speaker_after(self, text: str, pos: int, actors: list[Actor]) -> str | None:
         """Return the side of the source named in a closing attribution after `pos` ("..., the ministry said")."""
         tail = _ATTRIBUTION_TAIL.search(text)
-        return self._side_of_text(tail.group("who")) if tail and tail.start() > pos else None
+        return self._tail_side(tail, actors) if tail and tail.start() > pos else None
+
+    def _tail_side(self, tail: re.Match[str], actors: list[Actor]) -> str | None:
+        inside = [a for a in actors if tail.start("who") <= a.start and a.end <= tail.end("who")]
+        return inside[0].side if inside else self._side_of_text(tail.group("who"))
 
     @staticmethod
     def _blocked_before(left: str) -> bool:
@@ -456,6 +495,8 @@ class Detector:
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
             mention = mentions[index]
+            if _POSSESSIVE_AFTER.match(right) and _APPOSITION_BEFORE.search(left):
+                continue  # "in Myrnohrad, Pokrovsk's twin town": Pokrovsk only describes Myrnohrad
             country = mention.resolution.best.country if mention.resolution and mention.resolution.best else ""
             owner = side_of_country(country) or "UA"
 
@@ -476,7 +517,7 @@ class Detector:
                 if name == "change":
                     retake = bool(_RETAKE_WORDS.match(verb))
                     side: str | None
-                    speaker = self._speaker_after(text, vpos) if not agent else None
+                    speaker = self._speaker_after(text, vpos, actors) if not agent else None
                     if agent:
                         side, conf = agent.side, 0.9
                     elif speaker:
@@ -493,8 +534,11 @@ class Detector:
                     hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
                                      claimed(vpos, agent.side), partial))
                 elif name == "withdraw":
-                    # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing.
-                    agent = agent or self._agent([replace(a, loser=False) for a in actors], vpos)
+                    # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing,
+                    # also when another actor stands before it ("Kyiv's forces ... after Russian troops withdrew").
+                    nearest = self._agent([replace(a, loser=False) for a in actors], vpos)
+                    if nearest and (agent is None or nearest.start > agent.start):
+                        agent = nearest
                     if not agent:
                         continue
                     if verb.startswith(("left", "leav")) and (_LEAVE_NOT_PLACE.match(left, m.end("verb"))
@@ -508,7 +552,7 @@ class Detector:
                         gainer = other_side(loser)
                         hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
                 elif name == "nominal":
-                    hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial)
+                    hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial, left[:vpos])
                     if hit:
                         hits.append(hit)
                 elif name == "contest":
@@ -524,10 +568,16 @@ class Detector:
         return hits
 
     def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: list[Actor],
-                     owner: str, claimed, partial: bool) -> _Hit | None:  # type: ignore[no-untyped-def]
+                     owner: str, claimed, partial: bool,  # type: ignore[no-untyped-def]
+                     before: str = "") -> _Hit | None:
         by = _RIGHT_BY.match(right)
         by_side = self._side_of_text(by.group("actor")) if by else None
         possessor = self._agent([a for a in actors if a.end <= vpos and vpos - a.end <= 12], vpos)
+        reporter = _REPORTED_NOUN.search(before)
+        if possessor is None and reporter and noun not in _LOSS_NOUNS:
+            # "The ministry reported the liberation of X": a side announces its own gain.
+            said = reporter.start("verb")
+            possessor = self._agent([a for a in actors if a.end <= said and said - a.end <= 30], vpos)
         voted = self._votes(actors)
         if noun in _CONTEST_NOUNS:
             return _Hit(index, "contested", noun, None, vpos, 0.65, claimed(vpos, None))
@@ -665,8 +715,12 @@ class Detector:
         previous_side: str | None = None
         n_mentions = 0
         skipped_since = 0  # first sentence not yet read for actors
+        institutions: dict[str, str] = {}  # "ministry" -> side, from the article's earlier "Russian defence ministry"
         for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
-            if not _TRIGGER_HINT.search(lower_same_length(s.text)):
+            lower = lower_same_length(s.text)
+            if _INSTITUTION_HINT.search(lower):
+                self._remember_institutions(s.text, institutions)
+            if not _TRIGGER_HINT.search(lower):
                 continue
             mentions = self._mentions(s.text, spots)
             n_mentions += len(mentions)
@@ -680,7 +734,8 @@ class Detector:
                         previous_side = last[-1].side
                         break
             skipped_since = number + 1
-            found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side)
+            found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
+                                                                institutions)
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -690,10 +745,30 @@ class Detector:
         local = replace(cues, distance=distance) if distance else cues
         return self.gazetteer.resolve(mention.surface, local, fuzzy=True)
 
+    def _remember_institutions(self, sentence: str, institutions: dict[str, str]) -> None:
+        """Note the side of each institution a sentence names with its side ("Russia's defence ministry")."""
+        for actor in self.lexicon.find(sentence):
+            key = _institution_key(actor.text)
+            if key and not actor.locative:
+                institutions[key] = actor.side
+
+    @staticmethod
+    def _bare_institutions(text: str, actors: list[Actor], institutions: dict[str, str]) -> list[Actor]:
+        """Return "the ministry", "the General Staff" as actors of the side the article named them with."""
+        out = []
+        for m in _BARE_INSTITUTION.finditer(text):
+            side = institutions.get(_institution_key(m.group("noun")) or "")
+            if side and not any(a.start < m.end() and m.start() < a.end for a in actors):
+                out.append(Actor(m.start(), m.end(), side, m.group(0)))
+        return out
+
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[_Mention], cues: Cues,
-                         previous_side: str | None) -> tuple[list[Event], list[UnresolvedName], str | None]:
+                         previous_side: str | None, institutions: dict[str, str] | None = None,
+                         ) -> tuple[list[Event], list[UnresolvedName], str | None]:
         tmpl = self._template(s.text, mentions)
         actors = self.lexicon.find(tmpl.text)
+        if institutions and _INSTITUTION_HINT.search(tmpl.lower):
+            actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, institutions), key=lambda a: a.start)
         actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
         last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
         if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower):
@@ -729,6 +804,13 @@ class Detector:
                 continue
             if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
                 continue  # "Kharkiv region" is the oblast, not the city
+            said = _REGION_APPOSITION.match(s.text, mention.end)
+            region = self.gazetteer.region_of(said.group(1)) if said else None
+            if region and region != (place.country, place.admin1):
+                # A namesake in another region is not the place reported ("Makiivka, Luhansk Oblast").
+                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
+                                                 res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
+                continue
             anchor = tmpl.sentence_pos(hit.trigger_pos)
             events.append(self._event(article, s, mention, place, hit, dates, res.method, anchor))
         return events, unresolved, last_side
@@ -758,12 +840,16 @@ class Detector:
         )
 
 
+_RELATIVE_GAP = re.compile(r",\s*(?:which|who|whom|whose|where)\b", re.I)
 _SINCE = re.compile(r"since\b", re.I)  # "the base of the Russian group since April": a state's start, not the event
 
 
 def _event_date(dates: Sequence[DateMention], anchor: int, published: dt.date | None,
                 sentence: str = "") -> tuple[dt.date | None, str, str]:
     """Pick the date expression nearest the trigger word; else the publication date."""
+    # A date after the trigger behind ", which ..." belongs to the relative clause ("recaptured X, which
+    # Russia had held since March").
+    dates = [d for d in dates if d.start < anchor or not _RELATIVE_GAP.search(sentence, anchor, d.start)]
     if dates:
         def distance(d: DateMention) -> int:
             gap = sentence[d.end:anchor] if d.end <= anchor else sentence[anchor:d.start]

@@ -14,6 +14,9 @@ __all__ = ["Actor", "ActorLexicon", "other_side", "lower_same_length"]
 # matching of large alternations is several times slower in Python's engine.
 _LOCATIVE = re.compile(r"\b(?:in|inside|into|across|to|from|of|near|against|toward|towards|within|throughout|"
                        r"on|over|with|for|about|between)\s+(?:the\s+)?$")  # lower
+_FORCE_NAME = re.compile(r"\b(?:group|grouping|forces|battlegroup|army|military|brigade|battalion|regiment|corps|"
+                         r"legion|division)\b")  # lower
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")  # lower
 _LOCATIVE_REACH = 40  # characters before an actor in which a preposition makes it a place
 _PRONOUN = re.compile(r"\b(?P<word>its|their|his|our)\s+(?:own\s+)?(?:\w+\s+)?(?P<noun>forces|troops|soldiers|units|"
                       r"army|fighters|men|servicemen)\b", re.I)
@@ -102,6 +105,8 @@ class ActorLexicon:
             if not tail:
                 end = pos = m.end("head")  # "Moscow has withdrawn its forces": the actor is Moscow alone
             locative = not tail and bool(_LOCATIVE.search(lower, max(0, m.start() - _LOCATIVE_REACH), m.start()))
+            if locative and _FORCE_NAME.search(head) and _OF_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
+                locative = False  # "units of the Southern group of forces": a force, not a place
             loser = bool(_LOSS_AFTER.match(lower, end))
             actors.append(Actor(m.start(), end, side, sentence[m.start():end], locative, loser))
         return actors

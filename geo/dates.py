@@ -55,16 +55,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relative_year", re.compile(r"\b(?:last|(?:the\s+)?previous)\s+year\b")),
     ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b")),
     ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b")),
+    # "at the start of the full-scale invasion", "on the first day of the invasion": 24 February 2022.
+    ("invasion_start", re.compile(r"\b(?:(?:at|on|in|during)\s+)?the\s+(?P<part>start|beginning|outset|first\s+days?|"
+                                  r"first\s+weeks?|opening\s+days?)\s+of\s+(?:the\s+|russia['’]s\s+)?"
+                                  r"(?:full-scale\s+|all-out\s+)?invasion\b")),
+    # "at the start of the month", "at the end of this month": the publication's month.
+    ("part_of_this_month", re.compile(r"\b(?:at\s+)?the\s+(?P<part>start|beginning|end|middle)\s+of\s+(?:the|this)"
+                                      r"\s+month\b")),
     ("in_year", re.compile(r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b")),
 ]
 
 
 # Every pattern above needs a digit or one of these words: most sentences are rejected in one pass.
+_INVASION = dt.date(2022, 2, 24)
 _ANY_DATE_WORD = re.compile(
     r"\d|" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len, reverse=True))
     + r"|yesterday|overnight|night|today|tonight|morning|afternoon|evening|week|month|day before|previous day"
     + r"|year|day earlier"
-    + r"|spring|summer|autumn|fall|winter"
+    + r"|spring|summer|autumn|fall|winter|invasion"
 )
 
 
@@ -156,6 +164,18 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         if g.get("last") and back == 0:
             back = 7
         return published - dt.timedelta(days=back), "day", ""
+    if kind == "invasion_start":
+        if published < _INVASION:
+            return None
+        part = g["part"].lower()
+        if part.startswith("first week"):
+            return _INVASION + dt.timedelta(days=7), "week", "first weeks of the invasion"
+        return _INVASION, ("day" if part == "first day" else "week"), "start of the full-scale invasion"
+    if kind == "part_of_this_month":
+        part = g["part"].lower()
+        nth = {"start": 3, "beginning": 3, "middle": 15}.get(part, calendar.monthrange(published.year,
+                                                                                     published.month)[1] - 3)
+        return min(published.replace(day=nth), published), "month", f"{part} of the month"
     if kind == "in_year":
         year = int(g["y"])
         return (dt.date(year, 7, 1), "year", "") if year <= published.year else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from gazetteer.disambiguate import Cues, Resolution
 from gazetteer.gazetteer import Gazetteer
-from gazetteer.place import Place
+from gazetteer.place import Place, haversine_km
 
 from .actors import Actor, ActorLexicon, lower_same_length, other_side
 from .dates import DateMention, find_dates
@@ -211,7 +211,7 @@ _DENIAL = _lower_re(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:e
 _TRIGGER_HINT = _lower_re(
     r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
     r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
-    r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|pressing|"
+    r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|press|"
     r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav|capitulat)")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
@@ -266,6 +266,15 @@ def _is_subject(left: str) -> bool:
     """Return True when the place name ending `left` can be the subject of what follows it."""
     head = _COORD_TAIL.sub("", left[-_WINDOW:])  # the first of a coordination decides
     return not _PREP_BEFORE.search(head) or bool(_SETTLEMENT_OF.search(head))
+
+
+_FAR_KM = 300.0
+
+
+def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -> bool:
+    """Return True when at least three other places of the article all lie more than _FAR_KM away."""
+    others = [p for p in points if abs(p[0] - place.lat) > 1e-6 or abs(p[1] - place.lon) > 1e-6]
+    return len(others) >= 3 and all(haversine_km(place.lat, place.lon, lat, lon) > _FAR_KM for lat, lon in others)
 
 
 def event_class(kind: str) -> str:
@@ -799,6 +808,11 @@ class Detector:
             place = res.best
             if place.country not in self.gazetteer.countries and place.source == "geonames":
                 # A look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia) is not the place reported.
+                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
+                                                 res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
+                continue
+            if _far_from_the_article(place, cues.context_points):
+                # A namesake hundreds of kilometres from every other place of the report is a look-alike.
                 unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
                                                  res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
                 continue

@@ -68,3 +68,17 @@ def test_parse_date_option(text: str, expected: dt.date) -> None:
 def test_parse_date_option_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         parse_date_option(text)
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("occupied at the start of the full-scale invasion", dt.date(2024, 5, 11), (dt.date(2022, 2, 24), "week")),
+    ("seized on the first day of the invasion", dt.date(2022, 3, 28), (dt.date(2022, 2, 24), "day")),
+    ("after taking Vuhledar at the start of the month", dt.date(2024, 10, 29), (dt.date(2024, 10, 3), "month")),
+])
+def test_invasion_start_and_part_of_this_month(text: str, published: dt.date, expected: tuple) -> None:
+    found = find_dates(text, published)
+    assert [(d.date, d.precision) for d in found] == [expected]
+
+
+def test_invasion_start_before_the_invasion_is_no_date() -> None:
+    assert find_dates("at the start of the invasion", dt.date(2015, 1, 1)) == []

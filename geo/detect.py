@@ -249,14 +249,18 @@ _REGION_APPOSITION = re.compile(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\
 _INSTITUTION_HINT = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
 _BARE_INSTITUTION = _lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
                               r"military|army|command|group(?:\s+of\s+forces)?|battlegroup|grouping)\b")
-_INSTITUTION_KEYS = (("ministry", "ministry"), ("general staff", "general staff"), ("military", "military"),
-                     ("army", "military"), ("command", "command"), ("group", "group"), ("grouping", "group"))
+_INSTITUTION_WORD = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|grouping|battlegroup)\b")
+_INSTITUTION_KEYS = {"ministry": "ministry", "general staff": "general staff", "military": "military",
+                     "army": "military", "command": "command", "group": "group", "grouping": "group",
+                     "battlegroup": "group"}
+# Words that join capitalised words into one multi-word name ("Freedom of Russia Legion", "Da Vinci Wolves").
+_NAME_JOINER = re.compile(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?)?[A-Z]")
 
 
 def _institution_key(text: str) -> str | None:
     """Return which institution an actor phrase names ("Russia's defence ministry" -> "ministry")."""
-    words = re.sub(r"\s+", " ", text.lower())
-    return next((key for word, key in _INSTITUTION_KEYS if re.search(rf"\b{word}", words)), None)
+    m = _INSTITUTION_WORD.search(text.lower())
+    return _INSTITUTION_KEYS.get(re.sub(r"\s+", " ", m.group(0))) if m else None
 
 
 _COORD_TAIL = re.compile(rf"(?:{_SEP}§)+$")
@@ -371,9 +375,11 @@ class Detector:
                     current.append((pos, word))
                 pos += len(piece) + 1
         # A name inside a longer actor phrase is part of the actor ("the Freedom of Russia Legion").
-        spans = [(a.start, a.end) for a in self.lexicon.find(sentence)]
-        mentions = [m for m in mentions
-                    if not any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in spans)]
+        # Only a capitalised word that no gazetteer name covers can be such a part: most sentences skip the scan.
+        if any(not m.spotted for m in mentions) and _NAME_JOINER.search(sentence):
+            spans = [(a.start, a.end) for a in self.lexicon.find(sentence)]
+            mentions = [m for m in mentions
+                        if not any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in spans)]
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             after = sentence[m.end:]
@@ -724,11 +730,14 @@ class Detector:
         previous_side: str | None = None
         n_mentions = 0
         skipped_since = 0  # first sentence not yet read for actors
-        institutions: dict[str, str] = {}  # "ministry" -> side, from the article's earlier "Russian defence ministry"
+        # "ministry" -> side, from the article's earlier "Russian defence ministry"; sentences naming an
+        # institution wait in `pending` until a bare "the ministry" needs them.
+        institutions: dict[str, str] = {}
+        pending: list[str] = []
         for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
             lower = lower_same_length(s.text)
             if _INSTITUTION_HINT.search(lower):
-                self._remember_institutions(s.text, institutions)
+                pending.append(s.text)
             if not _TRIGGER_HINT.search(lower):
                 continue
             mentions = self._mentions(s.text, spots)
@@ -744,7 +753,7 @@ class Detector:
                         break
             skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
-                                                                institutions)
+                                                                (institutions, pending))
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -754,30 +763,30 @@ class Detector:
         local = replace(cues, distance=distance) if distance else cues
         return self.gazetteer.resolve(mention.surface, local, fuzzy=True)
 
-    def _remember_institutions(self, sentence: str, institutions: dict[str, str]) -> None:
-        """Note the side of each institution a sentence names with its side ("Russia's defence ministry")."""
-        for actor in self.lexicon.find(sentence):
-            key = _institution_key(actor.text)
-            if key and not actor.locative:
-                institutions[key] = actor.side
-
-    @staticmethod
-    def _bare_institutions(text: str, actors: list[Actor], institutions: dict[str, str]) -> list[Actor]:
+    def _bare_institutions(self, text: str, actors: list[Actor],
+                           memory: tuple[dict[str, str], list[str]]) -> list[Actor]:
         """Return "the ministry", "the General Staff" as actors of the side the article named them with."""
         out = []
+        institutions, pending = memory
         for m in _BARE_INSTITUTION.finditer(text):
+            for sentence in pending:
+                for actor in self.lexicon.find(sentence):
+                    key = _institution_key(actor.text)
+                    if key and not actor.locative:
+                        institutions[key] = actor.side
+            pending.clear()
             side = institutions.get(_institution_key(m.group("noun")) or "")
             if side and not any(a.start < m.end() and m.start() < a.end for a in actors):
                 out.append(Actor(m.start(), m.end(), side, m.group(0)))
         return out
 
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[_Mention], cues: Cues,
-                         previous_side: str | None, institutions: dict[str, str] | None = None,
+                         previous_side: str | None, memory: tuple[dict[str, str], list[str]] | None = None,
                          ) -> tuple[list[Event], list[UnresolvedName], str | None]:
         tmpl = self._template(s.text, mentions)
         actors = self.lexicon.find(tmpl.text)
-        if institutions and _INSTITUTION_HINT.search(tmpl.lower):
-            actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, institutions), key=lambda a: a.start)
+        if memory and _INSTITUTION_HINT.search(tmpl.lower):
+            actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
         actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
         last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
         if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower):

@@ -329,3 +329,18 @@ def test_event_class(kind: str, expected: str) -> None:
 
 def test_merge_of_nothing_is_nothing() -> None:
     assert merge_article_events([]) == []
+
+
+def test_bare_institution_takes_the_side_the_article_named_it_with(detector: Detector) -> None:
+    text = ("The Russian Defense Ministry gave its daily briefing on Wednesday. "
+            "Earlier, on October 20, the ministry reported the liberation of the village of Tsukurino.")
+    events = detector.detect(Article("t", text, published=dt.date(2024, 10, 30))).events
+    assert [(e.place.geonameid, e.kind, e.side, e.date) for e in events] == [
+        (TSUKURYNE, "captured", "RU", dt.date(2024, 10, 20))]
+
+
+def test_bare_institution_without_an_earlier_side_is_no_actor(detector: Detector) -> None:
+    # No side for "the ministry": the agentless liberation keeps its default reading (a retake by the owner).
+    text = "Earlier, on October 20, the ministry reported the liberation of the village of Tsukurino."
+    events = detector.detect(Article("t", text, published=dt.date(2024, 10, 30))).events
+    assert [(e.place.geonameid, e.kind, e.side) for e in events] == [(TSUKURYNE, "retaken", "UA")]

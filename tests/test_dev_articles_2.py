@@ -10,17 +10,18 @@ from geo.evaluate import load_gold, score_events
 from geo.pipeline import run_pipeline
 
 DEV = Path(__file__).parent / "data" / "dev_articles_2"
+GOLD = Path(__file__).parent / "data" / "gold" / "dev_articles_2.jsonl"
 
 
 @pytest.fixture(scope="module")
 def score(gazetteer):  # type: ignore[no-untyped-def]
     """Return the score of the pipeline's events over the second dev set."""
     run = run_pipeline([DEV], gazetteer)
-    return score_events(load_gold(DEV / "gold.jsonl"), [e.to_record() for e in run.events])
+    return score_events(load_gold(GOLD), [e.to_record() for e in run.events])
 
 
 def test_gold_covers_every_article() -> None:
-    files = {row["file"] for row in load_gold(DEV / "gold.jsonl")}
+    files = {row["file"] for row in load_gold(GOLD)}
     assert files == {p.name for p in DEV.glob("*.txt")}
 
 

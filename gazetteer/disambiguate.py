@@ -24,7 +24,7 @@ BEARINGS = {
 }
 # Weights of the signals, in units of "one order of magnitude of population".
 W_PRIMARY = 0.8  # the place's current name, not a former or foreign one
-W_NATIVE = 0.7  # spelled by the place's own country's system (Dzerzhynsk: Ukrainian, so Toretsk)
+W_NATIVE = 1.2  # spelled by the place's own country's system (Dzerzhynsk: Ukrainian, so Toretsk)
 W_SUPPORT = 0.6  # per doubling of the spellings that give the name (current names have many)
 W_FOCUS = 3.0  # in a country the article is about
 W_REGION = 4.0  # in a region the text names ("Kharkiv region")
@@ -37,6 +37,7 @@ W_THEATRE = 1.5  # close to the theatre's focus point (the front, for the war in
 THEATRE_KM = 500.0  # how fast the theatre prior fades with distance
 AMBIGUOUS_MARGIN = 0.6  # a smaller lead than this between far-apart places is not a decision
 AMBIGUOUS_KM = 30.0
+HOMONYM_SCORE_RANGE = 2.0  # homonyms that count: those scoring within this of the best
 HOMONYM_MARGIN_STEP = 0.5  # the margin grows by this share for every homonym past two ...
 MAX_MARGIN_FACTOR = 3.0  # ... up to this factor
 
@@ -143,8 +144,9 @@ def rank(query: str, candidates: Sequence[Candidate], cues: Cues, method: str = 
                     key=lambda ps: (-ps[1], -ps[0].population, str(ps[0].geonameid)))
     best, best_score = scored[0]
     status = "resolved"
-    # The more places share a name (Mykolaivka, Vasylivka ...), the less a lead in population proves.
-    homonyms = sum(1 for c in candidates if not cues.countries or c.place.country in cues.countries)
+    # The more places share a name closely (Mykolaivka, Vasylivka ...), the less a lead in population proves.
+    homonyms = sum(1 for place, score in scored if best_score - score <= HOMONYM_SCORE_RANGE
+                   and (not cues.countries or place.country in cues.countries))
     margin = AMBIGUOUS_MARGIN * min(MAX_MARGIN_FACTOR, 1.0 + HOMONYM_MARGIN_STEP * max(0, homonyms - 2))
     for other, other_score in scored[1:]:
         if best_score - other_score >= margin:

@@ -34,7 +34,7 @@ __all__ = [
     "register_imports",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 INDEX_FILE = "gazetteer.sqlite"
 SPOTTER_FILE_PREFIX = "spotter-"
 SPOTTER_HEADER = "frontline spotter keys v1\n"

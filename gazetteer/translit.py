@@ -265,6 +265,8 @@ _SIMPLIFICATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[a-z])(?:iy|yy|yi|ij|yj)" + _END), "y"),  # Krasnyy -> Krasny, Kryvyi -> Kryvy
     (re.compile(r"zhzh"), "zh"),  # Zaporizhzhia -> Zaporizhia
 )
+# German j for a glide after a consonant, read the English way by other papers: Isjum -> Isium.
+_GERMAN_GLIDE = re.compile(r"(?<=[bcdfghklmnprstvwz])j(?=[aeiou])")
 _YE_AFTER_CONSONANT = re.compile("(?<=[бвгґджзклмнпрстфхцчшщ])є", re.IGNORECASE)
 
 
@@ -302,9 +304,11 @@ def latin_variants(name: str) -> dict[str, str]:
         spelling = transliterate(name, system)
         add(spelling, system)
         add(fold_diacritics(spelling), system)
-    for spelling in list(variants):
+    for spelling, system in list(variants.items()):
         for short in _simplified(spelling):
             add(short, "press")
+        if system == "de_press":
+            add(_GERMAN_GLIDE.sub("i", spelling), "press")
     if _YE_AFTER_CONSONANT.search(name):
         # Сєвєродонецьк is often printed from its Russian form: Severodonetsk.
         russified = _YE_AFTER_CONSONANT.sub(lambda m: "е" if m.group() == "є" else "Е", name)

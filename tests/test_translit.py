@@ -228,6 +228,7 @@ def test_unknown_system_names_the_valid_ones(system: str) -> None:
                 "Syevyerodonetsk": "ru_bgn_pcgn",
                 "Sjevjerodoneck": "ru_scholarly",
                 "Sjewjerodonezk": "de_press",
+                "Sjewierodonezk": "press",  # the German j after a consonant read as i
                 "Severodonetsk": "press",
             },
         ),
@@ -260,6 +261,7 @@ def test_unknown_system_names_the_valid_ones(system: str) -> None:
                 "Zaporizzja": "ru_scholarly",
                 "Zaporijjia": "fr_press",
                 "Saporischschja": "de_press",
+                "Saporischschia": "press",
                 "Zaporizhia": "press",
                 "Zaporizhya": "press",
             },
@@ -281,6 +283,7 @@ def test_latin_variants_lists_systems_in_order() -> None:
         ("Izjum", "ru_scholarly"),
         ("Izioum", "fr_press"),
         ("Isjum", "de_press"),
+        ("Isium", "press"),  # German s, English glide: as some papers print it
     ]
 
 

@@ -1,4 +1,8 @@
-"""End to end on the written dev articles (tests/data/dev_articles): the detector against an analyst's gold."""
+"""End to end on the articles we wrote (tests/data/dev_articles*): the detector against an analyst's gold.
+
+The gold of each set was written before the detector was run on it; it lives beside, not inside, the
+article folder, since a folder of articles must hold articles only.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,52 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate import load_gold, score_events
+from geo.evaluate import Score, load_gold, score_events
 from geo.pipeline import run_pipeline
 
-DEV = Path(__file__).parent / "data" / "dev_articles"
-# Gold beside, not inside, the article folder: a folder of articles must hold articles only.
-GOLD = Path(__file__).parent / "data" / "gold" / "dev_articles.jsonl"
+DATA = Path(__file__).parent / "data"
+SETS = ("dev_articles", "dev_articles_2")
+
+# Measured: set 1 precision 1.000, recall 0.958, date accuracy 0.892; set 2 precision 0.971, recall 0.630,
+# date accuracy 0.848 (most of its misses are villages absent from cities500). Floors sit a little below.
+FLOORS = {
+    "dev_articles": {"precision": 0.95, "recall": 0.91, "date_accuracy": 0.85},
+    "dev_articles_2": {"precision": 0.93, "recall": 0.59, "date_accuracy": 0.80},
+}
+# Misses with their reason: not in cities500 (or only as a namesake far away); Shevchenko is ambiguous.
+KNOWN_MISSES = {
+    "dev_articles": {("04_robotyne_isw.txt", "Robotyne")},
+    "dev_articles_2": {
+        ("01_vovchansk_ap.txt", "Pylna"), ("01_vovchansk_ap.txt", "Ohirtseve"),
+        ("01_vovchansk_ap.txt", "Pletenivka"), ("05_svatove_kreminna_isw.txt", "Makiivka (Luhansk Oblast)"),
+        ("05_svatove_kreminna_isw.txt", "Bakhmutske"), ("09_pokrovsk_liveblog.txt", "Shevchenko"),
+        ("10_kursk_tass.txt", "Podol"), ("10_kursk_tass.txt", "Malaya Loknya"),
+        ("10_kursk_tass.txt", "Kazachya Loknya"), ("10_kursk_tass.txt", "Martynovka"),
+    },
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def score(gazetteer):  # type: ignore[no-untyped-def]
-    """Return the score of the pipeline's events over the dev articles."""
-    run = run_pipeline([DEV], gazetteer)
-    return score_events(load_gold(GOLD), [e.to_record() for e in run.events])
+def scores(gazetteer) -> dict[str, Score]:  # type: ignore[no-untyped-def]
+    """Return the score of the pipeline's events over each set."""
+    out = {}
+    for name in SETS:
+        run = run_pipeline([DATA / name], gazetteer)
+        out[name] = score_events(load_gold(DATA / "gold" / f"{name}.jsonl"), [e.to_record() for e in run.events])
+    return out
 
 
-def test_gold_covers_every_article() -> None:
-    files = {row["file"] for row in load_gold(GOLD)}
-    assert files == {p.name for p in DEV.glob("*.txt")}
+@pytest.mark.parametrize("name", SETS)
+def test_gold_covers_every_article(name: str) -> None:
+    files = {row["file"] for row in load_gold(DATA / "gold" / f"{name}.jsonl")}
+    assert files == {p.name for p in (DATA / name).glob("*.txt")}
 
 
-# Measured: precision 1.000, recall 0.958, date accuracy 0.892; floors sit a little below.
-@pytest.mark.parametrize(("metric", "floor"), [("precision", 0.95), ("recall", 0.91), ("date_accuracy", 0.85)])
-def test_dev_score_meets_the_floor(score, metric: str, floor: float) -> None:  # type: ignore[no-untyped-def]
-    assert getattr(score, metric) >= floor, score.summary()
+@pytest.mark.parametrize(("name", "metric"), [(s, m) for s in SETS for m in FLOORS[s]])
+def test_score_meets_the_floor(scores: dict[str, Score], name: str, metric: str) -> None:
+    assert getattr(scores[name], metric) >= FLOORS[name][metric], scores[name].summary()
 
 
-def test_known_misses_are_only_the_documented_ones(score) -> None:  # type: ignore[no-untyped-def]
-    # Robotyne is not in cities500.
-    assert {(m["file"], m["place"]) for m in score.misses} <= {("04_robotyne_isw.txt", "Robotyne")}
+@pytest.mark.parametrize("name", SETS)
+def test_known_misses_are_only_the_documented_ones(scores: dict[str, Score], name: str) -> None:
+    assert {(m["file"], m["place"]) for m in scores[name].misses} <= KNOWN_MISSES[name]

@@ -203,9 +203,27 @@ _MODAL_BEFORE = _lower_re(
     r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
     r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
     r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$"
+    # "Russia demands that Ukraine withdraw from Kherson": a demand or a peace term, not a change made.
+    r"|\b(?:demand\w*|insist\w*|ultimatum|condition\w*|propos\w*|urg\w*|requir\w*|call\w*\s+on|asked|asks)\s+"
+    r"(?:that\s+)?(?:[\w'’-]+\s+){0,4}?$"
     # "ISW has not observed indications that Russian forces captured X": a negated report of the change.
     r"|\b(?:no|not|never|without)\s+(?:[\w'’-]+\s+){0,3}?(?:that|whether)\s+(?:[\w'’-]+\s+){0,4}?$)")
 _MODAL_PASSIVE = _lower_re(r"\b(?:will|would|could|may|might|must|should|not|never|soon\s+be|to\s+be|yet\s+to)\b")
+# "in occupied Sevastopol", "the temporarily occupied territories": an adjective, not a change.
+_ADJECTIVAL_BEFORE = _lower_re(r"\b(?:in|inside|into|from|of|to|across|near|around|through|throughout|on|at|for|"
+                               r"the|a|an|temporarily|long|formerly|partly|partially)\s+$")
+# "a capture of Pokrovsk would give Russia a road hub": the noun names a possible change, not one made.
+_MODAL_AFTER = _lower_re(r"^(?:\s+(?:and|or)\s+§)*(?:\s*,[^,;]{1,60},)?\s+(?:would|could|might|may|will|can|"
+                         r"should|must|is\s+(?:likely|unlikely|expected)|would\s+not)\b"
+                         # "the capture of Vuhledar remains Moscow's goal": an aim, not a change
+                         r"|^\s+(?:remains?|is|was)\s+(?:[\w'’-]+\s+){0,3}?(?:goals?|aims?|objectives?|targets?|"
+                         r"priority|task)\b")
+# "the defence of Mariupol became a symbol": a battle looked back on, not fighting on the day of the report.
+_RETROSPECT_AFTER = _lower_re(r"^\s+(?:became|become|becomes|lasted|ended|went\s+down|turned\s+into|cost|"
+                              r"is\s+remembered|was\s+remembered|remains\s+a\s+symbol|was\s+(?:one|the|a)\s)")
+# "freed Odesa from the blockade": released from a threat, not taken back from an army.
+_FREED_FROM_THREAT = _lower_re(r"^\s+from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:blockade|shelling|threat|attacks?|"
+                               r"fear|debts?|dependence|mines|isolation|darkness)\b")
 _DENIAL = _lower_re(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
                      r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b")
 _TRIGGER_HINT = _lower_re(
@@ -530,6 +548,10 @@ class Detector:
                 partial = bool(_PARTIAL.search(m.group(0)))
                 agent = self._agent(actors, vpos)
                 if name == "change":
+                    if verb == "occupied" and _ADJECTIVAL_BEFORE.search(left, max(0, vpos - 20), vpos):
+                        continue
+                    if _FREED_FROM_THREAT.match(right):
+                        continue
                     retake = bool(_RETAKE_WORDS.match(verb))
                     side: str | None
                     speaker = self._speaker_after(text, vpos, actors) if not agent else None
@@ -567,6 +589,8 @@ class Detector:
                         gainer = other_side(loser)
                         hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
                 elif name == "nominal":
+                    if _MODAL_AFTER.match(right) or (verb in _CONTEST_NOUNS and _RETROSPECT_AFTER.match(right)):
+                        continue
                     hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial, left[:vpos])
                     if hit:
                         hits.append(hit)
@@ -789,7 +813,8 @@ class Detector:
             actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
         actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
         last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
-        if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower):
+        if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower) \
+                or _HISTORY.search(lower_same_length(s.text)):
             return [], [], last_side
         # Resolve only the names that patterns make candidates: cheap sentences stay cheap.
         for m in mentions:
@@ -803,6 +828,7 @@ class Detector:
                for m in mentions):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
         dates = find_dates(s.text, article.published)
+        old_years = [m.start() for m in _OLD_YEAR.finditer(s.text)]
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
         for hit in hits:
@@ -835,7 +861,11 @@ class Detector:
                                                  res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
                 continue
             anchor = tmpl.sentence_pos(hit.trigger_pos)
-            events.append(self._event(article, s, mention, place, hit, dates, res.method, anchor))
+            event = self._event(article, s, mention, place, hit, dates, res.method, anchor)
+            if event.date and event.date < _WAR_START or (event.date_note == "publication date"
+                                                          and any(abs(y - anchor) <= 80 for y in old_years)):
+                continue  # a change before this war ("liberated Kharkiv in August 1943", "fell in 1855")
+            events.append(event)
         return events, unresolved, last_side
 
     def _event(self, article: Article, s: Sentence, mention: _Mention, place: Place, hit: _Hit,
@@ -861,6 +891,16 @@ class Detector:
             sentence=s.text, outlet=article.outlet, url=article.url, title=article.title,
             published=article.published, date_note=note,
         )
+
+
+# This war began in 2014: a change dated earlier (Kharkiv 1943, Sevastopol 1855) is history, not an event.
+_WAR_START = dt.date(2014, 1, 1)
+# A year before the war that the date reader does not take (it reads 1900-2099): "fell in 1855", "in 1783".
+_OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19\d\d|200\d|201[0-3])\b")
+# Wars and armies of the past: their captures and sieges are history whatever date the sentence carries.
+_HISTORY = _lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war\s+(?:i|ii|one|two|1|2)|ww\s?ii?|"
+                     r"great\s+patriotic\s+war|crimean\s+war|civil\s+war\s+of\s+19\d\d|red\s+army|wehrmacht|"
+                     r"leningrad|stalingrad|napoleon\w*|bolsheviks?|white\s+army|ottoman\w*|tsarist)\b")
 
 
 _RELATIVE_GAP = re.compile(r",\s*(?:which|who|whom|whose|where)\b", re.I)

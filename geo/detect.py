@@ -198,11 +198,14 @@ _CLAIM = _lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|
 _MODAL_BEFORE = _lower_re(
     r"(?:\b(?:vow\w*|aim\w*|plan\w*|intend\w*|want\w*|seek\w*|sought|try|tries|tried|trying|attempt\w*|hop\w*|"
     r"promis\w*|pledg\w*|threat\w*|prepar\w*|bid|order\w*|ready|poised|expect\w*|fail\w*|unable|going|set|need\w*|"
-    r"urg\w*|call\w*|push\w*|struggl\w*|determined|tasked|goal|aim\s+is|objective\s+is)\s+(?:\w+\s+){0,3}?to\s+"
+    r"urg\w*|call\w*|push\w*|struggl\w*|determined|tasked|goal|aim\s+is|objective\s+is|refus\w*|declin\w*|"
+    r"reluctan\w*|fear\w*)\s+(?:\w+\s+){0,3}?to\s+"
     r"(?:\w+\s+){0,2}?$"
     r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
     r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
     r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$"
+    # "the goal of capturing Kharkiv", "the prospect of losing Pokrovsk": an aim or a fear, not a change.
+    r"|\b(?:goals?|aims?|objectives?|task|plans?|intention|hopes?|prospects?|threat|risk|danger|idea|fear)\s+of\s+$"
     # "Russia demands that Ukraine withdraw from Kherson": a demand or a peace term, not a change made.
     r"|\b(?:demand\w*|insist\w*|ultimatum|condition\w*|propos\w*|urg\w*|requir\w*|call\w*\s+on|asked|asks)\s+"
     r"(?:that\s+)?(?:[\w'’-]+\s+){0,4}?$"
@@ -218,6 +221,16 @@ _MODAL_AFTER = _lower_re(r"^(?:\s+(?:and|or)\s+§)*(?:\s*,[^,;]{1,60},)?\s+(?:wo
                          # "the capture of Vuhledar remains Moscow's goal": an aim, not a change
                          r"|^\s+(?:remains?|is|was)\s+(?:[\w'’-]+\s+){0,3}?(?:goals?|aims?|objectives?|targets?|"
                          r"priority|task)\b")
+# "predicted the fall of Toretsk", "fears the loss of Pokrovsk": a change foreseen, feared or averted.
+_NOMINAL_FORESEEN = _lower_re(r"\b(?:predict\w*|forecast\w*|fear\w*|warn\w*|expect\w*|risk\w*|avert\w*|prevent\w*|"
+                              r"avoid\w*|anticipat\w*|imminent|possible|potential|likely|unlikely|looming|inevitable|"
+                              r"threat\w*|rul\w+\s+out|envisag\w*|demand\w*|propos\w*)\s+(?:(?:the|a|an)\s+)?"
+                              r"(?:[\w'’-]+\s+){0,2}?$")
+# "the photographer captured Kharkiv at dawn": with no side named, a camera or a team does not take a town.
+_NON_MILITARY_SUBJECT = _lower_re(r"\b(?:photographers?|cameras?|films?|documentar\w*|photos?|photographs?|"
+                                  r"pictures?|paintings?|painters?|books?|novels?|exhibitions?|artists?|images?|lens|"
+                                  r"songs?|albums?|poems?|series|play|stor(?:y|ies)|players?|team|club|squad|"
+                                  r"champions?|striker|goalkeeper)\s+(?:[\w'’-]+\s+)?$")
 # "the defence of Mariupol became a symbol": a battle looked back on, not fighting on the day of the report.
 _RETROSPECT_AFTER = _lower_re(r"^\s+(?:became|become|becomes|lasted|ended|went\s+down|turned\s+into|cost|"
                               r"is\s+remembered|was\s+remembered|remains\s+a\s+symbol|was\s+(?:one|the|a)\s)")
@@ -550,7 +563,8 @@ class Detector:
                 if name == "change":
                     if verb == "occupied" and _ADJECTIVAL_BEFORE.search(left, max(0, vpos - 20), vpos):
                         continue
-                    if _FREED_FROM_THREAT.match(right):
+                    if _FREED_FROM_THREAT.match(right) or (not agent and _NON_MILITARY_SUBJECT.search(
+                            left, max(0, vpos - 40), vpos)):
                         continue
                     retake = bool(_RETAKE_WORDS.match(verb))
                     side: str | None
@@ -589,7 +603,8 @@ class Detector:
                         gainer = other_side(loser)
                         hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
                 elif name == "nominal":
-                    if _MODAL_AFTER.match(right) or (verb in _CONTEST_NOUNS and _RETROSPECT_AFTER.match(right)):
+                    if _MODAL_AFTER.match(right) or _NOMINAL_FORESEEN.search(left, max(0, vpos - 50), vpos) \
+                            or (verb in _CONTEST_NOUNS and _RETROSPECT_AFTER.match(right)):
                         continue
                     hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial, left[:vpos])
                     if hit:
@@ -900,7 +915,7 @@ _OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19\d\d|200\d|201[0-3])\b")
 # Wars and armies of the past: their captures and sieges are history whatever date the sentence carries.
 _HISTORY = _lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war\s+(?:i|ii|one|two|1|2)|ww\s?ii?|"
                      r"great\s+patriotic\s+war|crimean\s+war|civil\s+war\s+of\s+19\d\d|red\s+army|wehrmacht|"
-                     r"leningrad|stalingrad|napoleon\w*|bolsheviks?|white\s+army|ottoman\w*|tsarist)\b")
+                     r"soviet\s+(?:troops|forces|army|soldiers|armies)|ussr|leningrad|stalingrad|napoleon\w*|bolsheviks?|white\s+army|ottoman\w*|tsarist)\b")
 
 
 _RELATIVE_GAP = re.compile(r",\s*(?:which|who|whom|whose|where)\b", re.I)

@@ -610,6 +610,8 @@ class Detector:
                     if hit:
                         hits.append(hit)
                 elif name == "contest":
+                    if _RETROSPECT_AFTER.match(right):
+                        continue
                     near = (m.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
                     hits.append(_Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7,
                                      claimed(vpos, None)))

@@ -242,6 +242,37 @@ CASES = [
     ("Russian paratroopers seized the Hostomel airport on the first day.", dt.date(2022, 2, 25), set()),
     ("Russian troops seized the Zaporizhzhia nuclear power plant in March.", dt.date(2022, 4, 1), set()),
     ("Ukrainian forces struck the Nova Kakhovka dam crossing.", dt.date(2022, 8, 1), set()),
+    # -- history before this war: dated before 2014, an old year beside the trigger, past wars and armies
+    ("Soviet troops liberated Kharkiv in August 1943.", dt.date(2023, 8, 23), set()),
+    ("German forces captured Izium in 1941, and it was recaptured later.", dt.date(2023, 8, 23), set()),
+    ("The city fell to the allies in September 1855.", dt.date(2024, 7, 1), set()),
+    ("Kupiansk changed hands in 1855, when the town was captured by the allies.", dt.date(2024, 7, 1), set()),
+    ("During the Crimean War, British and French troops besieged Kherson for a year.", dt.date(2024, 7, 1), set()),
+    ("Soviet troops liberated Kharkiv from the Nazis.", dt.date(2024, 7, 1), set()),
+    ("The Red Army recaptured Kherson after weeks of fighting.", dt.date(2024, 7, 1), set()),
+    ("The siege of Leningrad lasted 872 days.", dt.date(2024, 1, 27), set()),
+    # Russia's ministry speaks of "Nazis" today: that word alone does not make a sentence history.
+    ("Russian forces liberated Kupiansk from the Nazis, the Russian defence ministry said.", WED,
+     {ev(KUPIANSK, "captured", "RU", "2022-09-14", claimed=True)}),
+    # -- "occupied" as an adjective, "freed from a threat", and a camera or a team as the subject
+    ("Tourists in occupied Kherson queue for the museum.", dt.date(2022, 7, 1), set()),
+    ("He grew up in the temporarily occupied Melitopol.", dt.date(2024, 7, 1), set()),
+    ("Russian forces occupied Kherson in early March.", dt.date(2022, 4, 1),
+     {ev(KHERSON, "captured", "RU", "2022-03-05", "month")}),
+    ("The grain corridor freed Odesa from the Russian blockade.", dt.date(2024, 7, 1), set()),
+    ("The photographer captured Kharkiv at dawn.", dt.date(2024, 7, 1), set()),
+    ("The documentary captures Mariupol before the war.", dt.date(2024, 7, 1), set()),
+    # -- demands, refusals, aims, forecasts and fears
+    ("Russia demands that Ukraine withdraw from Kherson and Zaporizhzhia.", dt.date(2024, 6, 14), set()),
+    ("Kyiv refuses to withdraw from Pokrovsk, as Moscow demands.", dt.date(2024, 6, 14), set()),
+    ("The Kremlin said the goal of capturing Kharkiv had not been set.", dt.date(2024, 6, 14), set()),
+    ("A capture of Pokrovsk would give Russia a road hub.", dt.date(2024, 9, 4), set()),
+    ("The fall of Pokrovsk, analysts said, could open the road to Dnipro.", dt.date(2024, 9, 4), set()),
+    ("The capture of Vuhledar remains Moscow's main goal.", dt.date(2024, 9, 4), set()),
+    ("Russian bloggers predicted the fall of Toretsk within days.", dt.date(2024, 9, 4), set()),
+    ("Kyiv fears the loss of Pokrovsk.", dt.date(2024, 9, 4), set()),
+    ("The defence of Mariupol became a symbol of resistance.", dt.date(2024, 5, 20), set()),
+    ("The battle for Bakhmut lasted ten months.", dt.date(2024, 5, 20), set()),
 ]
 
 

@@ -231,6 +231,9 @@ _NON_MILITARY_SUBJECT = _lower_re(r"\b(?:photographers?|cameras?|films?|document
                                   r"pictures?|paintings?|painters?|books?|novels?|exhibitions?|artists?|images?|lens|"
                                   r"songs?|albums?|poems?|series|play|stor(?:y|ies)|players?|team|club|squad|"
                                   r"champions?|striker|goalkeeper)\s+(?:[\w'’-]+\s+)?$")
+# "was taken off the list", "was taken to hospital": idioms of "take", not a capture.
+_TAKEN_IDIOM = _lower_re(r"\s+(?:off|out|up|down|away|aback|apart|part|note|ill|hostage|prisoners?|seriously|"
+                         r"into\s+account|for\s+granted|to\s+(?:hospital|court|task))\b")  # match(right, end)
 # "the defence of Mariupol became a symbol": a battle looked back on, not fighting on the day of the report.
 _RETROSPECT_AFTER = _lower_re(r"^\s+(?:became|become|becomes|lasted|ended|went\s+down|turned\s+into|cost|"
                               r"is\s+remembered|was\s+remembered|remains\s+a\s+symbol|was\s+(?:one|the|a)\s)")
@@ -699,6 +702,8 @@ class Detector:
             if not m or conditional:
                 continue
             verb = re.sub(r"\s+", " ", m.group("verb").lower())
+            if verb == "taken" and _TAKEN_IDIOM.match(right, m.end("verb")):
+                continue
             if pattern is RIGHT_PASSIVE:
                 if _MODAL_PASSIVE.search(right[m.end("paren") if m.group("paren") else 0: m.start("verb")]):
                     continue

@@ -273,6 +273,9 @@ CASES = [
     ("Kyiv fears the loss of Pokrovsk.", dt.date(2024, 9, 4), set()),
     ("The defence of Mariupol became a symbol of resistance.", dt.date(2024, 5, 20), set()),
     ("The battle for Bakhmut lasted ten months.", dt.date(2024, 5, 20), set()),
+    # -- idioms of "take"
+    ("Mariupol was taken off the list of cities with running water.", dt.date(2024, 6, 1), set()),
+    ("Mariupol, taken off the map by Russian bombs, is being rebuilt.", dt.date(2024, 6, 1), set()),
 ]
 
 

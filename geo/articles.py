@@ -640,16 +640,8 @@ def _text_articles(path: Path, run: _Run) -> Iterator[Article]:
         fields, first = split_front_matter(first)
         front = _front_matter_meta(path, fields, run)
         metas: tuple[_Meta, ...] = (run.manifest_meta(path), front)
-        yielded = False
-        for chunk in split_chunks(chain((first,), pieces), CHUNK_CHARS):
-            if chunk.strip():
-                if not yielded:
-                    # The dateline opens the first chunk; its date applies to every chunk of the file.
-                    metas = _with_dateline(metas, chunk)
-                    yielded = True
-                yield run.article(path, path.name, chunk, metas)
-    if not yielded:
-        raise _Skip("empty file (no text)")
+        yield from _chunk_articles(path, run, split_chunks(chain((first,), pieces), CHUNK_CHARS), metas,
+                                   "empty file (no text)")
 
 
 def _front_matter_meta(path: Path, fields: dict[str, tuple[int, str]], run: _Run) -> _Meta:
@@ -687,16 +679,23 @@ def _html_articles(path: Path, run: _Run) -> Iterator[Article]:
                 parser.close()
             yield "\n\n".join(parser.take_paragraphs())
 
-        yielded = False
-        for chunk in split_chunks(paragraphs(), CHUNK_CHARS):
-            text = chunk.rstrip("\n")
-            if text.strip():
-                if not yielded:
-                    metas = _with_dateline(metas, text)
-                    yielded = True
-                yield run.article(path, path.name, text, metas)
+        chunks = (chunk.rstrip("\n") for chunk in split_chunks(paragraphs(), CHUNK_CHARS))
+        yield from _chunk_articles(path, run, chunks, metas, "no text in the page once markup is removed")
+
+
+def _chunk_articles(path: Path, run: _Run, chunks: Iterable[str], metas: tuple[_Meta, ...],
+                    empty_reason: str) -> Iterator[Article]:
+    """Yield an article per non-blank chunk of one file; raise _Skip(empty_reason) when there is none."""
+    yielded = False
+    for chunk in chunks:
+        if chunk.strip():
+            if not yielded:
+                # The dateline opens the first chunk; its date applies to every chunk of the file.
+                metas = _with_dateline(metas, chunk)
+                yielded = True
+            yield run.article(path, path.name, chunk, metas)
     if not yielded:
-        raise _Skip("no text in the page once markup is removed")
+        raise _Skip(empty_reason)
 
 
 def _html_meta(path: Path, parser: HtmlTextParser, run: _Run) -> _Meta:

@@ -804,11 +804,6 @@ class Detector:
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
 
-    def _resolve(self, mention: _Mention, cues: Cues, sentence: str) -> Resolution:
-        distance = self.gazetteer.distance_cues(sentence)
-        local = replace(cues, distance=distance) if distance else cues
-        return self.gazetteer.resolve(mention.surface, local, fuzzy=True)
-
     def _bare_institutions(self, text: str, actors: list[Actor],
                            memory: tuple[dict[str, str], list[str]]) -> list[Actor]:
         """Return "the ministry", "the General Staff" as actors of the side the article named them with."""
@@ -844,8 +839,10 @@ class Detector:
         hits = self._hits(tmpl, mentions, actors)
         if not hits:
             return [], [], last_side
+        distance = self.gazetteer.distance_cues(s.text)  # "74 km southeast of Kharkiv", once per sentence
+        local = replace(cues, distance=distance) if distance else cues
         for index in {h.mention for h in hits}:
-            mentions[index].resolution = self._resolve(mentions[index], cues, s.text)
+            mentions[index].resolution = self.gazetteer.resolve(mentions[index].surface, local, fuzzy=True)
         if any(m.resolution and m.resolution.best and side_of_country(m.resolution.best.country) != "UA"
                for m in mentions):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import multiprocessing
 import os
@@ -80,7 +81,7 @@ def run_pipeline(
     sources: Sequence[str | os.PathLike[str]],
     gazetteer: Gazetteer,
     *,
-    default_date=None,  # type: ignore[no-untyped-def]
+    default_date: dt.date | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,

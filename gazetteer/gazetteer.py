@@ -317,11 +317,8 @@ class Gazetteer:
         """Return (country, admin1) when `name` names a first-order region by its seat (Kharkiv, Kursk)."""
         key = normalize(name)
         if key not in self._region_cache:
-            seats = [c for c in self.index.candidates(key)
-                     if c.admin_seat and c.is_primary and c.place.country in self.countries]
-            if not seats:
-                seats = [c for c in self.index.candidates(key) if c.admin_seat and c.place.country in self.countries]
-            seats.sort(key=lambda c: -c.place.population)
+            seats = [c for c in self.index.candidates(key) if c.admin_seat and c.place.country in self.countries]
+            seats.sort(key=lambda c: (not c.is_primary, -c.place.population))  # a seat's own name first
             self._region_cache[key] = (seats[0].place.country, seats[0].place.admin1) if seats else None
         return self._region_cache[key]
 

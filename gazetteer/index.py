@@ -37,7 +37,7 @@ __all__ = [
 SCHEMA_VERSION = 6
 INDEX_FILE = "gazetteer.sqlite"
 SPOTTER_FILE_PREFIX = "spotter-"
-SPOTTER_HEADER = "frontline spotter keys v1\n"
+SPOTTER_HEADER = "frontline theatre table v2\n"
 CANDIDATE_CACHE_SIZE = 200_000
 # Countries whose own place names are written in Cyrillic: their names get Latin transliterations.
 CYRILLIC_SCRIPT_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
@@ -316,6 +316,10 @@ class NameIndex:
         self._place_cache: dict[int, tuple[Place, bool]] = {}
         # Hot names (Bakhmut, Kharkiv) are looked up again and again: keep their rows in memory.
         self._candidate_cache: dict[str, tuple[Candidate, ...]] = {}
+        # The theatre table (see `spotter_key_set`), once loaded: key -> its encoded candidate rows, and
+        # place id -> its JSON row, decoded on first use instead of queried.
+        self._theatre_rows: dict[str, str] = {}
+        self._theatre_places: dict[int, str] = {}
 
     @classmethod
     def open(
@@ -381,13 +385,17 @@ class NameIndex:
     def _place(self, place_id: int) -> tuple[Place, bool]:
         cached = self._place_cache.get(place_id)
         if cached is None:
-            row = self._conn.execute(
-                "SELECT geonameid, name, lat, lon, country, admin1, population, source, admin_seat "
-                "FROM places WHERE id = ?", (place_id,)).fetchone()
+            encoded = self._theatre_places.get(place_id)
+            row = json.loads(encoded) if encoded is not None else self._place_row(place_id)
             geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]
             cached = (Place(geonameid, row[1], row[2], row[3], row[4], row[5], row[6], row[7]), bool(row[8]))
             self._place_cache[place_id] = cached
         return cached
+
+    def _place_row(self, place_id: int) -> tuple[str, str, float, float, str, str, int, str, int]:
+        return self._conn.execute(
+            "SELECT geonameid, name, lat, lon, country, admin1, population, source, admin_seat "
+            "FROM places WHERE id = ?", (place_id,)).fetchone()
 
     def candidates(self, key: str) -> list[Candidate]:
         """Return every place with the normalized name `key`."""
@@ -399,10 +407,14 @@ class NameIndex:
         return list(cached)
 
     def _query_candidates(self, key: str) -> list[Candidate]:
-        rows = self._conn.execute(
-            "SELECT place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key = ? "
-            "GROUP BY place_id", (key,)
-        ).fetchall()
+        encoded = self._theatre_rows.get(key)
+        if encoded is not None:
+            rows = [_decode_name_row(row) for row in encoded.split(";")]
+        else:
+            rows = self._conn.execute(
+                "SELECT place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key = ? "
+                "GROUP BY place_id ORDER BY place_id", (key,)
+            ).fetchall()
         out = []
         for place_id, primary, systems, support in rows:
             place, seat = self._place(place_id)
@@ -414,25 +426,50 @@ class NameIndex:
     def spotter_key_set(self, countries: Sequence[str]) -> frozenset[str]:
         """Return the keys of the places of `countries` and of every user place (the spotter's table).
 
-        The set is derived once per index file and kept beside it as plain text (one key a line): reading
-        it back takes milliseconds where the SQL join takes most of a second, in every new process.
+        The theatre table (those keys with the name rows and places of every place carrying them) is derived
+        once per index file and kept beside it as plain text: reading it back takes a few hundredths of a
+        second where the SQL takes a second, in every new process. Once read, lookups of its keys are
+        answered from memory instead of SQLite.
         """
         stamp = self._stamp(countries)
         side = self.path.with_name(f"{SPOTTER_FILE_PREFIX}{stamp}.txt")
         try:
             text = side.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            text = None
-        if text is not None and text.startswith(SPOTTER_HEADER):
-            return frozenset(text[len(SPOTTER_HEADER):].split("\n")) - {""}
-        keys = frozenset(self.spotter_keys(countries))
-        self._write_side_file(side, SPOTTER_HEADER + "\n".join(sorted(keys)))
-        return keys
+            text = ""
+        parts = text[len(SPOTTER_HEADER):].split("\n\n") if text.startswith(SPOTTER_HEADER) else []
+        if len(parts) != 3:
+            parts = self._theatre_table(countries)
+            self._write_side_file(side, SPOTTER_HEADER + "\n\n".join(parts))
+        keys_text, rows_text, places_text = parts
+        keys = keys_text.split("\n") if keys_text else []
+        self._theatre_rows.update(zip(keys, rows_text.split("\n"), strict=True))
+        for line in places_text.split("\n") if places_text else ():
+            place_id, _, row = line.partition("\t")
+            self._theatre_places[int(place_id)] = row
+        return frozenset(keys)
+
+    def _theatre_table(self, countries: Sequence[str]) -> list[str]:
+        # Three sections: the keys, one a line; each key's rows as _query_candidates reads them ("place_id
+        # is_primary systems support", joined by ";"); "place_id<TAB>JSON row" of each place they name.
+        marks = ",".join("?" for _ in countries) or "''"
+        grouped: dict[str, list[str]] = defaultdict(list)
+        place_ids: set[int] = set()
+        for key, place_id, primary, systems, support in self._conn.execute(
+            f"SELECT key, place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key IN ("
+            f"SELECT n.key FROM names n JOIN places p ON p.id = n.place_id "
+            f"WHERE p.country IN ({marks}) OR p.source = 'user') GROUP BY key, place_id ORDER BY key, place_id",
+            tuple(countries),
+        ):
+            grouped[key].append(f"{place_id} {primary} {systems} {support}")
+            place_ids.add(place_id)
+        places = [f"{i}\t{json.dumps(self._place_row(i), ensure_ascii=False)}" for i in sorted(place_ids)]
+        return ["\n".join(grouped), "\n".join(";".join(rows) for rows in grouped.values()), "\n".join(places)]
 
     def _stamp(self, countries: Sequence[str]) -> str:
         # The index file is replaced on every rebuild: its size and mtime, with the countries, name the table.
         stat = self.path.stat()
-        payload = json.dumps([SCHEMA_VERSION, stat.st_size, stat.st_mtime_ns, sorted(countries)])
+        payload = json.dumps([SCHEMA_VERSION, SPOTTER_HEADER, stat.st_size, stat.st_mtime_ns, sorted(countries)])
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def _write_side_file(self, side: Path, text: str) -> None:
@@ -449,23 +486,12 @@ class NameIndex:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             return
-        # Tables written before the index was last rebuilt are stale.
+        # Tables written before the index was last rebuilt, or in an older format, are stale.
         for stale in side.parent.glob(f"{SPOTTER_FILE_PREFIX}*.txt"):
             with contextlib.suppress(OSError):
-                if stale != side and stale.stat().st_mtime_ns < self.path.stat().st_mtime_ns:
+                if stale != side and (stale.stat().st_mtime_ns < self.path.stat().st_mtime_ns
+                                      or not _starts_with(stale, SPOTTER_HEADER)):
                     stale.unlink()
-
-    def spotter_keys(self, countries: Sequence[str]) -> dict[str, tuple[int, ...]]:
-        """Return key -> place row ids for the places of `countries` and every user place."""
-        marks = ",".join("?" for _ in countries) or "''"
-        grouped: dict[str, list[int]] = defaultdict(list)
-        for key, place_id in self._conn.execute(
-            f"SELECT n.key, n.place_id FROM names n JOIN places p ON p.id = n.place_id "
-            f"WHERE p.country IN ({marks}) OR p.source = 'user'",
-            tuple(countries),
-        ):
-            grouped[key].append(place_id)
-        return {k: tuple(v) for k, v in grouped.items()}
 
     def place_by_geonameid(self, geonameid: int | str) -> Place | None:
         """Return the place with this id, if any."""
@@ -478,6 +504,16 @@ class NameIndex:
         return [k for (k,) in self._conn.execute(
             f"SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.place_id "
             f"WHERE p.country IN ({marks}) OR p.source = 'user'", tuple(countries))]
+
+
+def _starts_with(path: Path, header: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(header.encode())) == header.encode()
+
+
+def _decode_name_row(row: str) -> tuple[int, int, str, int]:
+    place_id, primary, systems, support = row.split(" ")
+    return int(place_id), int(primary), systems, int(support)
 
 
 def _remove_stale_builds(directory: Path) -> None:

@@ -135,11 +135,19 @@ def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
     return score
 
 
-def rank(query: str, candidates: Sequence[Candidate], cues: Cues, method: str = "exact") -> Resolution:
-    """Rank candidates by their combined signals and decide resolved, ambiguous or unresolved."""
+def rank(query: str, candidates: Sequence[Candidate], cues: Cues, method: str = "exact",
+         query_key: str | None = None) -> Resolution:
+    """Rank candidates by their combined signals and decide resolved, ambiguous or unresolved.
+
+    `query_key` is normalize(query), when the caller has it already.
+    """
     if not candidates:
         return Resolution(query, "unresolved", None, (), method)
-    query_key = normalize(query)
+    if query_key is None:
+        query_key = normalize(query)
+    if len(candidates) == 1:  # the common case: nothing to sort, nothing to tell apart
+        only = candidates[0]
+        return Resolution(query, "resolved", only.place, ((only.place, _score(only, cues, query_key)),), method)
     scored = sorted(((c.place, _score(c, cues, query_key)) for c in candidates),
                     key=lambda ps: (-ps[1], -ps[0].population, str(ps[0].geonameid)))
     best, best_score = scored[0]

@@ -79,6 +79,7 @@ class Gazetteer:
         self.countries = tuple(countries)
         self.focus = DEFAULT_FOCUS if set(self.countries) <= set(DEFAULT_COUNTRIES) else None
         self.online = online
+        self._default_cues = Cues(countries=self.countries, focus=self.focus)
         self.online_errors: list[str] = []
         self._spotter: frozenset[str] | None = None
         self._prefixes: frozenset[str] = frozenset()
@@ -264,7 +265,7 @@ class Gazetteer:
 
     def default_cues(self) -> Cues:
         """Return the cues every lookup starts from: the theatre's countries and focus point."""
-        return Cues(countries=self.countries, focus=self.focus)
+        return self._default_cues
 
     def resolve(self, name: str, cues: Cues | None = None, *, fuzzy: bool = True) -> Resolution:
         """Resolve a name: exact variants, then (when allowed) a strict fuzzy match in the theatre.
@@ -285,13 +286,14 @@ class Gazetteer:
         return result
 
     def _resolve(self, name: str, cues: Cues, fuzzy: bool) -> tuple[Resolution, bool]:
-        found = self.candidates(name)
+        key = self._key(name)
+        found = self.index.candidates(key)
         if found:
-            return rank(name, found, cues), True
-        key = self.fuzzy_key(name) if fuzzy else None
-        if not key:
+            return rank(name, found, cues, query_key=key), True
+        near = self.fuzzy_key(name) if fuzzy else None
+        if not near:
             return self._online(name, cues), self.online is None
-        result = rank(name, self.index.candidates(key), cues, method="fuzzy")
+        result = rank(name, self.index.candidates(near), cues, method="fuzzy", query_key=key)
         if result.best is None:
             return result, True
         if not cues.context_points:

@@ -24,5 +24,7 @@ def fold_diacritics(text: str) -> str:
 
 def normalize(name: str) -> str:
     """Return the lookup key of a name: folded, lower-case, no apostrophes, single spaces for hyphens."""
+    if name.isascii() and name.isalpha():
+        return name.lower()  # one plain word: nothing to fold, drop or separate (the common case)
     folded = fold_diacritics(name).translate(_DROP).lower()
     return _SEPARATORS.sub(" ", folded).strip()

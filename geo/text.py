@@ -33,16 +33,22 @@ _CAPTION = re.compile(
 )
 _CREDIT = re.compile(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*/|\bPhoto(?:graph)?:\s|"
                      r"\bScreen grab\b)")
+# A sentence end, matched from its punctuation mark (scanning for [.!?] is fast). An ordinary end has a gap
+# of closing quotes and spaces between the sentences; a run-on ('"dangerous".Russia pushes') has none and the
+# next sentence starts where the match ends.
 _SENTENCE_END = re.compile(
-    r"""(?<=[.!?])["”’»)]*\s+(?=["“‘«(]?[A-Z0-9])"""  # ordinary end: punctuation, space, capital
-    r"""|(?<=[.!?]["”’])(?=[A-Z])|(?<=[a-z"”’)][.!?])(?=[A-Z][a-z])"""  # run-on: '"dangerous".Russia pushes'
+    r"""[.!?](?:(?P<gap>["”’»)]*\s+)(?=["“‘«(]?[A-Z0-9])"""  # ordinary end: punctuation, space, capital
+    r"""|(?<=[a-z"”’)].)(?=[A-Z][a-z])|["”’](?=[A-Z]))"""  # run-on
 )
-# Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = re.compile(
+# Abbreviations and initials after which a full stop does not end a sentence; the longest is 7 characters.
+_ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|St|Jr|Sr|Prof|Gov|Sen|Rep|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
-    r"Sep|Sept|Oct|Nov|Dec|No|vs|approx|est)\.$"
+    r"Sep|Sept|Oct|Nov|Dec|No|vs|approx|est|[A-Z])\.$"
 )
+_ABBREVIATION_CHARS = 7
 _LETTERS = re.compile(r"[A-Za-z]")
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_SECTION_SEPARATOR = re.compile(r"\s[|»›]\s")
 # After a run-on split ('"dangerous".Russia pushes truce The surge ...') a crossheading runs into the next
 # sentence with no full stop; it ends where a capitalized sentence opener follows a word.
 _RUN_ON_HEADING = re.compile(
@@ -56,20 +62,36 @@ def is_chrome_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    if _CAPTION.match(stripped) or _CREDIT.search(stripped):
+    if _CAPTION.match(stripped) or (_may_hold_credit(stripped) and _CREDIT.search(stripped)):
         return True
-    words = stripped.split()
-    if not stripped.isascii():  # ASCII lines are Latin script: skip the letter counts
-        latin = len(_LETTERS.findall(stripped))
-        first_letter = next((c for c in stripped if c.isalpha()), "a")
-        if latin < 0.5 * len(stripped.replace(" ", "")):
-            return True  # another script: a menu or a link list in the site's language
-        if not _LETTERS.match(first_letter) and 2 * len(_LETTERS.findall(words[0])) < len(words[0]):
-            return True  # a line opening with a word in another script (not just one homoglyph: "Сaptured")
-    ends_like_prose = stripped[-1] in '.!?"”’»:)'
-    if not ends_like_prose and re.search(r"\s[|»›]\s", stripped):
+    if not stripped.isascii() and _in_other_script(stripped):  # ASCII lines are Latin script
+        return True
+    if stripped[-1] in '.!?"”’»:)':  # ends like prose
+        return len(stripped.split(None, 3)) < 4
+    if _may_hold_separator(stripped) and _SECTION_SEPARATOR.search(stripped):
         return True  # "Headline | Section News": a page title or a link with its section
-    return len(words) < 4 or (not ends_like_prose and len(words) <= 14)
+    return len(stripped.split(None, 14)) <= 14
+
+
+def _may_hold_credit(text: str) -> bool:
+    # Every alternative of _CREDIT needs one of these: most lines are cleared without running it.
+    return "/" in text or "Photo" in text or "Screen grab" in text
+
+
+def _may_hold_separator(text: str) -> bool:
+    return "|" in text or "»" in text or "›" in text
+
+
+def _in_other_script(text: str) -> bool:
+    """Return True for a line mostly in another script, or opening with a word in another script."""
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+    if ascii_letters < 0.5 * (len(text) - text.count(" ")):
+        return True  # a menu or a link list in the site's language
+    first_letter = next((c for c in text if c.isalpha()), "a")
+    if first_letter.isascii():
+        return False
+    first_word = text.split(None, 1)[0]
+    return 2 * len(_LETTERS.findall(first_word)) < len(first_word)  # not just one homoglyph: "Сaptured"
 
 
 def body_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -81,7 +103,9 @@ def body_lines(text: str) -> Iterator[tuple[int, str]]:
         start = offset
         offset += len(line)
         content = line.strip()
-        if _TRAILER.match(content) and start >= half:
+        if not content:
+            continue
+        if start >= half and _TRAILER.match(content):
             return
         if content in seen or is_chrome_line(content):
             continue
@@ -93,21 +117,26 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split the prose of an article into sentences, keeping their offsets in the original text."""
     sentences: list[Sentence] = []
     for line_start, line in body_lines(text):
-        pieces: list[tuple[int, int]] = []
         begin = 0
         for match in _SENTENCE_END.finditer(line):
-            head = line[begin:match.start()].rstrip("\"”’»)")
-            if _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head):
+            stop = match.start()  # the punctuation mark
+            if line[stop] == "." and _ABBREVIATION.search(line, max(begin, stop + 1 - _ABBREVIATION_CHARS), stop + 1):
                 continue
-            pieces.append((begin, match.start()))
-            begin = match.end()
-            if match.start() == match.end():  # a run-on: drop the crossheading glued to the next sentence
+            end, next_begin = match.span("gap")
+            run_on = end < 0
+            if run_on:
+                end = next_begin = match.end()
+            _add_sentence(sentences, line_start, line, begin, end)
+            begin = next_begin
+            if run_on:  # drop the crossheading glued to the next sentence
                 heading = _RUN_ON_HEADING.match(line, begin)
                 if heading:
                     begin = heading.end()
-        pieces.append((begin, len(line)))
-        for a, b in pieces:
-            chunk = line[a:b].strip()
-            if len(chunk.split()) >= 3:
-                sentences.append(Sentence(len(sentences), line_start + a, chunk))
+        _add_sentence(sentences, line_start, line, begin, len(line))
     return sentences
+
+
+def _add_sentence(sentences: list[Sentence], line_start: int, line: str, begin: int, end: int) -> None:
+    chunk = line[begin:end].strip()
+    if len(chunk.split(None, 2)) == 3:  # three words at least
+        sentences.append(Sentence(len(sentences), line_start + begin, chunk))

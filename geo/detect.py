@@ -8,7 +8,9 @@ from geo.dates, and modality (claims, denials, intentions, negation) from cue wo
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +29,7 @@ __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
 
 MARK = "§"
 _WINDOW = 240  # characters before a place name in which its trigger is looked for
+_MEMO_SIZE = 20_000  # entries of an in-process memo before it is emptied (bounded memory)
 
 
 def _lower_re(pattern: str) -> re.Pattern[str]:
@@ -118,6 +121,8 @@ _LEFT_KEYWORDS = {
     "contest": _lower_re(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
                           r"assault|clos|press)"),
 }
+# Where any of them begins: one scan for all (no keyword match contains the start of another).
+_ANY_LEFT_KEYWORD = re.compile("|".join(f"(?:{k.pattern})" for k in _LEFT_KEYWORDS.values()))
 
 RIGHT_PASSIVE = _lower_re(
     rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|"
@@ -281,6 +286,8 @@ _APPOSITION_BEFORE = re.compile(r"§\s*,\s*$")
 _REGION_APPOSITION = re.compile(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b", re.I)
 # Institutions an article names once with their side and then bare ("the ministry said").
 _INSTITUTION_HINT = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
+_INSTITUTION_HINT_LINES = _lower_re(  # the same over sentences joined by line breaks: no match across them
+    r"\b(?:ministry|general[^\S\n]+staff|military|army|command|group|battlegroup|grouping)\b")
 _BARE_INSTITUTION = _lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
                               r"military|army|command|group(?:\s+of\s+forces)?|battlegroup|grouping)\b")
 _INSTITUTION_WORD = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|grouping|battlegroup)\b")
@@ -304,6 +311,19 @@ def _is_subject(left: str) -> bool:
     """Return True when the place name ending `left` can be the subject of what follows it."""
     head = _COORD_TAIL.sub("", left[-_WINDOW:])  # the first of a coordination decides
     return not _PREP_BEFORE.search(head) or bool(_SETTLEMENT_OF.search(head))
+
+
+def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[int]:
+    """Return the numbers of the lines of `text` (beginning at `starts`) in which `pattern` matches."""
+    found: set[int] = set()
+    pos = 0
+    while m := pattern.search(text, pos):
+        line = bisect.bisect_right(starts, m.start()) - 1
+        found.add(line)
+        if line + 1 == len(starts):
+            break
+        pos = starts[line + 1]  # the next line: one match is enough
+    return found
 
 
 _FAR_KM = 300.0
@@ -369,14 +389,32 @@ class _Hit:
 class _Template:
     text: str
     marks: list[int] = field(default_factory=list)
-    origin: list[int] = field(default_factory=list)
     lower: str = ""  # `text` lower-cased, offsets unchanged: what the patterns read
+    sentence: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)  # the sentence spans the marks replace
+    origin: list[int] | None = None  # sentence offset of each template character, built when first asked
 
     def sentence_pos(self, tpos: int) -> int:
         """Return the sentence offset of a template position."""
+        if self.origin is None:
+            self.origin = self._origin()
         if not self.origin:
             return tpos
         return self.origin[min(max(tpos, 0), len(self.origin) - 1)]
+
+    def _origin(self) -> list[int]:
+        # Quote marks are left out of the template; every other character keeps its place.
+        origin: list[int] = []
+        cursor = 0
+        for a, b in [*self.spans, (len(self.sentence), -1)]:
+            if _QUOTES.isdisjoint(self.sentence[cursor:a]):
+                origin.extend(range(cursor, a))
+            else:
+                origin.extend(i for i in range(cursor, a) if self.sentence[i] not in _QUOTES)
+            if b >= 0:
+                origin.append(a)
+            cursor = b
+        return origin
 
 
 class Detector:
@@ -385,8 +423,19 @@ class Detector:
     def __init__(self, gazetteer: Gazetteer, lexicon: ActorLexicon | None = None) -> None:
         self.gazetteer = gazetteer
         self.lexicon = lexicon or ActorLexicon.load()
+        self._name_words: dict[str, str] = {}  # memo of _name_word
 
     # -- mentions ---------------------------------------------------------------------------------------
+    def _name_word(self, piece: str) -> str:
+        """Return the word of a capitalized piece that may belong to a name, or "" for a stop or actor word."""
+        word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
+        if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper():
+            word = ""
+        if len(self._name_words) >= _MEMO_SIZE:
+            self._name_words.clear()
+        self._name_words[piece] = word
+        return word
+
     def _mentions(self, sentence: str, spots: list[tuple[int, int, str]]) -> list[_Mention]:
         # A spot glued to another word by a hyphen is part of a compound name ("Posad-Pokrovske").
         mentions = [_Mention(a, b, s, True) for a, b, s in spots
@@ -399,9 +448,10 @@ class Detector:
             pos = match.start()
             current: list[tuple[int, str]] = []
             for piece in match.group(1).split(" ") + [""]:
-                word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
-                if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) \
-                        or not word[:1].isupper():
+                word = self._name_words.get(piece)
+                if word is None:
+                    word = self._name_word(piece)
+                if not word:
                     if current:
                         self._add_candidate(sentence, current, taken, mentions)
                     current = []
@@ -445,31 +495,22 @@ class Detector:
 
     @staticmethod
     def _template(sentence: str, mentions: list[_Mention]) -> _Template:
-        out = _Template("")
+        out = _Template("", sentence=sentence, spans=[(m.start, m.end) for m in mentions])
         pieces: list[str] = []
-        origin: list[int] = []  # sentence offset of each template character
+        length = 0  # of the template so far
         cursor = 0
-
-        def copy(a: int, b: int) -> None:
-            chunk = sentence[a:b]
-            if not _QUOTES.intersection(chunk):
-                pieces.append(chunk)
-                origin.extend(range(a, b))
-                return
-            pieces.append(chunk.translate(_DROP_QUOTES))
-            origin.extend(i for i in range(a, b) if sentence[i] not in _QUOTES)
-
         for m in mentions:
-            copy(cursor, m.start)
-            m.tpos = len(origin)
-            out.marks.append(len(origin))
+            chunk = sentence[cursor:m.start].translate(_DROP_QUOTES)
+            pieces.append(chunk)
+            length += len(chunk)
+            m.tpos = length
+            out.marks.append(length)
             pieces.append(MARK)
-            origin.append(m.start)
+            length += 1
             cursor = m.end
-        copy(cursor, len(sentence))
+        pieces.append(sentence[cursor:].translate(_DROP_QUOTES))
         out.text = "".join(pieces)
         out.lower = lower_same_length(out.text)
-        out.origin = origin
         return out
 
     # -- sides ------------------------------------------------------------------------------------------
@@ -496,26 +537,32 @@ class Detector:
     # -- modality -------------------------------------------------------------------------------------
     def _claims(self, text: str, actors: list[Actor]):  # type: ignore[no-untyped-def]
         """Return a function (trigger position, side gained) -> whether the report is one side's claim."""
-        cues: list[tuple[int, bool, str | None]] = []  # (position, before-only, speaker side)
-        for m in _CLAIM.finditer(text):
-            word = m.group(0).lower()
-            if word.startswith("according"):
-                after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40]
-                speaker = after[0].side if after else None
-            else:
-                before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
-                speaker = before[-1].side if before else None
-            cues.append((m.start(), True, speaker))
-        tail = _ATTRIBUTION_TAIL.search(text)
-        tail_side = self._tail_side(tail, actors) if tail else None
+        found: list[tuple[list[tuple[int, str | None]], int, str | None]] = []  # read on the first question
+
+        def read() -> tuple[list[tuple[int, str | None]], int, str | None]:
+            cues: list[tuple[int, str | None]] = []  # (position, speaker side)
+            for m in _CLAIM.finditer(text):
+                word = m.group(0).lower()
+                if word.startswith("according"):
+                    after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40]
+                    speaker = after[0].side if after else None
+                else:
+                    before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
+                    speaker = before[-1].side if before else None
+                cues.append((m.start(), speaker))
+            tail = _ATTRIBUTION_TAIL.search(text)
+            return cues, tail.start() if tail else -1, self._tail_side(tail, actors) if tail else None
 
         def claimed(pos: int, side: str | None) -> bool:
+            if not found:
+                found.append(read())
+            cues, tail_start, tail_side = found[0]
             loser = other_side(side)
-            for at, _before, speaker in cues:
+            for at, speaker in cues:
                 if at < pos and not (loser and speaker == loser):
                     return True  # a source's word for it, unless the losing side admits the loss
             # "..., the Russian defence ministry said": the gaining side speaks after the fact.
-            return bool(tail and tail.start() > pos and side and tail_side == side)
+            return bool(tail_start > pos and side and tail_side == side)
 
         return claimed
 
@@ -540,7 +587,9 @@ class Detector:
         claimed = self._claims(text, actors)
         flag_ok = "flag" in text
 
-        keyword_starts = {name: [k.start() for k in _LEFT_KEYWORDS[name].finditer(text)] for name, _ in LEFT_PATTERNS}
+        anywhere = [k.start() for k in _ANY_LEFT_KEYWORD.finditer(text)]
+        keyword_starts = {name: [p for p in anywhere if _LEFT_KEYWORDS[name].match(text, p)]
+                          for name, _ in LEFT_PATTERNS}
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
             mention = mentions[index]
@@ -753,11 +802,18 @@ class Detector:
         sentences = split_sentences(article.text)
         if not sentences:
             return ArticleFindings()
-        spots_by_sentence: list[list[tuple[int, int, str]]] = []
+        # One pass over the whole article for names and cue words, split by sentence afterwards: a line
+        # break stops every name, word and pattern at the sentence's end.
+        lines = "\n".join(s.text for s in sentences)
+        starts = list(itertools.accumulate((len(s.text) + 1 for s in sentences[:-1]), initial=0))
+        spots_by_sentence: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
+        for sp in self.gazetteer.spot(lines):
+            i = bisect.bisect_right(starts, sp.start) - 1
+            spots_by_sentence[i].append((sp.start - starts[i], sp.end - starts[i], sp.surface))
+        lower_lines = lower_same_length(lines)
+        with_trigger = _lines_matching(_TRIGGER_HINT, lower_lines, starts)
+        with_institution = _lines_matching(_INSTITUTION_HINT_LINES, lower_lines, starts)
         context: list[tuple[float, float]] = []
-        for s in sentences:
-            spots = [(sp.start, sp.end, sp.surface) for sp in self.gazetteer.spot(s.text)]
-            spots_by_sentence.append(spots)
         body = " ".join(s.text for s in sentences)
         regions = self.gazetteer.region_cues(body)
         base = replace(self.gazetteer.default_cues(), regions=regions)
@@ -781,10 +837,9 @@ class Detector:
         institutions: dict[str, str] = {}
         pending: list[str] = []
         for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
-            lower = lower_same_length(s.text)
-            if _INSTITUTION_HINT.search(lower):
+            if number in with_institution:
                 pending.append(s.text)
-            if not _TRIGGER_HINT.search(lower):
+            if number not in with_trigger:
                 continue
             mentions = self._mentions(s.text, spots)
             n_mentions += len(mentions)

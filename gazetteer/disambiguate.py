@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from .index import Candidate
 from .normalize import normalize
-from .place import Place, haversine_km
+from .place import Place, haversine_km, nearest_km
 
 __all__ = ["Cues", "DistanceCue", "Resolution", "rank", "destination", "BEARINGS"]
 
@@ -103,6 +103,12 @@ def _canonical_key(name: str) -> str:
     return normalize(name)
 
 
+@functools.lru_cache(maxsize=65536)
+def _theatre_prior(lat: float, lon: float, focus: tuple[float, float]) -> float:
+    # The same few thousand places meet the same focus again and again.
+    return W_THEATRE * math.exp(-haversine_km(lat, lon, *focus) / THEATRE_KM)
+
+
 def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
     place = candidate.place
     score = math.log10(place.population + 10)
@@ -111,7 +117,7 @@ def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
         # name looks like the query, the city's does not (transliteration variants still look alike).
         score += W_CANONICAL * fuzz.ratio(query_key, _canonical_key(place.name)) / 100.0
     if cues.focus is not None:
-        score += W_THEATRE * math.exp(-haversine_km(place.lat, place.lon, *cues.focus) / THEATRE_KM)
+        score += _theatre_prior(place.lat, place.lon, cues.focus)
     score += W_PRIMARY * candidate.is_primary
     score += W_SUPPORT * math.log2(1 + candidate.support)
     score += W_NATIVE * candidate.native
@@ -123,8 +129,7 @@ def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
     if cues.near is not None:
         score += W_NEAR * math.exp(-haversine_km(place.lat, place.lon, *cues.near) / 50.0)
     if cues.context_points:
-        nearest = min(haversine_km(place.lat, place.lon, la, lo) for la, lo in cues.context_points)
-        score += W_COHERENCE * math.exp(-nearest / 150.0)
+        score += W_COHERENCE * math.exp(-nearest_km(place.lat, place.lon, cues.context_points) / 150.0)
     for cue in cues.distance:
         if cue.bearing_deg is None:
             off = abs(haversine_km(place.lat, place.lon, cue.anchor_lat, cue.anchor_lon) - cue.km)

@@ -36,8 +36,11 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
 # starts a token (not after a letter, nor after a letter and an apostrophe); str.isupper sorts out the
 # non-ASCII starts.
 _CAP_TOKEN = re.compile(
-    r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’ʼ].)[^\W\d_]*(?:['’ʼ][^\W\d_]+)*"
+    r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’ʼ].)[^\W\d_]*+(?:['’ʼ][^\W\d_]+)*+"
 )
+# The same tokens in ASCII text, where the letters are [A-Za-z] and the only apostrophe is "'": simpler
+# classes make the scan faster.
+_ASCII_CAP_TOKEN = re.compile(r"[A-Z](?<![A-Za-z].)(?<![A-Za-z]'.)[A-Za-z]*+(?:'[A-Za-z]+)*+")
 _POSSESSIVE = ("'s", "’s", "ʼs")
 # Capitalized words that may stand next to a place name without making it part of a longer name
 # ("In Lyman", "Bakhmut Saturday", "Russian Kursk"); any other capitalized neighbour ("Volodymyr
@@ -52,7 +55,11 @@ oblast region raion district city town village province
 """.split())
 _REGION_WORDS = r"(?:region|regions|oblast|oblasts|province|provinces|governorate|district|area)"
 # The name keeps its capital; the word after it may be written either way ("Kharkiv Oblast", "Kursk region").
-_REGION = re.compile(rf"\b([A-Z][\w'’ʼ-]+(?:[ -][A-Z][\w'’ʼ-]+)?)\s+(?i:{_REGION_WORDS}|People['’]s Republic)\b")
+# The capital comes first and its look-behind stands for a leading \b, so that the regex engine can skip
+# ahead to capitals; the possessive runs cannot give back a character that would lead to another match.
+_REGION = re.compile(
+    rf"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)\s++(?i:{_REGION_WORDS}|People['’]s Republic)\b"
+)
 _DISTANCE = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|kilometer)\b(?:\s*\([^)]{0,30}\))?\s+"
     r"(?:\(?((?:north|south)?-?(?:east|west)?|north|south)(?:ern)?\)?\s+)?(?:of|from)\s+"
@@ -154,7 +161,7 @@ class Gazetteer:
         table = self.spotter
         prefixes = self._prefixes
         if text.isascii():
-            caps = list(_CAP_TOKEN.finditer(text))
+            caps = list(_ASCII_CAP_TOKEN.finditer(text))
         else:
             caps = [m for m in _CAP_TOKEN.finditer(text) if m.group()[0].isupper()]
         spots: list[Spot] = []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Place", "Entry", "haversine_km"]
+__all__ = ["Place", "Entry", "haversine_km", "nearest_km"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,21 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def nearest_km(lat: float, lon: float, points: Iterable[tuple[float, float]]) -> float:
+    """Return the smallest haversine_km from (lat, lon) to the points (inf for none), in the same arithmetic."""
+    p1 = math.radians(lat)
+    cos_p1 = math.cos(p1)
+    radians, sin, cos = math.radians, math.sin, math.cos
+    nearest = math.inf
+    for lat2, lon2 in points:
+        p2 = radians(lat2)
+        h = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(radians(lon2 - lon) / 2) ** 2
+        km = 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+        if km < nearest:
+            nearest = km
+    return nearest
 
 
 @dataclass(frozen=True, slots=True)

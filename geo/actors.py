@@ -24,6 +24,9 @@ _LOSS_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?(?:surrendered|retreated|withdrew|
                          r"were pushed|were forced)\b")  # lower, used with match(text, pos)
 
 
+_WORD = re.compile(r"[\w-]+")  # a word as the actor patterns bound it: letters, digits, underscores, hyphens
+_WORD_ENDS = re.compile(r"(?![\w-])")  # match(text, i): no word character at i
+
 _DIRECT_FORCE = re.compile(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|army|military|mercenaries|"
                            r"militia|militias|commanders?|brigades?|battalions?)$", re.I)
 
@@ -55,7 +58,7 @@ class Actor:
 
 
 class ActorLexicon:
-    """The actor words of a data file, compiled into one regular expression per role."""
+    """The actor words of a data file: a table of heads by first word, force-noun tails, flag words."""
 
     def __init__(self, data: dict) -> None:
         sides = data["sides"]
@@ -65,12 +68,16 @@ class ActorLexicon:
         force = sorted(data["force_nouns"], key=len, reverse=True)
         self._words = {**adjectives, **nouns}
         self._nouns = nouns
-        alt = "|".join(re.escape(w) for w in sorted(self._words, key=len, reverse=True))
         force_alt = "|".join(re.escape(w) for w in force)
-        # An adjective acts only with a force noun ("Russian forces", "Ukrainian irregular forces' ...").
-        self._phrase = re.compile(  # lower
-            rf"(?<![\w-])(?P<head>{alt})(?![\w-])(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?:{force_alt})(?![\w-]))?"
-        )
+        # An actor is a head (a word of the lexicon, which starts a word and begins with that whole word)
+        # with an optional tail ending in a force noun: an adjective acts only with one ("Russian forces",
+        # "Ukrainian irregular forces' ..."). Heads are looked up by their first word, longest first.
+        self._tail = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{force_alt})(?![\w-])")  # lower
+        self._heads_by_word: dict[str, list[str]] = {}
+        for w in sorted(self._words, key=len, reverse=True):
+            first = _WORD.match(w)
+            if first:
+                self._heads_by_word.setdefault(first.group(), []).append(w)
         flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
         self.flag_pattern = re.compile(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)
         self.names = frozenset(self._words)
@@ -93,22 +100,32 @@ class ActorLexicon:
         actors: list[Actor] = []
         pos = 0
         lower = lower_same_length(sentence)
-        while m := self._phrase.search(lower, pos):
-            pos = m.end()
-            head = m.group("head")
-            if head not in self._nouns and not m.group("tail"):
+        heads_by_word = self._heads_by_word
+        for word in _WORD.finditer(lower):
+            start = word.start()
+            heads = heads_by_word.get(word.group())
+            if heads is None or start < pos:
+                continue
+            head = next((h for h in heads if lower.startswith(h, start) and _WORD_ENDS.match(lower, start + len(h))),
+                        None)
+            if head is None:
+                continue
+            head_end = start + len(head)
+            found_tail = self._tail.match(lower, head_end)
+            pos = found_tail.end() if found_tail else head_end
+            if head not in self._nouns and not found_tail:
                 continue
             side = self._words[head]
-            end = m.end()
-            tail = m.group("tail") if m.group("tail") and (head not in self._nouns
-                                                           or _DIRECT_FORCE.match(m.group("tail"))) else ""
+            end = pos
+            tail = found_tail.group() if found_tail and (head not in self._nouns
+                                                         or _DIRECT_FORCE.match(found_tail.group())) else ""
             if not tail:
-                end = pos = m.end("head")  # "Moscow has withdrawn its forces": the actor is Moscow alone
-            locative = not tail and bool(_LOCATIVE.search(lower, max(0, m.start() - _LOCATIVE_REACH), m.start()))
-            if locative and _FORCE_NAME.search(head) and _OF_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
+                end = pos = head_end  # "Moscow has withdrawn its forces": the actor is Moscow alone
+            locative = not tail and bool(_LOCATIVE.search(lower, max(0, start - _LOCATIVE_REACH), start))
+            if locative and _FORCE_NAME.search(head) and _OF_BEFORE.search(lower, max(0, start - 12), start):
                 locative = False  # "units of the Southern group of forces": a force, not a place
             loser = bool(_LOSS_AFTER.match(lower, end))
-            actors.append(Actor(m.start(), end, side, sentence[m.start():end], locative, loser))
+            actors.append(Actor(start, end, side, sentence[start:end], locative, loser))
         return actors
 
     @staticmethod

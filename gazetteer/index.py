@@ -50,6 +50,7 @@ NATIVE_SYSTEMS = {
 }
 
 Progress = Callable[[str], None]
+_ROW_DECODER = json.JSONDecoder()  # its raw_decode skips json.loads' wrappers, for one short row at a time
 
 
 def _stderr(message: str) -> None:
@@ -386,7 +387,7 @@ class NameIndex:
         cached = self._place_cache.get(place_id)
         if cached is None:
             encoded = self._theatre_places.get(place_id)
-            row = json.loads(encoded) if encoded is not None else self._place_row(place_id)
+            row = _ROW_DECODER.raw_decode(encoded)[0] if encoded is not None else self._place_row(place_id)
             geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]
             cached = (Place(geonameid, row[1], row[2], row[3], row[4], row[5], row[6], row[7]), bool(row[8]))
             self._place_cache[place_id] = cached

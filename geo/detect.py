@@ -286,8 +286,6 @@ _APPOSITION_BEFORE = re.compile(r"§\s*,\s*$")
 _REGION_APPOSITION = re.compile(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b", re.I)
 # Institutions an article names once with their side and then bare ("the ministry said").
 _INSTITUTION_HINT = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
-_INSTITUTION_HINT_LINES = _lower_re(  # the same over sentences joined by line breaks: no match across them
-    r"\b(?:ministry|general[^\S\n]+staff|military|army|command|group|battlegroup|grouping)\b")
 _BARE_INSTITUTION = _lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
                               r"military|army|command|group(?:\s+of\s+forces)?|battlegroup|grouping)\b")
 _INSTITUTION_WORD = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|grouping|battlegroup)\b")
@@ -309,8 +307,28 @@ _COORD_TAIL = re.compile(rf"(?:{_SEP}§)+$")
 
 def _is_subject(left: str) -> bool:
     """Return True when the place name ending `left` can be the subject of what follows it."""
-    head = _COORD_TAIL.sub("", left[-_WINDOW:])  # the first of a coordination decides
-    return not _PREP_BEFORE.search(head) or bool(_SETTLEMENT_OF.search(head))
+    head = left[-_WINDOW:]
+    if head.endswith(MARK):
+        head = _COORD_TAIL.sub("", head)  # the first of a coordination decides
+    return not _search_end(_PREP_BEFORE, head) or bool(_search_end(_SETTLEMENT_OF, head))
+
+
+def _search_end(pattern: re.Pattern[str], text: str, reach: int = 40) -> re.Match[str] | None:
+    """Search a pattern anchored at the end (`$`) of `text` whose matches hold at most reach/2 letters.
+
+    Only the last `reach` characters are scanned, unless half of them are spaces: a longer match needs more.
+    """
+    start = len(text) - reach
+    if start <= 0 or 2 * (reach - len("".join(text[start:].split()))) >= reach:
+        return pattern.search(text)
+    return pattern.search(text, start)
+
+
+def _within_lines(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Return `pattern` with its spaces kept from matching a line break (no match across two sentences)."""
+    if re.search(r"\[[^\]]*\\s", pattern.pattern):
+        raise ValueError(f"pattern has \\s in a character class: {pattern.pattern[:60]!r}")
+    return re.compile(pattern.pattern.replace(r"\s", r"[^\S\n]"), pattern.flags)
 
 
 def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[int]:
@@ -813,6 +831,7 @@ class Detector:
         lower_lines = lower_same_length(lines)
         with_trigger = _lines_matching(_TRIGGER_HINT, lower_lines, starts)
         with_institution = _lines_matching(_INSTITUTION_HINT_LINES, lower_lines, starts)
+        with_history = _lines_matching(_HISTORY_LINES, lower_lines, starts)
         context: list[tuple[float, float]] = []
         body = " ".join(s.text for s in sentences)
         regions = self.gazetteer.region_cues(body)
@@ -854,7 +873,7 @@ class Detector:
                         break
             skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
-                                                                (institutions, pending))
+                                                                (institutions, pending), number in with_history)
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -878,7 +897,11 @@ class Detector:
 
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[_Mention], cues: Cues,
                          previous_side: str | None, memory: tuple[dict[str, str], list[str]] | None = None,
-                         ) -> tuple[list[Event], list[UnresolvedName], str | None]:
+                         historical: bool = False) -> tuple[list[Event], list[UnresolvedName], str | None]:
+        """Return the events and unresolved names of a sentence, and the side its last actor stands for.
+
+        `historical`: the sentence names a war of the past (the article reader finds those sentences).
+        """
         tmpl = self._template(s.text, mentions)
         actors = self.lexicon.find(tmpl.text)
         if memory and _INSTITUTION_HINT.search(tmpl.lower):
@@ -886,7 +909,7 @@ class Detector:
         actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
         last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
         if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower) \
-                or _HISTORY.search(lower_same_length(s.text)):
+                or historical:
             return [], [], last_side
         # Resolve only the names that patterns make candidates: cheap sentences stay cheap.
         for m in mentions:
@@ -976,6 +999,9 @@ _HISTORY = _lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war
                      r"great\s+patriotic\s+war|crimean\s+war|civil\s+war\s+of\s+19\d\d|red\s+army|wehrmacht|"
                      r"soviet\s+(?:troops|forces|army|soldiers|armies)|ussr|leningrad|stalingrad|napoleon\w*|bolsheviks?|white\s+army|ottoman\w*|tsarist)\b")
 
+
+_HISTORY_LINES = _within_lines(_HISTORY)
+_INSTITUTION_HINT_LINES = _within_lines(_INSTITUTION_HINT)
 
 _RELATIVE_GAP = re.compile(r",\s*(?:which|who|whom|whose|where)\b", re.I)
 _SINCE = re.compile(r"since\b", re.I)  # "the base of the Russian group since April": a state's start, not the event

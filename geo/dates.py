@@ -66,14 +66,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-# Every pattern above needs a digit or one of these words: most sentences are rejected in one pass.
+# Clues of each pattern: words one of which occurs in every text the pattern matches, so that most patterns
+# are skipped after a few substring tests. A month name ending a word is a clue of its own.
+_MONTH_NAME = "<month name>"
+_MONTH_NAME_RE = re.compile(r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+_YEAR = ("19", "20")
+_CLUES: dict[str, tuple[str, ...]] = {
+    "iso": _YEAR, "dotted": _YEAR, "month_day_year": (_MONTH_NAME,), "day_month_year": (_MONTH_NAME,),
+    "part_of_month": (_MONTH_NAME,), "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "month_year": (_MONTH_NAME,), "in_month": (_MONTH_NAME,), "relative_week": ("week",), "week_part": ("week",),
+    "relative_month": ("month",), "yesterday": ("day", "night"), "relative_year": ("year",),
+    "today": ("day", "night", "this "), "weekday": ("day",),  # every weekday name ends in "day"
+    "invasion_start": ("invasion",), "part_of_this_month": ("month",), "in_year": _YEAR,
+}  # fmt: skip
+_WORD_CLUES = tuple(sorted(set().union(*_CLUES.values()) - {_MONTH_NAME}))
+_CLUED_PATTERNS = [(kind, frozenset(_CLUES[kind]), pattern) for kind, pattern in _PATTERNS]
 _INVASION = dt.date(2022, 2, 24)
-_ANY_DATE_WORD = re.compile(
-    r"\d|" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len, reverse=True))
-    + r"|yesterday|overnight|night|today|tonight|morning|afternoon|evening|week|month|day before|previous day"
-    + r"|year|day earlier"
-    + r"|spring|summer|autumn|fall|winter|invasion"
-)
 
 
 def _latest_month(month: int, published: dt.date) -> int:
@@ -192,12 +200,17 @@ def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
     lower = sentence.lower()
     if len(lower) != len(sentence):
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in sentence)
-    if not _ANY_DATE_WORD.search(lower):
+    clues = {clue for clue in _WORD_CLUES if clue in lower}
+    if _MONTH_NAME_RE.search(lower):
+        clues.add(_MONTH_NAME)
+    if not clues:
         return []
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern_clues, pattern in _CLUED_PATTERNS:
         if not relative_ok and kind not in ("iso", "dotted", "month_year", "season"):
+            continue
+        if clues.isdisjoint(pattern_clues):
             continue
         for m in pattern.finditer(lower):
             if any(m.start() < b and a < m.end() for a, b in taken):

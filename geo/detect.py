@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from gazetteer.disambiguate import Cues, Resolution
@@ -29,6 +29,7 @@ __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
 
 MARK = "§"
 _WINDOW = 240  # characters before a place name in which its trigger is looked for
+_MAX_WAITING = 16  # sentences whose actors may wait to be found, one after the other
 _MEMO_SIZE = 20_000  # entries of an in-process memo before it is emptied (bounded memory)
 
 
@@ -435,6 +436,55 @@ class _Template:
         return origin
 
 
+class _Later:
+    """A side found when first asked for: the side of a sentence's last actor, else the one before it."""
+
+    __slots__ = ("_find", "_side", "_found", "_waiting")
+
+    def __init__(self, find: Callable[[], str | None], before: str | _Later | None = None) -> None:
+        self._find = find
+        self._side: str | None = None
+        self._found = False
+        # How many sides not yet found this one may ask for in turn: kept short, so no deep recursion.
+        self._waiting: int = before._waiting + 1 if isinstance(before, _Later) and not before._found else 0
+        if self._waiting >= _MAX_WAITING:
+            self.value()
+
+    def value(self) -> str | None:
+        if not self._found:
+            self._side, self._found = self._find(), True
+            self._waiting = 0
+        return self._side
+
+
+_Side = str | None | _Later
+
+
+class _LazyActors(Sequence[Actor]):
+    """The actors of a sentence, found when first used."""
+
+    def __init__(self, find: Callable[[], list[Actor]]) -> None:
+        self._find = find
+        self._actors: list[Actor] | None = None
+
+    def _list(self) -> list[Actor]:
+        if self._actors is None:
+            self._actors = self._find()
+        return self._actors
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[Actor]:
+        return iter(self._list())
+
+    def __reversed__(self) -> Iterator[Actor]:
+        return reversed(self._list())
+
+
 class Detector:
     """Find control changes in articles with a gazetteer and an actor lexicon."""
 
@@ -543,17 +593,17 @@ class Detector:
         return None
 
     @staticmethod
-    def _agent(actors: list[Actor], before: int) -> Actor | None:
+    def _agent(actors: Sequence[Actor], before: int) -> Actor | None:
         candidates = [a for a in actors if a.end <= before and not a.locative and not a.loser]
         return candidates[-1] if candidates else None
 
     @staticmethod
-    def _votes(actors: list[Actor]) -> str | None:
+    def _votes(actors: Sequence[Actor]) -> str | None:
         votes = {other_side(a.side) if a.loser else a.side for a in actors if not a.locative}
         return votes.pop() if len(votes) == 1 else None
 
     # -- modality -------------------------------------------------------------------------------------
-    def _claims(self, text: str, actors: list[Actor]):  # type: ignore[no-untyped-def]
+    def _claims(self, text: str, actors: Sequence[Actor]):  # type: ignore[no-untyped-def]
         """Return a function (trigger position, side gained) -> whether the report is one side's claim."""
         found: list[tuple[list[tuple[int, str | None]], int, str | None]] = []  # read on the first question
 
@@ -584,12 +634,12 @@ class Detector:
 
         return claimed
 
-    def _speaker_after(self, text: str, pos: int, actors: list[Actor]) -> str | None:
+    def _speaker_after(self, text: str, pos: int, actors: Sequence[Actor]) -> str | None:
         """Return the side of the source named in a closing attribution after `pos` ("..., the ministry said")."""
         tail = _ATTRIBUTION_TAIL.search(text)
         return self._tail_side(tail, actors) if tail and tail.start() > pos else None
 
-    def _tail_side(self, tail: re.Match[str], actors: list[Actor]) -> str | None:
+    def _tail_side(self, tail: re.Match[str], actors: Sequence[Actor]) -> str | None:
         inside = [a for a in actors if tail.start("who") <= a.start and a.end <= tail.end("who")]
         return inside[0].side if inside else self._side_of_text(tail.group("who"))
 
@@ -599,7 +649,7 @@ class Detector:
         return bool(_MODAL_BEFORE.search(left[-70:]))
 
     # -- matching ---------------------------------------------------------------------------------------
-    def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: list[Actor]) -> list[_Hit]:
+    def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: Sequence[Actor]) -> list[_Hit]:
         text = tmpl.lower
         hits: list[_Hit] = []
         claimed = self._claims(text, actors)
@@ -693,7 +743,7 @@ class Detector:
             hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
 
-    def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: list[Actor],
+    def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: Sequence[Actor],
                      owner: str, claimed, partial: bool,  # type: ignore[no-untyped-def]
                      before: str = "") -> _Hit | None:
         by = _RIGHT_BY.match(right)
@@ -736,7 +786,7 @@ class Detector:
         return _Hit(index, "contested" if partial else "change", noun, side, vpos, conf, claimed(vpos, side),
                     partial)
 
-    def _flag_hit(self, index: int, left: str, actors: list[Actor],
+    def _flag_hit(self, index: int, left: str, actors: Sequence[Actor],
                   claimed) -> _Hit | None:  # type: ignore[no-untyped-def]
         best: tuple[int, str] | None = None
         for m in _FLAG_WORD.finditer(left):
@@ -759,7 +809,7 @@ class Detector:
             return None
         return _Hit(index, "change", "flag", best[1], best[0], 0.8, claimed(best[0], best[1]))
 
-    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: list[Actor],
+    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: Sequence[Actor],
                     claimed) -> list[_Hit]:  # type: ignore[no-untyped-def]
         hits: list[_Hit] = []
         subject = _is_subject(left)
@@ -848,7 +898,7 @@ class Detector:
 
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
-        previous_side: str | None = None
+        previous_side: _Side = None
         n_mentions = 0
         skipped_since = 0  # first sentence not yet read for actors
         # "ministry" -> side, from the article's earlier "Russian defence ministry"; sentences naming an
@@ -878,7 +928,7 @@ class Detector:
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
 
-    def _bare_institutions(self, text: str, actors: list[Actor],
+    def _bare_institutions(self, text: str, actors: Sequence[Actor],
                            memory: tuple[dict[str, str], list[str]]) -> list[Actor]:
         """Return "the ministry", "the General Staff" as actors of the side the article named them with."""
         out = []
@@ -896,18 +946,38 @@ class Detector:
         return out
 
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[_Mention], cues: Cues,
-                         previous_side: str | None, memory: tuple[dict[str, str], list[str]] | None = None,
-                         historical: bool = False) -> tuple[list[Event], list[UnresolvedName], str | None]:
+                         previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,
+                         historical: bool = False) -> tuple[list[Event], list[UnresolvedName], _Side]:
         """Return the events and unresolved names of a sentence, and the side its last actor stands for.
 
         `historical`: the sentence names a war of the past (the article reader finds those sentences).
         """
         tmpl = self._template(s.text, mentions)
-        actors = self.lexicon.find(tmpl.text)
-        if memory and _INSTITUTION_HINT.search(tmpl.lower):
-            actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
-        actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, previous_side), key=lambda a: a.start)
-        last_side = next((a.side for a in reversed(actors) if not a.locative), previous_side)
+        institutions = bool(memory and _INSTITUTION_HINT.search(tmpl.lower))
+
+        def find_actors() -> list[Actor]:
+            actors = self.lexicon.find(tmpl.text)
+            if institutions and memory:
+                actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
+            if self.lexicon.has_pronoun_actor(tmpl.text):
+                earlier_side = previous_side.value() if isinstance(previous_side, _Later) else previous_side
+                actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, earlier_side),
+                                key=lambda a: a.start)
+            return actors
+
+        # Most sentences match no pattern and need their actors only if a later "its troops" asks for the
+        # side of the last one: found then. The institution memory changes as the article is read: at once.
+        actors = _LazyActors(find_actors)
+        if institutions:
+            len(actors)
+
+        def side_of_last_actor() -> str | None:
+            for actor in reversed(actors):
+                if not actor.locative:
+                    return actor.side
+            return previous_side.value() if isinstance(previous_side, _Later) else previous_side
+
+        last_side = _Later(side_of_last_actor, previous_side)
         if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower) \
                 or historical:
             return [], [], last_side

@@ -341,6 +341,15 @@ def test_pronoun_takes_the_side_of_the_previous_sentence(detector: Detector) -> 
     assert found(detector, text, WED) == {ev(KUPIANSK, "retaken", "UA", "2022-09-10")}
 
 
+@pytest.mark.parametrize("between", [0, 40, 3000])
+def test_pronoun_reaches_back_over_sentences_without_actors(detector: Detector, between: int) -> None:
+    # The side waits to be found through every sentence in between, without deep recursion on long articles.
+    text = ("Russian troops were fighting near Kharkiv on Monday. " + "Fighting continued near Kupiansk. " * between
+            + "Its troops captured Izium.")
+    events = detector.detect(Article("t", text, published=dt.date(2022, 9, 10))).events
+    assert {(e.place.name, e.kind, e.side) for e in events if e.kind == "captured"} == {("Izyum", "captured", "RU")}
+
+
 def test_article_keeps_one_event_per_place_and_kind(detector: Detector) -> None:
     text = ("Ukrainian forces recaptured Izium on Saturday. Crowds greeted the troops. "
             "Ukrainian troops entered Izium on Saturday, the army said.")

@@ -155,11 +155,11 @@ def _walk(root: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         base = Path(dirpath)
+        folder = base.relative_to(root).parts  # once per directory: relative_to costs more than the walk
         for name in filenames:
             if name.startswith(".") or name == MANIFEST_NAME or not name.lower().endswith(EXTENSIONS):
                 continue
-            path = base / name
-            files.append((path.relative_to(root).parts, path))
+            files.append(((*folder, name), base / name))
     files.sort(key=lambda item: item[0])
     return [path for _, path in files]
 

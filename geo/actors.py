@@ -25,7 +25,6 @@ _LOSS_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?(?:surrendered|retreated|withdrew|
 
 
 _WORD = re.compile(r"[\w-]+")  # a word as the actor patterns bound it: letters, digits, underscores, hyphens
-_WORD_ENDS = re.compile(r"(?![\w-])")  # match(text, i): no word character at i
 
 _DIRECT_FORCE = re.compile(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|army|military|mercenaries|"
                            r"militia|militias|commanders?|brigades?|battalions?)$", re.I)
@@ -71,13 +70,16 @@ class ActorLexicon:
         force_alt = "|".join(re.escape(w) for w in force)
         # An actor is a head (a word of the lexicon, which starts a word and begins with that whole word)
         # with an optional tail ending in a force noun: an adjective acts only with one ("Russian forces",
-        # "Ukrainian irregular forces' ..."). Heads are looked up by their first word, longest first.
+        # "Ukrainian irregular forces' ..."). Heads are looked up by their first word.
         self._tail = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{force_alt})(?![\w-])")  # lower
-        self._heads_by_word: dict[str, list[str]] = {}
+        heads_by_word: dict[str, list[str]] = {}
         for w in sorted(self._words, key=len, reverse=True):
             first = _WORD.match(w)
             if first:
-                self._heads_by_word.setdefault(first.group(), []).append(w)
+                heads_by_word.setdefault(first.group(), []).append(w)
+        self._first_words = frozenset(heads_by_word)
+        self._longer_heads = {first: re.compile("(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
+                              for first, heads in heads_by_word.items() if heads != [first]}
         flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
         self.flag_pattern = re.compile(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)
         self.names = frozenset(self._words)
@@ -100,16 +102,18 @@ class ActorLexicon:
         actors: list[Actor] = []
         pos = 0
         lower = lower_same_length(sentence)
-        heads_by_word = self._heads_by_word
+        longer_heads = self._longer_heads
         for word in _WORD.finditer(lower):
             start = word.start()
-            heads = heads_by_word.get(word.group())
-            if heads is None or start < pos:
+            first = word.group()
+            if first not in self._first_words or start < pos:
                 continue
-            head = next((h for h in heads if lower.startswith(h, start) and _WORD_ENDS.match(lower, start + len(h))),
-                        None)
-            if head is None:
-                continue
+            head = first
+            if first in longer_heads:  # "russian" may begin "russian defence ministry": the longest that is there
+                longer = longer_heads[first].match(lower, start)
+                if longer is None:
+                    continue
+                head = longer.group()
             head_end = start + len(head)
             found_tail = self._tail.match(lower, head_end)
             pos = found_tail.end() if found_tail else head_end

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from geo.actors import ActorLexicon, other_side
+from geo.actors import ActorLexicon, lower_same_length, other_side
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +83,42 @@ def test_sides_come_from_the_data_file(tmp_path: Path) -> None:
     found = lexicon.find("Bluefor met crimson troops while Redfor and Russian forces waited.")
     assert [(a.text, a.side) for a in found] == [("Bluefor", "UA"), ("crimson troops", "RU"), ("Redfor", "RU")]
     assert lexicon.flags == {"crimson": "RU"}
+
+
+# -- the word-by-word search against the plain definition ---------------------------------------------------
+
+def _reference_find(lexicon: ActorLexicon, sentence: str) -> list[tuple[int, int, str]]:
+    """Actors by the definition: one regular expression, the longest whole-word head, then an optional tail."""
+    data = json.loads((Path(__file__).parent.parent / "geo" / "data" / "actors.json").read_text(encoding="utf-8"))
+    words = {w: side for side, d in data["sides"].items() for k in ("adjectives", "nouns") for w in d.get(k, [])}
+    nouns = {w for d in data["sides"].values() for w in d.get("nouns", [])}
+    heads = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    forces = "|".join(re.escape(w) for w in sorted(data["force_nouns"], key=len, reverse=True))
+    phrase = re.compile(rf"(?<![\w-])(?P<head>{heads})(?![\w-])"
+                        rf"(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?:{forces})(?![\w-]))?")
+    lower = lower_same_length(sentence)
+    found, pos = [], 0
+    while m := phrase.search(lower, pos):
+        pos = m.end()
+        head, tail = m.group("head"), m.group("tail")
+        if head not in nouns and not tail:
+            continue
+        if not (tail and (head not in nouns or re.match(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|"
+                                                        r"army|military|mercenaries|militia|militias|commanders?|"
+                                                        r"brigades?|battalions?)$", tail, re.I))):
+            pos = m.end("head")
+        found.append((m.start(), pos, words[head]))
+    return found
+
+
+_PIECES = ["russian", "Ukrainian", "forces", "troops", "wagner", "group", "of", "the", "armed forces of ukraine",
+           "general staff", "defence ministry", "kyiv", "Kyiv's", "ukraine’s", "pro-russian", "azov", "regiment",
+           "in", "near", "x", "Kupiansk", "units", "zsu", "separatists", "moscow", "storm-z"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from([" ", " ", "-", "’", "'s ", "", ", "])),
+                max_size=14))
+def test_find_is_the_longest_whole_word_head_then_a_tail(lexicon: ActorLexicon, pieces: list) -> None:
+    sentence = "".join(word + sep for word, sep in pieces)
+    assert [(a.start, a.end, a.side) for a in lexicon.find(sentence)] == _reference_find(lexicon, sentence)

@@ -31,6 +31,8 @@ _CAPTION = re.compile(
     r"date\s*:|share post\s*:|accessibility links|breaking news)",
     re.IGNORECASE,
 )
+# What a line starting with ASCII must start with to be a caption (other first letters may fold to these).
+_CAPTION_OPENERS = frozenset("(abcdfgiprsvwABCDFGIPRSVW")
 _CREDIT = re.compile(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*/|\bPhoto(?:graph)?:\s|"
                      r"\bScreen grab\b)")
 # A sentence end, matched from its punctuation mark (scanning for [.!?] is fast). An ordinary end has a gap
@@ -60,9 +62,14 @@ _RUN_ON_HEADING = re.compile(
 def is_chrome_line(line: str) -> bool:
     """Return True for a line that is not article prose: captions, credits, headings, menu items."""
     stripped = line.strip()
-    if not stripped:
+    return not stripped or _is_chrome(stripped)
+
+
+def _is_chrome(stripped: str) -> bool:
+    """is_chrome_line of a stripped, non-empty line."""
+    if (stripped[0] in _CAPTION_OPENERS or not stripped[0].isascii()) and _CAPTION.match(stripped):
         return True
-    if _CAPTION.match(stripped) or (_may_hold_credit(stripped) and _CREDIT.search(stripped)):
+    if _may_hold_credit(stripped) and _CREDIT.search(stripped):
         return True
     if not stripped.isascii() and _in_other_script(stripped):  # ASCII lines are Latin script
         return True
@@ -76,6 +83,10 @@ def is_chrome_line(line: str) -> bool:
 def _may_hold_credit(text: str) -> bool:
     # Every alternative of _CREDIT needs one of these: most lines are cleared without running it.
     return "/" in text or "Photo" in text or "Screen grab" in text
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches
 
 
 def _may_hold_separator(text: str) -> bool:
@@ -105,9 +116,10 @@ def body_lines(text: str) -> Iterator[tuple[int, str]]:
         content = line.strip()
         if not content:
             continue
-        if start >= half and _TRAILER.match(content):
+        # A trailer line ends in a word or a colon, which prose lines seldom do: most skip the regex.
+        if start >= half and (content[-1] == ":" or _is_word_char(content[-1])) and _TRAILER.match(content):
             return
-        if content in seen or is_chrome_line(content):
+        if content in seen or _is_chrome(content):
             continue
         seen.add(content)
         yield start + (len(line) - len(line.lstrip())), content

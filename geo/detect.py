@@ -156,6 +156,10 @@ RIGHT_FELL = _lower_re(
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
     rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})")
+# A stem of every verb the patterns above read after a place: without one, none of them can match.
+_RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed|occupied|overr|cleared|regain|"
+                             r"reclaim|encircl|surround|besieg|storm|contested|won|took|retook|surrender|capitulat|"
+                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
@@ -656,6 +660,7 @@ class Detector:
         flag_ok = "flag" in text
 
         anywhere = [k.start() for k in _ANY_LEFT_KEYWORD.finditer(text)]
+        right_verbs = [k.start() for k in _RIGHT_VERB_HINT.finditer(text)]
         keyword_starts = {name: [p for p in anywhere if _LEFT_KEYWORDS[name].match(text, p)]
                           for name, _ in LEFT_PATTERNS}
         for index, pos in enumerate(tmpl.marks):
@@ -740,7 +745,8 @@ class Detector:
                 hit = self._flag_hit(index, left, actors, claimed)
                 if hit:
                     hits.append(hit)
-            hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
+            if right_verbs and right_verbs[-1] > pos:  # every pattern after a place has one of these verbs
+                hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
 
     def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: Sequence[Actor],

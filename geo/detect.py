@@ -495,18 +495,34 @@ class Detector:
     def __init__(self, gazetteer: Gazetteer, lexicon: ActorLexicon | None = None) -> None:
         self.gazetteer = gazetteer
         self.lexicon = lexicon or ActorLexicon.load()
-        self._name_words: dict[str, str] = {}  # memo of _name_word
+        self._name_group_memo: dict[str, list[list[tuple[int, str]]]] = {}
 
     # -- mentions ---------------------------------------------------------------------------------------
-    def _name_word(self, piece: str) -> str:
-        """Return the word of a capitalized piece that may belong to a name, or "" for a stop or actor word."""
-        word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
-        if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper():
-            word = ""
-        if len(self._name_words) >= _MEMO_SIZE:
-            self._name_words.clear()
-        self._name_words[piece] = word
-        return word
+    def _name_groups(self, run: str) -> list[list[tuple[int, str]]]:
+        """Split a run of capitalized words at stop words and actor words: the groups that may be names.
+
+        Each group lists (offset in the run, word); "President Zelensky" -> [[(10, "Zelensky")]], "Malaya Loknya"
+        stays one group.
+        """
+        groups = self._name_group_memo.get(run)
+        if groups is not None:
+            return groups
+        groups = []
+        current: list[tuple[int, str]] = []
+        pos = 0
+        for piece in run.split(" ") + [""]:
+            word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
+            if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper():
+                if current:
+                    groups.append(current)
+                current = []
+            else:
+                current.append((pos, word))
+            pos += len(piece) + 1
+        if len(self._name_group_memo) >= _MEMO_SIZE:
+            self._name_group_memo.clear()
+        self._name_group_memo[run] = groups
+        return groups
 
     def _mentions(self, sentence: str, spots: list[tuple[int, int, str]]) -> list[_Mention]:
         # A spot glued to another word by a hyphen is part of a compound name ("Posad-Pokrovske").
@@ -515,21 +531,9 @@ class Detector:
                     and not (sentence[b:b + 1] == "-" and sentence[b + 1:b + 2].isalpha())]
         taken = [(m.start, m.end) for m in mentions]
         for match in _CAP_RUN.finditer(sentence):
-            # Split the run at stop words and actor words, keep the rest together: "President Zelensky"
-            # -> "Zelensky", "Malaya Loknya" stays one name.
-            pos = match.start()
-            current: list[tuple[int, str]] = []
-            for piece in match.group(1).split(" ") + [""]:
-                word = self._name_words.get(piece)
-                if word is None:
-                    word = self._name_word(piece)
-                if not word:
-                    if current:
-                        self._add_candidate(sentence, current, taken, mentions)
-                    current = []
-                else:
-                    current.append((pos, word))
-                pos += len(piece) + 1
+            start = match.start()
+            for group in self._name_groups(match.group(1)):
+                self._add_candidate(sentence, [(start + offset, word) for offset, word in group], taken, mentions)
         # A name inside a longer actor phrase is part of the actor ("the Freedom of Russia Legion").
         # Only a capitalised word that no gazetteer name covers can be such a part: most sentences skip the scan.
         if any(not m.spotted for m in mentions) and _NAME_JOINER.search(sentence):
@@ -661,8 +665,11 @@ class Detector:
 
         anywhere = [k.start() for k in _ANY_LEFT_KEYWORD.finditer(text)]
         right_verbs = [k.start() for k in _RIGHT_VERB_HINT.finditer(text)]
-        keyword_starts = {name: [p for p in anywhere if _LEFT_KEYWORDS[name].match(text, p)]
-                          for name, _ in LEFT_PATTERNS}
+        # The left patterns with a keyword in the sentence, each with where its keywords start.
+        keyword_starts = [(name, pattern, starts) for name, pattern in LEFT_PATTERNS
+                          if (starts := [p for p in anywhere if _LEFT_KEYWORDS[name].match(text, p)])]
+        if not keyword_starts and not right_verbs and not flag_ok:
+            return hits
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
             mention = mentions[index]
@@ -672,8 +679,8 @@ class Detector:
             owner = side_of_country(country) or "UA"
 
             # The patterns end at the mark and start at one of their keywords within a bounded window.
-            for name, pattern in LEFT_PATTERNS:
-                first = next((k for k in keyword_starts[name] if pos - _WINDOW <= k < pos), None)
+            for name, pattern, starts in keyword_starts:
+                first = next((k for k in starts if pos - _WINDOW <= k < pos), None)
                 if first is None:
                     continue
                 m = pattern.search(left, first)

@@ -118,13 +118,20 @@ def run_pipeline(
         executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                        initializer=_init_worker, initargs=(detector,))
         try:
-            for batch in _batches(articles, BATCH_SIZE):
-                for findings in executor.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4))):
-                    result.events.extend(findings.events)
-                    result.unresolved.extend(findings.unresolved)
-                done += len(batch)
-                if progress:
-                    progress(done)
+            # The next batch is handed out before this one's results are read, so that no worker waits
+            # while the last chunks of a batch finish; two batches at most are in memory.
+            waiting: tuple[int, Iterator[ArticleFindings]] | None = None
+            for batch in itertools.chain(_batches(articles, BATCH_SIZE), [[]]):
+                submitted = (len(batch), executor.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4))))
+                if waiting is not None:
+                    size, findings_of_batch = waiting
+                    for findings in findings_of_batch:
+                        result.events.extend(findings.events)
+                        result.unresolved.extend(findings.unresolved)
+                    done += size
+                    if progress:
+                        progress(done)
+                waiting = submitted
         except BaseException:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.kill()  # stop now: the caller is unwinding (Ctrl-C, SIGTERM, an error)

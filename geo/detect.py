@@ -966,7 +966,7 @@ class Detector:
         `historical`: the sentence names a war of the past (the article reader finds those sentences).
         """
         tmpl = self._template(s.text, mentions)
-        institutions = bool(memory and _INSTITUTION_HINT.search(tmpl.lower))
+        institutions = bool(memory and _BARE_INSTITUTION.search(tmpl.lower))  # "the ministry said"
 
         def find_actors() -> list[Actor]:
             actors = self.lexicon.find(tmpl.text)

@@ -6,8 +6,9 @@ Lat/Lon only score the answer, they are never given to the gazetteer. A baseline
 exact match on GeoNames' own names (cities500 name and alternate names, no transliterations).
 Speed and memory: a clean index build, cold starts in new processes, exact and fuzzy lookups per second,
 with peak RSS of each child process (os.wait4). The lookups worker loads the spotter table first (to draw
-its names), as the detector does; that also loads the theatre's candidate rows, so the distinct-name rate
-measures decoding those rows in memory (not an SQLite query per name) plus the ranking.
+its names), as the detector does; that also loads the theatre's candidate rows with their prior scores (the
+terms of the score that no cue changes), so the distinct-name rate measures decoding a name's rows and, on
+first use, its places in memory (not an SQLite query per name), plus the cues' terms and the decision.
 
     .venv/bin/python bench/gazetteer.py                 # everything (includes a ~40 s clean build)
     .venv/bin/python bench/gazetteer.py --quick         # no clean build, fewer lookups and runs
@@ -333,8 +334,8 @@ def worker_lookups(distinct: int, repeats: int, fuzzy: int) -> None:
                          "resolved": statuses.count("resolved"), "ambiguous": statuses.count("ambiguous")}
         return result
 
-    rate("exact_distinct_cold", gazetteer, names)  # candidate rows decoded + rank for every name
-    rate("exact_distinct_warm_index", Gazetteer(gazetteer.index), names)  # rank only: candidate rows cached
+    rate("exact_distinct_cold", gazetteer, names)  # rows and places decoded + rank for every name
+    rate("exact_distinct_warm_index", Gazetteer(gazetteer.index), names)  # the index keeps the places
     hot = [HOT_NAMES[i % len(HOT_NAMES)] for i in range(repeats)]
     rate("exact_repeated", gazetteer, hot)  # the resolution memo answers
     # Fuzzy: one letter of a distinct key replaced, so that no exact key matches and the fuzzy pool is searched.
@@ -394,8 +395,8 @@ def speed_report(args: argparse.Namespace) -> list[str]:
                "the lookups")
     info = json.loads(m.stdout)
     labels = {
-        "exact_distinct_cold": "exact, distinct names (rows decoded + rank each)",
-        "exact_distinct_warm_index": "exact, same distinct names again, new memo (rank only)",
+        "exact_distinct_cold": "exact, distinct names (rows and places decoded + rank each)",
+        "exact_distinct_warm_index": "exact, same distinct names again, new memo (places decoded already)",
         "exact_repeated": f"exact, {len(HOT_NAMES)} hot names repeated (memo)",
         "fuzzy_distinct": "fuzzy, distinct one-letter misspellings",
     }

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .index import Candidate
+from .index import Candidate, CandidateRow
 from .normalize import normalize
 from .place import Place, haversine_km, nearest_km
 
-__all__ = ["Cues", "DistanceCue", "Resolution", "rank", "destination", "BEARINGS"]
+__all__ = ["Cues", "DistanceCue", "Resolution", "rank", "prior_scores", "rank_priors", "destination", "BEARINGS"]
 
 BEARINGS = {
     "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
@@ -109,22 +109,41 @@ def _theatre_prior(lat: float, lon: float, focus: tuple[float, float]) -> float:
     return W_THEATRE * math.exp(-haversine_km(lat, lon, *focus) / THEATRE_KM)
 
 
-def _score(candidate: Candidate, cues: Cues, query_key: str = "") -> float:
-    place = candidate.place
-    score = math.log10(place.population + 10)
-    if query_key:
-        # "Novooleksandrivka" is a former name of Melitopol and the name of a village: the village's own
-        # name looks like the query, the city's does not (transliteration variants still look alike).
-        score += W_CANONICAL * fuzz.ratio(query_key, _canonical_key(place.name)) / 100.0
-    if cues.focus is not None:
-        score += _theatre_prior(place.lat, place.lon, cues.focus)
-    score += W_PRIMARY * candidate.is_primary
-    score += W_SUPPORT * math.log2(1 + candidate.support)
-    score += W_NATIVE * candidate.native
-    score += W_USER * (place.source == "user")
+def prior_scores(query_key: str, rows: Iterable[CandidateRow],
+                 focus: tuple[float, float] | None) -> tuple[tuple[Place, float], ...]:
+    """Return each candidate's place with the part of its score that does not depend on the text's cues.
+
+    `rows` are candidates as plain tuples (see CandidateRow). A name's prior scores serve every lookup
+    of it with the same focus; `rank_priors` adds the rest.
+    """
+    log10, log2, ratio = math.log10, math.log2, fuzz.ratio
+    out = []
+    for place, is_primary, _seat, _system, support, native in rows:
+        score = log10(place.population + 10)
+        if query_key:
+            # "Novooleksandrivka" is a former name of Melitopol and the name of a village: the village's own
+            # name looks like the query, the city's does not (transliteration variants still look alike).
+            score += W_CANONICAL * ratio(query_key, _canonical_key(place.name)) / 100.0
+        if focus is not None:
+            score += _theatre_prior(place.lat, place.lon, focus)
+        # The terms are added one by one, in this order, as the score has always been summed (same floats);
+        # a term that is zero is skipped, as adding 0.0 to a positive score leaves it as it is.
+        if is_primary:
+            score += W_PRIMARY
+        score += W_SUPPORT * log2(1 + support)
+        if native:
+            score += W_NATIVE
+        if place.source == "user":
+            score += W_USER
+        out.append((place, score))
+    return tuple(out)
+
+
+def _with_cues(score: float, place: Place, cues: Cues) -> float:
+    # The cue terms, added to a prior score in the order the score has always been summed.
     if cues.countries and place.country in cues.countries:
         score += W_FOCUS
-    if (place.country, place.admin1) in cues.regions:
+    if cues.regions and (place.country, place.admin1) in cues.regions:
         score += W_REGION
     if cues.near is not None:
         score += W_NEAR * math.exp(-haversine_km(place.lat, place.lon, *cues.near) / 50.0)
@@ -146,20 +165,35 @@ def rank(query: str, candidates: Sequence[Candidate], cues: Cues, method: str = 
 
     `query_key` is normalize(query), when the caller has it already.
     """
-    if not candidates:
-        return Resolution(query, "unresolved", None, (), method)
     if query_key is None:
         query_key = normalize(query)
-    if len(candidates) == 1:  # the common case: nothing to sort, nothing to tell apart
-        only = candidates[0]
-        return Resolution(query, "resolved", only.place, ((only.place, _score(only, cues, query_key)),), method)
-    scored = sorted(((c.place, _score(c, cues, query_key)) for c in candidates),
-                    key=lambda ps: (-ps[1], -ps[0].population, str(ps[0].geonameid)))
+    rows = ((c.place, c.is_primary, c.admin_seat, c.system, c.support, c.native) for c in candidates)
+    return rank_priors(query, prior_scores(query_key, rows, cues.focus), cues, method)
+
+
+def _rank_order(scored: tuple[Place, float]) -> tuple[float, int, str]:
+    place, score = scored
+    return -score, -place.population, str(place.geonameid)
+
+
+def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, method: str = "exact") -> Resolution:
+    """Rank places by their prior scores (see `prior_scores`, with `cues.focus`) plus the cues' terms."""
+    if not priors:
+        return Resolution(query, "unresolved", None, (), method)
+    if len(priors) == 1:  # the common case: nothing to sort, nothing to tell apart
+        place, prior = priors[0]
+        return Resolution(query, "resolved", place, ((place, _with_cues(prior, place, cues)),), method)
+    scored = [(place, _with_cues(prior, place, cues)) for place, prior in priors]
+    scored.sort(key=_rank_order)
     best, best_score = scored[0]
     status = "resolved"
     # The more places share a name closely (Mykolaivka, Vasylivka ...), the less a lead in population proves.
-    homonyms = sum(1 for place, score in scored if best_score - score <= HOMONYM_SCORE_RANGE
-                   and (not cues.countries or place.country in cues.countries))
+    homonyms = 0
+    for place, score in scored:
+        if best_score - score > HOMONYM_SCORE_RANGE:
+            break  # the scores only fall from here
+        if not cues.countries or place.country in cues.countries:
+            homonyms += 1
     margin = AMBIGUOUS_MARGIN * min(MAX_MARGIN_FACTOR, 1.0 + HOMONYM_MARGIN_STEP * max(0, homonyms - 2))
     for other, other_score in scored[1:]:
         if best_score - other_score >= margin:

@@ -6,18 +6,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, rank
+from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, prior_scores, rank, rank_priors
 from .errors import OnlineLookupError
 from .index import Candidate, IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
-from .place import haversine_km
+from .place import Place, haversine_km
 
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
     from .online import OnlineGeocoder
 
 __all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # The theatre of the war: names are spotted in running text only for places of these countries
 # (and the user's own entries); `geocode` looks worldwide.
@@ -98,6 +101,12 @@ class Gazetteer:
         self._name_keys: dict[str, str] = {}
         self._fuzzy_memo: dict[str, str | None] = {}
         self._resolutions: dict[tuple[str, Cues, bool], Resolution] = {}
+        # The default cues' resolutions by name, without and with fuzzy matching: no Cues to hash, no tuple
+        # to build on the common path.
+        self._default_resolutions: tuple[dict[str, Resolution], dict[str, Resolution]] = ({}, {})
+        # Each exact key's places with their prior scores (see prior_scores), by key and focus: the same name
+        # comes again with other cues (another article's places).
+        self._priors: dict[tuple[str, tuple[float, float] | None], tuple[tuple[Place, float], ...]] = {}
         self._region_cache: dict[str, tuple[str, str] | None] = {}
 
     @classmethod
@@ -120,7 +129,7 @@ class Gazetteer:
     def spotter(self) -> frozenset[str]:
         """Return the in-memory key table of the theatre, loaded on first use."""
         if self._spotter is None:
-            self._spotter = self.index.spotter_key_set(self.countries)
+            self._spotter = self.index.spotter_key_set(self.countries, self.focus)
             # Every leading run of words of a key ("novo", "novo oleksandrivka"): a span that is not one
             # cannot grow into a key, so spotting stops extending it.
             prefixes = set()
@@ -280,23 +289,33 @@ class Gazetteer:
         A fuzzy match is accepted only near the other places of its text; with no such context it is
         reported as ambiguous, so that a look-alike far away is never taken for the place.
         """
-        cues = cues or self.default_cues()
+        if cues is None:
+            memo = self._default_resolutions[1 if fuzzy else 0]
+            found = memo.get(name)
+            if found is None:
+                found, final = self._resolve(name, self._default_cues, fuzzy)
+                if final:
+                    _remember(memo, name, found)
+            return found
         memo_key = (name, cues, fuzzy)
         cached = self._resolutions.get(memo_key)
         if cached is not None:
             return cached
         result, final = self._resolve(name, cues, fuzzy)
         if final:  # the online fallback has side effects (errors, its own cache): never memoized
-            if len(self._resolutions) >= MEMO_SIZE:
-                self._resolutions.clear()
-            self._resolutions[memo_key] = result
+            _remember(self._resolutions, memo_key, result)
         return result
 
     def _resolve(self, name: str, cues: Cues, fuzzy: bool) -> tuple[Resolution, bool]:
         key = self._key(name)
-        found = self.index.candidates(key)
-        if found:
-            return rank(name, found, cues, query_key=key), True
+        priors = self.index.theatre_priors(key, cues.focus)
+        if priors is None:  # a name outside the theatre table, or another focus
+            priors = self._priors.get((key, cues.focus))
+            if priors is None:
+                priors = prior_scores(key, self.index.candidate_rows(key), cues.focus)
+                _remember(self._priors, (key, cues.focus), priors)
+        if priors:
+            return rank_priors(name, priors, cues), True
         near = self.fuzzy_key(name) if fuzzy else None
         if not near:
             return self._online(name, cues), self.online is None
@@ -359,6 +378,12 @@ class Gazetteer:
                 "distance": self.distance_cues(text)}
         base.update(overrides)
         return Cues(**base)  # type: ignore[arg-type]
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> None:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()  # bounded memory on a corpus with an endless tail of names
+    memo[key] = value
 
 
 def _join(head: str, word_key: str) -> str:

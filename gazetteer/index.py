@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import GazetteerBuildError
 from .normalize import normalize
-from .place import Entry, Place
+from .place import Entry, Place, unchecked_place
 from .sources import embedded_cities_path, read_embedded_cities
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
 SCHEMA_VERSION = 6
 INDEX_FILE = "gazetteer.sqlite"
 SPOTTER_FILE_PREFIX = "spotter-"
-SPOTTER_HEADER = "frontline theatre table v2\n"
+SPOTTER_HEADER = "frontline theatre table v3\n"
 CANDIDATE_CACHE_SIZE = 200_000
 # Countries whose own place names are written in Cyrillic: their names get Latin transliterations.
 CYRILLIC_SCRIPT_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
@@ -51,6 +51,7 @@ NATIVE_SYSTEMS = {
 
 Progress = Callable[[str], None]
 _ROW_DECODER = json.JSONDecoder()  # its raw_decode skips json.loads' wrappers, for one short row at a time
+_PLACE_FIELDS = 9  # geonameid, name, lat, lon, country, admin1, population, source, admin_seat
 
 
 def _stderr(message: str) -> None:
@@ -270,6 +271,16 @@ class Candidate:
     native: bool = True  # spelled as the source or by the transliteration of the place's own country
 
 
+# A Candidate's fields in order, as a plain tuple: cheaper to build than the dataclass, for ranking.
+CandidateRow = tuple[Place, bool, bool, str, int, bool]
+
+
+def _candidate_row(place: Place, seat: bool, primary: int, systems: str, support: int) -> CandidateRow:
+    names = set(systems.split(","))
+    native = bool(names & NATIVE_SYSTEMS.get(place.country, {"source"}))
+    return place, bool(primary), seat, min(names), int(support), native
+
+
 IMPORTS_FILE = "imports.json"
 
 
@@ -314,13 +325,16 @@ class NameIndex:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self._conn = conn
-        self._place_cache: dict[int, tuple[Place, bool]] = {}
+        self._place_cache: dict[int, Place] = {}
+        self._seat_ids: set[int] = set()  # the places of _place_cache that are first-order seats
         # Hot names (Bakhmut, Kharkiv) are looked up again and again: keep their rows in memory.
-        self._candidate_cache: dict[str, tuple[Candidate, ...]] = {}
+        self._row_cache: dict[str, tuple[CandidateRow, ...]] = {}
         # The theatre table (see `spotter_key_set`), once loaded: key -> its encoded candidate rows, and
-        # place id -> its JSON row, decoded on first use instead of queried.
+        # place id -> its encoded row, decoded on first use instead of queried; the rows' prior scores are
+        # those of the table's focus.
         self._theatre_rows: dict[str, str] = {}
         self._theatre_places: dict[int, str] = {}
+        self._theatre_focus: tuple[float, float] | None = None
 
     @classmethod
     def open(
@@ -384,14 +398,20 @@ class NameIndex:
         return out
 
     def _place(self, place_id: int) -> tuple[Place, bool]:
-        cached = self._place_cache.get(place_id)
-        if cached is None:
-            encoded = self._theatre_places.get(place_id)
-            row = _ROW_DECODER.raw_decode(encoded)[0] if encoded is not None else self._place_row(place_id)
-            geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]
-            cached = (Place(geonameid, row[1], row[2], row[3], row[4], row[5], row[6], row[7]), bool(row[8]))
-            self._place_cache[place_id] = cached
-        return cached
+        place = self._place_cache.get(place_id) or self._load_place(place_id)
+        return place, place_id in self._seat_ids
+
+    def _load_place(self, place_id: int) -> Place:
+        encoded = self._theatre_places.get(place_id)
+        return self._keep_place(place_id, _decode_place_row(encoded) if encoded is not None
+                                else self._place_row(place_id))
+
+    def _keep_place(self, place_id: int, row: tuple[str, str, float, float, str, str, int, str, int]) -> Place:
+        geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]
+        place = self._place_cache[place_id] = unchecked_place(geonameid, *row[1:8])
+        if row[8]:
+            self._seat_ids.add(place_id)
+        return place
 
     def _place_row(self, place_id: int) -> tuple[str, str, float, float, str, str, int, str, int]:
         return self._conn.execute(
@@ -400,77 +420,119 @@ class NameIndex:
 
     def candidates(self, key: str) -> list[Candidate]:
         """Return every place with the normalized name `key`."""
-        cached = self._candidate_cache.get(key)
-        if cached is None:
-            if len(self._candidate_cache) >= CANDIDATE_CACHE_SIZE:
-                self._candidate_cache.clear()  # bounded memory on a corpus with an endless tail of names
-            cached = self._candidate_cache[key] = tuple(self._query_candidates(key))
-        return list(cached)
+        return [Candidate(*row) for row in self.candidate_rows(key)]
 
-    def _query_candidates(self, key: str) -> list[Candidate]:
+    def candidate_rows(self, key: str) -> tuple[CandidateRow, ...]:
+        """Return `candidates(key)` as plain tuples of the Candidate fields (in place_id order)."""
+        cached = self._row_cache.get(key)
+        if cached is None:
+            if len(self._row_cache) >= CANDIDATE_CACHE_SIZE:
+                self._row_cache.clear()  # bounded memory on a corpus with an endless tail of names
+            cached = self._row_cache[key] = self._query_candidate_rows(key)
+        return cached
+
+    def _query_candidate_rows(self, key: str) -> tuple[CandidateRow, ...]:
         encoded = self._theatre_rows.get(key)
         if encoded is not None:
-            rows = [_decode_name_row(row) for row in encoded.split(";")]
-        else:
-            rows = self._conn.execute(
-                "SELECT place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key = ? "
-                "GROUP BY place_id ORDER BY place_id", (key,)
-            ).fetchall()
+            out = []
+            for row in encoded.split(";"):
+                place_id, _prior, primary, native, support, system = row.split(" ")  # see _theatre_table
+                place, seat = self._place(int(place_id))
+                out.append((place, primary == "1", seat, system, int(support), native == "1"))
+            return tuple(out)
+        rows = self._conn.execute(
+            "SELECT place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key = ? "
+            "GROUP BY place_id ORDER BY place_id", (key,)
+        ).fetchall()
+        return tuple(_candidate_row(*self._place(place_id), primary, systems, support)
+                     for place_id, primary, systems, support in rows)
+
+    def theatre_priors(self, key: str, focus: tuple[float, float] | None) -> Sequence[tuple[Place, float]] | None:
+        """Return prior_scores(key, candidate_rows(key), focus) as the theatre table holds them.
+
+        None when the table has not the key, or was built for another focus.
+        """
+        # Decoded on every call, not kept: the places are kept, and the answer costs less than the work that
+        # the garbage collector would spend on the tuples kept for every key ever looked up.
+        encoded = self._theatre_rows.get(key)
+        if encoded is None or focus != self._theatre_focus:
+            return None
+        places = self._place_cache
+        if ";" not in encoded:  # most names: one place
+            place_id, prior, _ = encoded.split(" ", 2)  # see _theatre_table
+            number = int(place_id)
+            return ((places.get(number) or self._load_place(number), float(prior)),)
         out = []
-        for place_id, primary, systems, support in rows:
-            place, seat = self._place(place_id)
-            names = set(systems.split(","))
-            native = bool(names & NATIVE_SYSTEMS.get(place.country, {"source"}))
-            out.append(Candidate(place, bool(primary), seat, min(names), int(support), native))
+        for row in encoded.split(";"):
+            place_id, prior, _ = row.split(" ", 2)
+            number = int(place_id)
+            out.append((places.get(number) or self._load_place(number), float(prior)))
         return out
 
-    def spotter_key_set(self, countries: Sequence[str]) -> frozenset[str]:
+    def spotter_key_set(self, countries: Sequence[str], focus: tuple[float, float] | None = None) -> frozenset[str]:
         """Return the keys of the places of `countries` and of every user place (the spotter's table).
 
-        The theatre table (those keys with the name rows and places of every place carrying them) is derived
-        once per index file and kept beside it as plain text: reading it back takes a few hundredths of a
-        second where the SQL takes a second, in every new process. Once read, lookups of its keys are
-        answered from memory instead of SQLite.
+        The theatre table (those keys with the name rows and places of every place carrying them, and their
+        prior scores with `focus`) is derived once per index file and kept beside it as plain text: reading it
+        back takes a few hundredths of a second where the SQL takes a second, in every new process. Once read,
+        lookups of its keys are answered from memory instead of SQLite.
         """
-        stamp = self._stamp(countries)
+        stamp = self._stamp(countries, focus)
         side = self.path.with_name(f"{SPOTTER_FILE_PREFIX}{stamp}.txt")
-        try:
-            text = side.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        parts = text[len(SPOTTER_HEADER):].split("\n\n") if text.startswith(SPOTTER_HEADER) else []
+        parts = _read_side_file(side)
         if len(parts) != 3:
-            parts = self._theatre_table(countries)
+            parts = self._theatre_table(countries, focus)
             self._write_side_file(side, SPOTTER_HEADER + "\n\n".join(parts))
         keys_text, rows_text, places_text = parts
         keys = keys_text.split("\n") if keys_text else []
+        if focus != self._theatre_focus:  # the rows of a table with another focus carry other priors
+            self._theatre_rows.clear()
+            self._theatre_focus = focus
         self._theatre_rows.update(zip(keys, rows_text.split("\n"), strict=True))
         for line in places_text.split("\n") if places_text else ():
             place_id, _, row = line.partition("\t")
             self._theatre_places[int(place_id)] = row
         return frozenset(keys)
 
-    def _theatre_table(self, countries: Sequence[str]) -> list[str]:
-        # Three sections: the keys, one a line; each key's rows as _query_candidates reads them ("place_id
-        # is_primary systems support", joined by ";"); "place_id<TAB>JSON row" of each place they name.
+    def _theatre_table(self, countries: Sequence[str], focus: tuple[float, float] | None) -> list[str]:
+        # Three sections: the keys, one a line; each key's candidate rows, joined by ";", as
+        # _query_candidate_rows and theatre_priors read them ("place_id prior is_primary native support
+        # system", the prior score with `focus` in repr, which gives the float back exactly); and
+        # "place_id<TAB>row" of each place they name (see _encode_place_row).
+        from .disambiguate import prior_scores
+
         marks = ",".join("?" for _ in countries) or "''"
-        grouped: dict[str, list[str]] = defaultdict(list)
-        place_ids: set[int] = set()
+        grouped: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
         for key, place_id, primary, systems, support in self._conn.execute(
             f"SELECT key, place_id, MAX(is_primary), GROUP_CONCAT(system), SUM(support) FROM names WHERE key IN ("
             f"SELECT n.key FROM names n JOIN places p ON p.id = n.place_id "
             f"WHERE p.country IN ({marks}) OR p.source = 'user') GROUP BY key, place_id ORDER BY key, place_id",
             tuple(countries),
         ):
-            grouped[key].append(f"{place_id} {primary} {systems} {support}")
-            place_ids.add(place_id)
-        places = [f"{i}\t{json.dumps(self._place_row(i), ensure_ascii=False)}" for i in sorted(place_ids)]
-        return ["\n".join(grouped), "\n".join(";".join(rows) for rows in grouped.values()), "\n".join(places)]
+            grouped[key].append((place_id, primary, systems, support))
+        place_ids = sorted({place_id for rows in grouped.values() for place_id, *_ in rows})
+        place_rows = {i: self._place_row(i) for i in place_ids}
+        for i, row in place_rows.items():
+            if i not in self._place_cache:
+                self._keep_place(i, row)
+        lines = []
+        for key, rows in grouped.items():
+            candidates = [_candidate_row(*self._place(place_id), primary, systems, support)
+                          for place_id, primary, systems, support in rows]
+            priors = prior_scores(key, candidates, focus)
+            lines.append(";".join(
+                f"{place_id} {prior!r} {int(primary)} {int(native)} {support} {system}"
+                for (place_id, *_), (_place, primary, _seat, system, support, native), (_, prior)
+                in zip(rows, candidates, priors, strict=True)))
+        places = [f"{i}\t{_encode_place_row(place_rows[i])}" for i in place_ids]
+        return ["\n".join(grouped), "\n".join(lines), "\n".join(places)]
 
-    def _stamp(self, countries: Sequence[str]) -> str:
-        # The index file is replaced on every rebuild: its size and mtime, with the countries, name the table.
+    def _stamp(self, countries: Sequence[str], focus: tuple[float, float] | None) -> str:
+        # The index file is replaced on every rebuild: its size and mtime, with the countries and the focus,
+        # name the table.
         stat = self.path.stat()
-        payload = json.dumps([SCHEMA_VERSION, SPOTTER_HEADER, stat.st_size, stat.st_mtime_ns, sorted(countries)])
+        payload = json.dumps([SCHEMA_VERSION, SPOTTER_HEADER, stat.st_size, stat.st_mtime_ns, sorted(countries),
+                              focus])
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def _write_side_file(self, side: Path, text: str) -> None:
@@ -507,14 +569,38 @@ class NameIndex:
             f"WHERE p.country IN ({marks}) OR p.source = 'user'", tuple(countries))]
 
 
+def _read_side_file(side: Path) -> list[str]:
+    # Each section decoded on its own: one rare character (a Gothic letter in a key) makes Python store
+    # a whole string at four bytes a character, and the sections need not pay for each other's.
+    try:
+        data = side.read_bytes()
+        header = SPOTTER_HEADER.encode()
+        if not data.startswith(header):
+            return []
+        return [part.decode("utf-8") for part in data[len(header):].split(b"\n\n")]
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
 def _starts_with(path: Path, header: str) -> bool:
     with open(path, "rb") as handle:
         return handle.read(len(header.encode())) == header.encode()
 
 
-def _decode_name_row(row: str) -> tuple[int, int, str, int]:
-    place_id, primary, systems, support = row.split(" ")
-    return int(place_id), int(primary), systems, int(support)
+def _encode_place_row(row: tuple[str, str, float, float, str, str, int, str, int]) -> str:
+    # The fields joined by tabs (repr keeps every float exact); a row whose text holds a tab or a line break
+    # is written as JSON, which escapes them, so that it splits into one part, not _PLACE_FIELDS.
+    if any("\t" in field or "\n" in field for field in row if isinstance(field, str)):
+        return json.dumps(row, ensure_ascii=False)
+    return "\t".join(map(str, row))
+
+
+def _decode_place_row(encoded: str) -> tuple[str, str, float, float, str, str, int, str, int]:
+    fields = encoded.split("\t")
+    if len(fields) != _PLACE_FIELDS:
+        return tuple(_ROW_DECODER.raw_decode(encoded)[0])  # type: ignore[return-value]
+    geonameid, name, lat, lon, country, admin1, population, source, seat = fields
+    return geonameid, name, float(lat), float(lon), country, admin1, int(population), source, int(seat)
 
 
 def _remove_stale_builds(directory: Path) -> None:

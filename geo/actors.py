@@ -16,6 +16,9 @@ _LOCATIVE = re.compile(r"\b(?:in|inside|into|across|to|from|of|near|against|towa
                        r"on|over|with|for|about|between)\s+(?:the\s+)?$")  # lower
 _FORCE_NAME = re.compile(r"\b(?:group|grouping|forces|battlegroup|army|military|brigade|battalion|regiment|corps|"
                          r"legion|division)\b")  # lower
+# "the defence ministry in Moscow", "officials in Kyiv": the capital stands for the institution's side.
+_SEAT_OF = re.compile(r"\b(?:ministry|officials|authorities|government|leadership|command|sources|spokes(?:man|woman|"
+                      r"person))\s+in\s+$")  # lower
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")  # lower
 _LOCATIVE_REACH = 40  # characters before an actor in which a preposition makes it a place
 _PRONOUN = re.compile(r"\b(?P<word>its|their|his|our)\s+(?:own\s+)?(?:\w+\s+)?(?P<noun>forces|troops|soldiers|units|"
@@ -125,7 +128,8 @@ class ActorLexicon:
                                                          or _DIRECT_FORCE.match(found_tail.group())) else ""
             if not tail:
                 end = pos = head_end  # "Moscow has withdrawn its forces": the actor is Moscow alone
-            locative = not tail and bool(_LOCATIVE.search(lower, max(0, start - _LOCATIVE_REACH), start))
+            locative = not tail and bool(_LOCATIVE.search(lower, max(0, start - _LOCATIVE_REACH), start)) \
+                and not _SEAT_OF.search(lower, max(0, start - _LOCATIVE_REACH), start)
             if locative and _FORCE_NAME.search(head) and _OF_BEFORE.search(lower, max(0, start - 12), start):
                 locative = False  # "units of the Southern group of forces": a force, not a place
             loser = bool(_LOSS_AFTER.match(lower, end))

@@ -66,13 +66,18 @@ _CHANGE_VERBS = (r"captured|capturing|captures|capture|seized|seizing|seizes|sei
                  r"retook|retaken|retaking|retakes|retake|recaptured|recapturing|recaptures|recapture|liberated|"
                  r"liberating|liberates|liberate|freed|freeing|regained|regaining|regains|regain|reclaimed|reclaiming|"
                  r"overran|overrunning|overrun|conquered|occupied|took\s+back|taken\s+back|taking\s+back|won\s+back|"
-                 r"secured|cleared")
+                 r"secured|cleared|took\s+over|taken\s+over|taking\s+over|takes\s+over|take\s+over")
 _CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gain|established|establishing|establish|seized|assumed|"
             r"won|regained|restored|retook|retaken)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)")
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("change", _lower_re(rf"(?<![\w-])(?P<verb>{_CONTROL}|{_CHANGE_VERBS})\s+(?:back\s+)?{_OBJ}")),
+    # A verb in single quotes ("its troops had 'liberated' X") reads as the verb: double quotes are dropped.
+    ("change", _lower_re(rf"(?<![\w-])(?P<verb>{_CONTROL}|{_CHANGE_VERBS})['’]?\s+(?:back\s+)?{_OBJ}")),
+    # The subject gives the place up: "Ukraine lost control of X", "ceded X", "handed X over".
+    ("lose", _lower_re(
+        rf"\b(?P<verb>(?:lost|losing|loses|lose)\s+(?:full\s+|complete\s+|all\s+)?control\s+(?:of|over)|"
+        rf"lost|ceded|ceding|cedes|cede|handed\s+over|handing\s+over)\s+{_OBJ}")),
     ("enter", _lower_re(
         rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
         rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
@@ -111,6 +116,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _LEFT_KEYWORDS = {
     "change": _lower_re(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
                          r"occupied|won\s+back|secured|cleared|gain|establish|assum|restor)"),
+    "lose": _lower_re(r"\b(?:los|ced|hand)"),
     "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
                         r"patrol|rais|hoist|plant)"),
     "withdraw": _lower_re(r"\b(?:pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|"
@@ -167,8 +173,10 @@ _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raio
 _PLURAL_REGION_AFTER = re.compile(r"^\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
 _SEP_ONLY = re.compile(rf"^{_SEP}$", re.I)
 _REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
+# "Kharkiv forces", "the Kharkiv offensive", "Kharkiv operations": a side or an operation named after a place.
 _FORCE_AFTER = re.compile(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
-                          r"regime|side|-backed|['’]s\s+(?:forces|troops|army))\b", re.I)
+                          r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
+                          r"counter-offensive|operations?|command|headquarters)\b", re.I)
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
 _FACILITY_AFTER = re.compile(r"^(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
                              r"treatment)\s+){0,2}"
@@ -200,6 +208,9 @@ _FLAG_SIDE = _lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|sovie
                         r"yellow-and-blue)\b[^.;]{0,25}$")
 _FLAG_VERB = _lower_re(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
                         r"stood|put\s+up|erect\w*|install\w*|with)\b")
+_FLAG_RAISED = _lower_re(r"s?\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:(?:now|again|finally|"
+                         r"reportedly|already|just|once\s+again)\s+)*(?:raised|hoisted|planted|unfurled|installed|"
+                         r"put\s+up|flown)\b")  # match(text after "flag")
 _FLAG_DOWN = _lower_re(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+down|taken\s+down|pulled\s+down|"
                         r"lowered|lowering)\s+(?:\w+\s+){0,3}$")
 _CLAIM = _lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|edly|ing)?|announc(?:ed|es|e|ing)|"
@@ -256,7 +267,7 @@ _TRIGGER_HINT = _lower_re(
     r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
     r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
     r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|press|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hands|left|leav|capitulat)")
+    r"defen[cs]e|offensive|came|returned|passed|contest|hand|left|leav|capitulat|los|ced)")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
 _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
@@ -701,6 +712,8 @@ class Detector:
                     retake = bool(_RETAKE_WORDS.match(verb))
                     side: str | None
                     speaker = self._speaker_after(text, vpos, actors) if not agent else None
+                    if verb.endswith(" over") and not agent:
+                        continue  # "Syrskyi took over Kharkiv operations": a post, not a town, without troops named
                     if agent:
                         side, conf = agent.side, 0.9
                     elif speaker:
@@ -729,6 +742,15 @@ class Detector:
                         continue  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
                     gainer = other_side(agent.side)
                     hits.append(_Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
+                elif name == "lose":
+                    # The side that gave the place up is the subject (an actor "lost" marks as a loser); the
+                    # other side gained it.
+                    agent = self._agent([replace(a, loser=False) for a in actors], vpos)
+                    if not agent:
+                        continue
+                    gainer = other_side(agent.side)
+                    hits.append(_Hit(index, "contested" if partial else "change", verb, gainer, vpos, 0.75,
+                                     claimed(vpos, gainer), partial))
                 elif name == "expel":
                     loser = self._side_of_text(m.group("obj"))
                     if loser:
@@ -807,6 +829,12 @@ class Detector:
             if MARK in tail or not _FLAG_TO_PLACE.match(tail):
                 continue
             before = left[max(0, m.start() - 60):m.start()]
+            if _FLAG_RAISED.match(tail):  # "the Ukrainian flag was raised over X": the flag's own side
+                word = _FLAG_SIDE.search(before)
+                side = self.lexicon.flags.get(word.group(1).lower()) if word else None
+                if side:
+                    best = (m.start(), side)
+                continue
             verbs = list(_FLAG_VERB.finditer(before))
             if not verbs or _FLAG_DOWN.search(before):
                 continue

@@ -20,6 +20,8 @@ def lexicon() -> ActorLexicon:
 
 
 CASES = [
+    ("The defence ministry in Moscow said so.", [("Moscow", "RU", False, False)]),
+    ("Shelling in Kyiv went on.", [("Kyiv", "UA", True, False)]),
     ("Ukrainian forces entered the town.", [("Ukrainian forces", "UA", False, False)]),
     ("Kyiv's troops pushed east.", [("Kyiv's troops", "UA", False, False)]),
     ("Kiev’s forces pushed east.", [("Kiev’s forces", "UA", False, False)]),

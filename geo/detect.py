@@ -62,13 +62,17 @@ _PARTIAL = _lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
         rf"{_ADJ}){{0,2}}{_COORD_BEFORE}$")
 
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
+           r"apr|jun|jul|aug|sept?|oct|nov|dec)")
 _CHANGE_VERBS = (r"captured|capturing|captures|capture|seized|seizing|seizes|seize|took|taken|taking|takes|take|"
                  r"retook|retaken|retaking|retakes|retake|recaptured|recapturing|recaptures|recapture|liberated|"
                  r"liberating|liberates|liberate|freed|freeing|regained|regaining|regains|regain|reclaimed|reclaiming|"
                  r"overran|overrunning|overrun|conquered|occupied|took\s+back|taken\s+back|taking\s+back|won\s+back|"
                  r"secured|cleared|took\s+over|taken\s+over|taking\s+over|takes\s+over|take\s+over")
-_CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gain|established|establishing|establish|seized|assumed|"
-            r"won|regained|restored|retook|retaken)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)")
+_CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gains|gain|established|establishing|establishes|establish|"
+            r"seized|seizes|seizing|seize|assumed|assumes|won|wins|winning|regained|regains|regaining|regain|restored|"
+            r"restores|restoring|restore|retook|retaken|retakes|retaking|retake)\s+(?:full\s+|complete\s+|total\s+)?"
+            r"control\s+(?:of|over)")
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -105,6 +109,9 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?P<verb>fighting|fights|fought|fight|battles|battle|battling|battled|clashes|clashed|clashing|combat|"
         rf"skirmishes|firefights|encircled|encircling|encircle|surrounded|surrounding|besieged|besieging|besiege|"
         rf"stormed|storming|assaulting|assaulted|closing\s+in\s+on|closed\s+in\s+on|pressing\s+on|pressed\s+on|presses\s+on)\s+"
+        # "battling Russian troops in the streets of X", "clashed with Ukrainian forces near X"
+        rf"(?:(?:with\s+)?(?:the\s+)?(?:russian|ukrainian|enemy|russia['’]s|ukraine['’]s)\s+(?:[\w-]+\s+)?"
+        rf"(?:troops|forces|units|soldiers|fighters|army)\s+)?"
         rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
@@ -115,7 +122,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # its own that stands before the place, so sentences without the verbs cost one scan.
 _LEFT_KEYWORDS = {
     "change": _lower_re(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
-                         r"occupied|won\s+back|secured|cleared|gain|establish|assum|restor)"),
+                         r"occupied|won|win|secured|cleared|gain|establish|assum|restor)"),
     "lose": _lower_re(r"\b(?:los|ced|hand)"),
     "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
                         r"patrol|rais|hoist|plant)"),
@@ -158,10 +165,21 @@ _WHICH_AGAIN = _lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P
 RIGHT_SURRENDER = _lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|reportedly)\s+)?"
                             r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")
 RIGHT_FELL = _lower_re(
-    rf"^(?:{_SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?(?:(?:has|had|have)\s+)?"
+    rf"^(?:{_SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?"
+    rf"(?:(?:has|had|have)\s+(?:been\s+)?|(?:was|were|is|are)\s+)?"  # "was returned to Ukrainian control"
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
     rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})")
+# "Mariupol fell in May 2022", "Avdiivka has fallen.": a place falls to the side that did not hold it. Only
+# before a time or the end of the clause ("fell silent", "fell in love", "fell on deaf ears" are not falls).
+_TIME_AFTER = (r"(?:(?:on|by)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d|the\s+\d|" + _MONTHS + r")|"
+               r"in\s+(?:early\s+|late\s+|mid-?)?(?:" + _MONTHS + r"|\d{4}|the\s+(?:spring|summer|autumn|fall|"
+               r"winter|end|first|second|third|last|morning|night)|spring|summer|autumn|winter)|after|last|this|"
+               r"within|overnight|yesterday|today|earlier|days?|weeks?|months?)\b")
+RIGHT_FELL_BARE = _lower_re(
+    rf"^(?:{_SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?"
+    rf"(?:(?:has|had|have)\s+)?(?:(?:finally|reportedly|eventually|effectively|now|also)\s+)*"
+    rf"(?P<verb>fell|fallen)(?=\s*[,.;]|\s*$|\s+{_TIME_AFTER})")
 # A stem of every verb the patterns above read after a place: without one, none of them can match.
 _RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed|occupied|overr|cleared|regain|"
                              r"reclaim|encircl|surround|besieg|storm|contested|won|took|retook|surrender|capitulat|"
@@ -903,6 +921,10 @@ class Detector:
             if side:
                 vpos = pos + 1 + m.start("verb")
                 hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
+        elif (bare := RIGHT_FELL_BARE.match(right)) and (bare.group("rel") or subject):
+            gainer = other_side(owner)
+            vpos = pos + 1 + bare.start("verb")
+            hits.append(_Hit(index, "change", bare.group("verb"), gainer, vpos, 0.6, claimed(vpos, gainer)))
         return hits
 
     # -- articles ---------------------------------------------------------------------------------------

@@ -68,11 +68,14 @@ _CHANGE_VERBS = (r"captured|capturing|captures|capture|seized|seizing|seizes|sei
                  r"retook|retaken|retaking|retakes|retake|recaptured|recapturing|recaptures|recapture|liberated|"
                  r"liberating|liberates|liberate|freed|freeing|regained|regaining|regains|regain|reclaimed|reclaiming|"
                  r"overran|overrunning|overrun|conquered|occupied|took\s+back|taken\s+back|taking\s+back|won\s+back|"
-                 r"secured|cleared|took\s+over|taken\s+over|taking\s+over|takes\s+over|take\s+over")
+                 r"secured|cleared|took\s+over|taken\s+over|taking\s+over|takes\s+over|take\s+over|"
+                 # "Russian forces now control X": a holder stated with "now" tells of a change
+                 r"now\s+(?:fully\s+|completely\s+|effectively\s+)?controls?|"
+                 r"now\s+in\s+(?:full\s+|complete\s+|total\s+)?control\s+of")
 _CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gains|gain|established|establishing|establishes|establish|"
             r"seized|seizes|seizing|seize|assumed|assumes|won|wins|winning|regained|regains|regaining|regain|restored|"
-            r"restores|restoring|restore|retook|retaken|retakes|retaking|retake)\s+(?:full\s+|complete\s+|total\s+)?"
-            r"control\s+(?:of|over)")
+            r"restores|restoring|restore|retook|retaken|retakes|retaking|retake|claimed|claims|claiming|claim)\s+"
+            r"(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)")
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -122,7 +125,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # its own that stands before the place, so sentences without the verbs cost one scan.
 _LEFT_KEYWORDS = {
     "change": _lower_re(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
-                         r"occupied|won|win|secured|cleared|gain|establish|assum|restor)"),
+                         r"occupied|won|win|secured|cleared|gain|establish|assum|restor|claim|now)"),
     "lose": _lower_re(r"\b(?:los|ced|hand)"),
     "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
                         r"patrol|rais|hoist|plant)"),
@@ -170,6 +173,10 @@ RIGHT_FELL = _lower_re(
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
     rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})")
+# "X is now under Russian control": a holder stated with "now" tells of a change.
+RIGHT_UNDER = _lower_re(r"^\s*,?\s*(?:is|are|was|were)\s+now\s+(?:fully\s+|completely\s+|firmly\s+|effectively\s+)?"
+                        r"(?P<verb>under)\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?(?P<actor>[^,;.]{1,40}?)\s+"
+                        r"control\b")
 # "Mariupol fell in May 2022", "Avdiivka has fallen.": a place falls to the side that did not hold it. Only
 # before a time or the end of the clause ("fell silent", "fell in love", "fell on deaf ears" are not falls).
 _TIME_AFTER = (r"(?:(?:on|by)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d|the\s+\d|" + _MONTHS + r")|"
@@ -183,7 +190,7 @@ RIGHT_FELL_BARE = _lower_re(
 # A stem of every verb the patterns above read after a place: without one, none of them can match.
 _RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed|occupied|overr|cleared|regain|"
                              r"reclaim|encircl|surround|besieg|storm|contested|won|took|retook|surrender|capitulat|"
-                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed)")
+                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed|under)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
@@ -292,6 +299,11 @@ _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|
                            r"taking\s+back|restor)")
 _REPORTED_NOUN = _lower_re(r"\s(?P<verb>reported|announced|claimed|claims|announces|reports|confirmed|hailed|"
                            r"celebrated)\s+(?:the\s+)?$")
+_FORESEEN_AFTER = _lower_re(r"\s+(?:was|is|were|are|would\s+be|will\s+be|seemed|seems|appeared|appears|looked|"
+                            r"looks)\s+(?:\w+\s+)?(?:imminent|near|close|likely|unlikely|possible|inevitable|"
+                            r"expected|only\s+a\s+matter|a\s+matter)\b")  # match(text after the place)
+_ADMITTED_NOUN = _lower_re(r"\s(?P<verb>confirmed|admitted|acknowledged|conceded|confirms|admits|acknowledges|"
+                           r"concedes)\s+(?:the\s+)?$")
 _LOSS_NOUNS = ("fall", "loss", "surrender")
 _CONTEST_NOUNS = ("encirclement", "siege", "storming", "assault", "battle", "battles", "fight", "defence", "defense",
                   "offensive", "counteroffensive", "counter-offensive")
@@ -730,7 +742,9 @@ class Detector:
                     retake = bool(_RETAKE_WORDS.match(verb))
                     side: str | None
                     speaker = self._speaker_after(text, vpos, actors) if not agent else None
-                    if verb.endswith(" over") and not agent:
+                    if _FORESEEN_AFTER.match(right):
+                        continue  # "claimed control of Pokrovsk was imminent": a change foreseen
+                    if (verb.endswith(" over") or verb.startswith("now")) and not agent:
                         continue  # "Syrskyi took over Kharkiv operations": a post, not a town, without troops named
                     if agent:
                         side, conf = agent.side, 0.9
@@ -740,7 +754,7 @@ class Detector:
                     else:
                         side, conf = (owner if retake else other_side(owner)), 0.6
                     hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
-                                     claimed(vpos, side), partial))
+                                     verb.startswith("claim") or claimed(vpos, side), partial))
                 elif name == "enter":
                     if not agent:
                         continue
@@ -806,6 +820,11 @@ class Detector:
         if possessor is None and reporter and noun not in _LOSS_NOUNS:
             # "The ministry reported the liberation of X": a side announces its own gain.
             said = reporter.start("verb")
+            possessor = self._agent([a for a in actors if a.end <= said and said - a.end <= 30], vpos)
+        admitted = _ADMITTED_NOUN.search(before) if noun == "loss" and possessor is None else None
+        if admitted:
+            # "The Ukrainian military confirmed the loss of X": the side that admits a loss is the loser.
+            said = admitted.start("verb")
             possessor = self._agent([a for a in actors if a.end <= said and said - a.end <= 30], vpos)
         voted = self._votes(actors)
         if noun in _CONTEST_NOUNS:
@@ -921,6 +940,11 @@ class Detector:
             if side:
                 vpos = pos + 1 + m.start("verb")
                 hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
+        elif (under := RIGHT_UNDER.match(right)) and subject:
+            side = self._side_of_text(under.group("actor"))
+            if side:
+                vpos = pos + 1 + under.start("verb")
+                hits.append(_Hit(index, "change", "under", side, vpos, 0.7, claimed(vpos, side)))
         elif (bare := RIGHT_FELL_BARE.match(right)) and (bare.group("rel") or subject):
             gainer = other_side(owner)
             vpos = pos + 1 + bare.start("verb")

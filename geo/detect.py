@@ -125,7 +125,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # its own that stands before the place, so sentences without the verbs cost one scan.
 _LEFT_KEYWORDS = {
     "change": _lower_re(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
-                         r"occupied|won|win|secured|cleared|gain|establish|assum|restor|claim|now)"),
+                         r"occupied|won|win|secured|cleared|gain|establish|assum|restor|claim|now\s+(?:\w+\s+)?(?:in\s+)?(?:\w+\s+)?control)"),
     "lose": _lower_re(r"\b(?:los|ced|hand)"),
     "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
                         r"patrol|rais|hoist|plant)"),
@@ -190,7 +190,7 @@ RIGHT_FELL_BARE = _lower_re(
 # A stem of every verb the patterns above read after a place: without one, none of them can match.
 _RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed|occupied|overr|cleared|regain|"
                              r"reclaim|encircl|surround|besieg|storm|contested|won|took|retook|surrender|capitulat|"
-                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed|under)")
+                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed|now\s+(?:\w+\s+)?under)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"

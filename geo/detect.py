@@ -42,7 +42,8 @@ def _lower_re(pattern: str) -> re.Pattern[str]:
 
 
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
-_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|as\s+well\s+as)\s+)"
+_SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X and later Y"
+        r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
 _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_SEP}(?:(?:the\s+)?(?:town|city|village|settlement|"
                  rf"hamlet)s?\s+of\s+)?)*")
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
@@ -118,7 +119,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
-        rf"towards|into)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
+        rf"towards)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
 ]
 
 # Cheap keyword scans, one per pattern and sentence: a pattern is tried on a place only from a keyword of

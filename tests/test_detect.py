@@ -301,6 +301,10 @@ CASES = [
     ("Russia seizes control of Vuhledar.", dt.date(2024, 10, 2), {ev(VUHLEDAR, "captured", "RU", "2024-10-02")}),
     ("Ukrainian troops clashed with Russian forces near Kupiansk.", dt.date(2024, 11, 20),
      {ev(KUPIANSK, "contested", None, "2024-11-20")}),
+    # -- "and then" in a coordination; "stormed into" is an entry, not a fight
+    ("Russian forces captured the city of Sievierodonetsk and then Lysychansk.", dt.date(2022, 7, 4),
+     {ev(SIEVIERODONETSK, "captured", "RU", "2022-07-04"), ev(LYSYCHANSK, "captured", "RU", "2022-07-04")}),
+    ("Russian troops stormed into Marinka.", dt.date(2023, 12, 26), {ev(MARINKA, "captured", "RU", "2023-12-26")}),
     # -- control claimed, a loss admitted, a holder stated with "now"
     ("Russia has claimed control of Kurakhove.", dt.date(2025, 1, 6),
      {ev(KURAKHOVE, "captured", "RU", "2025-01-06", claimed=True)}),

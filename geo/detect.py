@@ -48,7 +48,8 @@ _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_SEP}(?:(?:the\s
                  rf"hamlet)s?\s+of\s+)?)*")
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
               r"east|west|and|or|but|while|which|that|where|with)\b)"
-_ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|eastern|western|southern|northern|north-?eastern|south-?eastern|"
+_ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|western|southern|northern|north-?eastern|"
+        r"south-?eastern|"
         r"north-?western|south-?western|embattled|front-?line|besieged|ruined|devastated|battered|small|nearby|"
         r"important|industrial|coastal|main|largest|russian-occupied|occupied|ukrainian-held|russian-held|"
         r"ukrainian-controlled|russian-controlled|remaining|twin|symbolic|logistics|rail|railway)\s+)*")
@@ -199,10 +200,11 @@ _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raio
 _PLURAL_REGION_AFTER = re.compile(r"^\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
 _SEP_ONLY = re.compile(rf"^{_SEP}$", re.I)
 _REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
-# "Kharkiv forces", "the Kharkiv offensive", "Kharkiv operations": a side or an operation named after a place.
+# "Kharkiv forces", "the Kharkiv offensive", "the Yug battlegroup": a side, a unit or an operation named after a place.
 _FORCE_AFTER = re.compile(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
                           r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
-                          r"counter-offensive|operations?|command|headquarters)\b", re.I)
+                          r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
+                          r"group\s+of\s+forces|grouping|brigade|battalion|regiment|corps)\b", re.I)
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
 _FACILITY_AFTER = re.compile(r"^(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
                              r"treatment)\s+){0,2}"
@@ -299,7 +301,7 @@ _TRIGGER_HINT = _lower_re(
 _RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
                            r"taking\s+back|restor)")
 _REPORTED_NOUN = _lower_re(r"\s(?P<verb>reported|announced|claimed|claims|announces|reports|confirmed|hailed|"
-                           r"celebrated)\s+(?:the\s+)?$")
+                           r"celebrated|completed|completes|finished|finalized)\s+(?:the\s+|its\s+|their\s+)?$")
 _FORESEEN_AFTER = _lower_re(r"\s+(?:was|is|were|are|would\s+be|will\s+be|seemed|seems|appeared|appears|looked|"
                             r"looks)\s+(?:\w+\s+)?(?:imminent|near|close|likely|unlikely|possible|inevitable|"
                             r"expected|only\s+a\s+matter|a\s+matter)\b")  # match(text after the place)

@@ -305,6 +305,11 @@ CASES = [
     ("Russian forces captured the city of Sievierodonetsk and then Lysychansk.", dt.date(2022, 7, 4),
      {ev(SIEVIERODONETSK, "captured", "RU", "2022-07-04"), ev(LYSYCHANSK, "captured", "RU", "2022-07-04")}),
     ("Russian troops stormed into Marinka.", dt.date(2023, 12, 26), {ev(MARINKA, "captured", "RU", "2023-12-26")}),
+    # -- a unit named after a place is the unit; "completed the liberation of"; "central X"
+    ("The Yug battlegroup has completed the liberation of Kurakhove.", dt.date(2025, 1, 6),
+     {ev(KURAKHOVE, "captured", "RU", "2025-01-06")}),
+    ("Russian forces advanced into central Toretsk.", dt.date(2025, 2, 11),
+     {ev(TORETSK, "captured", "RU", "2025-02-11")}),
     # -- control claimed, a loss admitted, a holder stated with "now"
     ("Russia has claimed control of Kurakhove.", dt.date(2025, 1, 6),
      {ev(KURAKHOVE, "captured", "RU", "2025-01-06", claimed=True)}),

@@ -94,7 +94,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
     ("withdraw", _lower_re(
-        rf"\b(?P<verb>(?:pulled|pulling|pulls|pull|brought|bringing)\s+(?:its|their|his|our|the|all)\s+"
+        rf"\b(?P<verb>(?:pulled|pulling|pulls|pull|brought|bringing)\s+(?:(?:its|their|his|our|the|all)\s+)?"
         rf"(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|fighters|garrison)\s+(?:out|back)|"
         rf"withdrew|withdrawn|withdrawing|withdraws|withdraw|left|leaving|leaves|leave|pulled\s+out|pulling\s+out|pulls\s+out|"
         rf"pull\s+out|pulled\s+back|pulling\s+back|retreated|retreating|retreats|retreat|fled|fleeing|abandoned|"
@@ -144,8 +144,11 @@ _LEFT_KEYWORDS = {
 _ANY_LEFT_KEYWORD = re.compile("|".join(f"(?:{k.pattern})" for k in _LEFT_KEYWORDS.values()))
 
 RIGHT_PASSIVE = _lower_re(
-    rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|"
-    rf"home\s+to|until|after|before)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
+    rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?"
+    # "Vuhledar (Ugledar) was ...", "Novohrodivka in the Donetsk region has been ..."
+    rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+in\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?))?)?"
+    rf"(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|home\s+to|until|after|before|occupied|captured|"
+    rf"seized|held|taken|controlled)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
     rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
@@ -174,11 +177,12 @@ RIGHT_FELL = _lower_re(
     rf"(?:(?:has|had|have)\s+(?:been\s+)?|(?:was|were|is|are)\s+)?"  # "was returned to Ukrainian control"
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
-    rf"hands\s+of\s+|under\s+)(?P<actor>[^,;.]{{1,60}})")
-# "X is now under Russian control": a holder stated with "now" tells of a change.
-RIGHT_UNDER = _lower_re(r"^\s*,?\s*(?:is|are|was|were)\s+now\s+(?:fully\s+|completely\s+|firmly\s+|effectively\s+)?"
-                        r"(?P<verb>under)\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?(?P<actor>[^,;.]{1,40}?)\s+"
-                        r"control\b")
+    rf"hands\s+of\s+|under\s+|into\s+)(?P<actor>[^,;.]{{1,60}})")  # "into Russian hands"
+# "X is now under Russian control", "X is back in Ukrainian hands": a holder stated with "now" or "back" tells of a
+# change.
+RIGHT_UNDER = _lower_re(r"^\s*,?\s*(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+)(?:fully\s+|completely\s+|"
+                        r"firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+                        r"(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b")  # "X is back in Ukrainian hands"
 # "Mariupol fell in May 2022", "Avdiivka has fallen.": a place falls to the side that did not hold it. Only
 # before a time or the end of the clause ("fell silent", "fell in love", "fell on deaf ears" are not falls).
 _TIME_AFTER = (r"(?:(?:on|by)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d|the\s+\d|" + _MONTHS + r")|"
@@ -192,7 +196,7 @@ RIGHT_FELL_BARE = _lower_re(
 # A stem of every verb the patterns above read after a place: without one, none of them can match.
 _RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed|occupied|overr|cleared|regain|"
                              r"reclaim|encircl|surround|besieg|storm|contested|won|took|retook|surrender|capitulat|"
-                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed|now\s+(?:\w+\s+)?under)")
+                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 _REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"

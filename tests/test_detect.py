@@ -62,8 +62,9 @@ CASES = [
       ev(LYSYCHANSK, "captured", "RU", "2022-07-15", "month")}),
     ("Kreminna came under the control of Ukrainian forces on Monday.", dt.date(2022, 10, 4),
      {ev(KREMINNA, "retaken", "UA", "2022-10-03")}),
+    # "now in Russian hands" tells of the change (Bakhmut fell on 20 May 2023); "stormed" only of fighting.
     ("Bakhmut is now in Russian hands after Vuhledar was stormed.", dt.date(2023, 5, 21),
-     {ev(VUHLEDAR, "contested", None, "2023-05-21")}),
+     {ev(BAKHMUT, "captured", "RU", "2023-05-21"), ev(VUHLEDAR, "contested", None, "2023-05-21")}),
     # -- nominalizations
     ("The fall of Bakhmut in May gave Moscow its first major win in months.", dt.date(2023, 6, 10),
      {ev(BAKHMUT, "captured", "RU", "2023-05-15", "month")}),
@@ -310,6 +311,15 @@ CASES = [
      {ev(KURAKHOVE, "captured", "RU", "2025-01-06")}),
     ("Russian forces advanced into central Toretsk.", dt.date(2025, 2, 11),
      {ev(TORETSK, "captured", "RU", "2025-02-11")}),
+    # -- a bracketed other name, a participle apposition, "back in Ukrainian hands", "into Russian hands"
+    ("Vuhledar (Ugledar) was captured by Russian forces on October 1.", dt.date(2024, 10, 3),
+     {ev(VUHLEDAR, "captured", "RU", "2024-10-01")}),
+    ("Izium, occupied by Russia since April, was liberated on September 10.", dt.date(2022, 9, 14),
+     {ev(IZIUM, "retaken", "UA", "2022-09-10")}),
+    ("Kupiansk is back in Ukrainian hands.", dt.date(2022, 9, 14), {ev(KUPIANSK, "retaken", "UA", "2022-09-14")}),
+    ("Kherson fell into Russian hands in March 2022.", dt.date(2022, 4, 1),
+     {ev(KHERSON, "captured", "RU", "2022-03-15", "month")}),
+    ("Kharkiv is back in business after the blackout.", dt.date(2024, 11, 20), set()),
     # -- control claimed, a loss admitted, a holder stated with "now"
     ("Russia has claimed control of Kurakhove.", dt.date(2025, 1, 6),
      {ev(KURAKHOVE, "captured", "RU", "2025-01-06", claimed=True)}),

@@ -96,9 +96,8 @@ class Gazetteer:
         self._fuzzy_keys: dict[tuple[str, int], list[str]] | None = None
         self._fuzzy_pools: dict[tuple[str, int], list[str]] = {}
         # Memos of pure lookups, each bounded by MEMO_SIZE: a newsroom archive repeats its names.
-        self._token_keys: dict[str, str] = {}
+        self._keys: dict[str, str] = {}  # text -> normalize(text), for tokens and names alike
         self._starts: dict[str, bool] = {}
-        self._name_keys: dict[str, str] = {}
         self._fuzzy_memo: dict[str, str | None] = {}
         self._resolutions: dict[tuple[str, Cues, bool], Resolution] = {}
         # The default cues' resolutions by name, without and with fuzzy matching: no Cues to hash, no tuple
@@ -141,20 +140,12 @@ class Gazetteer:
             self._prefixes = frozenset(prefixes)
         return self._spotter
 
-    def _token_key(self, token: str) -> str:
-        key = self._token_keys.get(token)
-        if key is None:
-            if len(self._token_keys) >= MEMO_SIZE:
-                self._token_keys.clear()
-            key = self._token_keys[token] = normalize(token)
-        return key
-
     def _can_start(self, word: str) -> bool:
         # Whether a name of the table, or a longer span, may begin with this word (most words: no).
-        key = self._token_key(word)
+        key = self._key(word)
         found = key in self._spotter or key in self._prefixes  # type: ignore[operator]
         if not found and word.endswith(_POSSESSIVE):
-            found = self._token_key(word[:-2]) in self._spotter  # type: ignore[operator]
+            found = self._key(word[:-2]) in self._spotter  # type: ignore[operator]
         if len(self._starts) >= MEMO_SIZE:
             self._starts.clear()
         self._starts[word] = found
@@ -192,9 +183,9 @@ class Gazetteer:
                 word = token.group()
                 token_end = token.end()
                 before = joined
-                joined = _join(before, self._token_key(word))
+                joined = _join(before, self._key(word))
                 if word.endswith(_POSSESSIVE):
-                    key, name_end = _join(before, self._token_key(word[:-2])), token_end - 2
+                    key, name_end = _join(before, self._key(word[:-2])), token_end - 2
                 else:
                     key, name_end = joined, token_end
                 if key in table:
@@ -240,12 +231,11 @@ class Gazetteer:
         """Return every place carrying `name` exactly (after normalization)."""
         return self.index.candidates(self._key(name))
 
-    def _key(self, name: str) -> str:
-        key = self._name_keys.get(name)
+    def _key(self, text: str) -> str:
+        key = self._keys.get(text)
         if key is None:
-            if len(self._name_keys) >= MEMO_SIZE:
-                self._name_keys.clear()
-            key = self._name_keys[name] = normalize(name)
+            key = normalize(text)
+            _remember(self._keys, text, key)
         return key
 
     def fuzzy_key(self, name: str) -> str | None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .text import lower_same_length
+
 __all__ = ["Actor", "ActorLexicon", "other_side", "lower_same_length"]
 
 # Patterns marked "lower" run on the lower-cased sentence (see `lower_same_length`): case-blind
@@ -31,14 +33,6 @@ _WORD = re.compile(r"[\w-]+")  # a word as the actor patterns bound it: letters,
 
 _DIRECT_FORCE = re.compile(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|army|military|mercenaries|"
                            r"militia|militias|commanders?|brigades?|battalions?)$", re.I)
-
-
-def lower_same_length(text: str) -> str:
-    """Return `text` lower-cased letter by letter, so that every offset still points at the same letter."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def other_side(side: str | None) -> str | None:

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .text import lower_same_length
+
 __all__ = ["DateMention", "find_dates", "parse_date_option", "MONTHS", "WEEKDAYS"]
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -197,9 +199,7 @@ def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
         relative_ok = False
     else:
         relative_ok = True
-    lower = sentence.lower()
-    if len(lower) != len(sentence):
-        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in sentence)
+    lower = lower_same_length(sentence)
     clues = {clue for clue in _WORD_CLUES if clue in lower}
     if _MONTH_NAME_RE.search(lower):
         clues.add(_MONTH_NAME)

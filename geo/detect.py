@@ -19,10 +19,10 @@ from gazetteer.disambiguate import Cues, Resolution
 from gazetteer.gazetteer import Gazetteer
 from gazetteer.place import Place, haversine_km
 
-from .actors import Actor, ActorLexicon, lower_same_length, other_side
+from .actors import Actor, ActorLexicon, other_side
 from .dates import DateMention, find_dates
 from .model import Article, Event
-from .text import Sentence, split_sentences
+from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
 
 __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
@@ -683,7 +683,8 @@ class Detector:
             cues, tail_start, tail_side = found[0]
             loser = other_side(side)
             for at, speaker in cues:
-                if at < pos and not (loser and speaker == loser):
+                # A cue at the trigger itself is the trigger ("Russia claimed control of X").
+                if at <= pos and not (loser and speaker == loser):
                     return True  # a source's word for it, unless the losing side admits the loss
             # "..., the Russian defence ministry said": the gaining side speaks after the fact.
             return bool(tail_start > pos and side and tail_side == side)
@@ -761,7 +762,7 @@ class Detector:
                     else:
                         side, conf = (owner if retake else other_side(owner)), 0.6
                     hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
-                                     verb.startswith("claim") or claimed(vpos, side), partial))
+                                     claimed(vpos, side), partial))
                 elif name == "enter":
                     if not agent:
                         continue

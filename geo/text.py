@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "split_sentences", "body_lines", "is_chrome_line"]
+__all__ = ["Sentence", "split_sentences", "body_lines", "is_chrome_line", "lower_same_length"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,14 @@ _RUN_ON_HEADING = re.compile(
     r"(?:[\w'’,:&-]+\s+){1,8}?(?=(?:The|A|An|In|On|At|As|But|After|While|Meanwhile|It|This|That|They|He|She|We|"
     r"Since|When|Earlier|Later|According|Speaking)\s)"
 )
+
+
+def lower_same_length(text: str) -> str:
+    """Return `text` lower-cased letter by letter, so that every offset still points at the same letter."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def is_chrome_line(line: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -89,8 +90,9 @@ def test_sides_come_from_the_data_file(tmp_path: Path) -> None:
 
 # -- the word-by-word search against the plain definition ---------------------------------------------------
 
-def _reference_find(lexicon: ActorLexicon, sentence: str) -> list[tuple[int, int, str]]:
-    """Actors by the definition: one regular expression, the longest whole-word head, then an optional tail."""
+@functools.cache
+def _reference_definition() -> tuple[dict[str, str], set[str], re.Pattern[str]]:
+    """The lexicon's words with their sides, its nouns, and the one regular expression that defines an actor."""
     data = json.loads((Path(__file__).parent.parent / "geo" / "data" / "actors.json").read_text(encoding="utf-8"))
     words = {w: side for side, d in data["sides"].items() for k in ("adjectives", "nouns") for w in d.get(k, [])}
     nouns = {w for d in data["sides"].values() for w in d.get("nouns", [])}
@@ -98,6 +100,12 @@ def _reference_find(lexicon: ActorLexicon, sentence: str) -> list[tuple[int, int
     forces = "|".join(re.escape(w) for w in sorted(data["force_nouns"], key=len, reverse=True))
     phrase = re.compile(rf"(?<![\w-])(?P<head>{heads})(?![\w-])"
                         rf"(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?:{forces})(?![\w-]))?")
+    return words, nouns, phrase
+
+
+def _reference_find(sentence: str) -> list[tuple[int, int, str]]:
+    """Actors by the definition: one regular expression, the longest whole-word head, then an optional tail."""
+    words, nouns, phrase = _reference_definition()
     lower = lower_same_length(sentence)
     found, pos = [], 0
     while m := phrase.search(lower, pos):
@@ -123,4 +131,4 @@ _PIECES = ["russian", "Ukrainian", "forces", "troops", "wagner", "group", "of", 
                 max_size=14))
 def test_find_is_the_longest_whole_word_head_then_a_tail(lexicon: ActorLexicon, pieces: list) -> None:
     sentence = "".join(word + sep for word, sep in pieces)
-    assert [(a.start, a.end, a.side) for a in lexicon.find(sentence)] == _reference_find(lexicon, sentence)
+    assert [(a.start, a.end, a.side) for a in lexicon.find(sentence)] == _reference_find(sentence)

@@ -8,31 +8,32 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .factor import compile_factored
 from .text import lower_same_length
 
 __all__ = ["Actor", "ActorLexicon", "other_side", "lower_same_length"]
 
 # Patterns marked "lower" run on the lower-cased sentence (see `lower_same_length`): case-blind
 # matching of large alternations is several times slower in Python's engine.
-_LOCATIVE = re.compile(r"\b(?:in|inside|into|across|to|from|of|near|against|toward|towards|within|throughout|"
-                       r"on|over|with|for|about|between)\s+(?:the\s+)?$")  # lower
-_FORCE_NAME = re.compile(r"\b(?:group|grouping|forces|battlegroup|army|military|brigade|battalion|regiment|corps|"
-                         r"legion|division)\b")  # lower
+_LOCATIVE = compile_factored(r"\b(?:in|inside|into|across|to|from|of|near|against|toward|towards|within|throughout|"
+                             r"on|over|with|for|about|between)\s+(?:the\s+)?$")  # lower
+_FORCE_NAME = compile_factored(r"\b(?:group|grouping|forces|battlegroup|army|military|brigade|battalion|regiment|corps|"
+                               r"legion|division)\b")  # lower
 # "the defence ministry in Moscow", "officials in Kyiv": the capital stands for the institution's side.
-_SEAT_OF = re.compile(r"\b(?:ministry|officials|authorities|government|leadership|command|sources|spokes(?:man|woman|"
-                      r"person))\s+in\s+$")  # lower
-_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")  # lower
+_SEAT_OF = compile_factored(r"\b(?:ministry|officials|authorities|government|leadership|command|sources|"
+                            r"spokes(?:man|woman|person))\s+in\s+$")  # lower
+_OF_BEFORE = compile_factored(r"\bof\s+(?:the\s+)?$")  # lower
 _LOCATIVE_REACH = 40  # characters before an actor in which a preposition makes it a place
-_PRONOUN = re.compile(r"\b(?P<word>its|their|his|our)\s+(?:own\s+)?(?:\w+\s+)?(?P<noun>forces|troops|soldiers|units|"
-                      r"army|fighters|men|servicemen)\b", re.I)
-_LOSS_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?(?:surrendered|retreated|withdrew|fled|lost|abandoned|were driven|"
-                         r"were pushed|were forced)\b")  # lower, used with match(text, pos)
+_PRONOUN = compile_factored(r"\b(?P<word>its|their|his|our)\s+(?:own\s+)?(?:\w+\s+)?"
+                            r"(?P<noun>forces|troops|soldiers|units|army|fighters|men|servicemen)\b", re.I)
+_LOSS_AFTER = compile_factored(r"\s*(?:\w+\s+){0,2}?(?:surrendered|retreated|withdrew|fled|lost|abandoned|were driven|"
+                               r"were pushed|were forced)\b")  # lower, used with match(text, pos)
 
 
-_WORD = re.compile(r"[\w-]+")  # a word as the actor patterns bound it: letters, digits, underscores, hyphens
+_WORD = compile_factored(r"[\w-]+")  # a word as the actor patterns bound it: letters, digits, underscores, hyphens
 
-_DIRECT_FORCE = re.compile(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|army|military|mercenaries|"
-                           r"militia|militias|commanders?|brigades?|battalions?)$", re.I)
+_DIRECT_FORCE = compile_factored(r"^\s+(?:group\s+)?(?:forces|troops|fighters|units|soldiers|army|military|mercenaries|"
+                                 r"militia|militias|commanders?|brigades?|battalions?)$", re.I)
 
 
 def other_side(side: str | None) -> str | None:
@@ -68,17 +69,17 @@ class ActorLexicon:
         # An actor is a head (a word of the lexicon, which starts a word and begins with that whole word)
         # with an optional tail ending in a force noun: an adjective acts only with one ("Russian forces",
         # "Ukrainian irregular forces' ..."). Heads are looked up by their first word.
-        self._tail = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{force_alt})(?![\w-])")  # lower
+        self._tail = compile_factored(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{force_alt})(?![\w-])")  # lower
         heads_by_word: dict[str, list[str]] = {}
         for w in sorted(self._words, key=len, reverse=True):
             first = _WORD.match(w)
             if first:
                 heads_by_word.setdefault(first.group(), []).append(w)
         self._first_words = frozenset(heads_by_word)
-        self._longer_heads = {first: re.compile("(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
+        self._longer_heads = {first: compile_factored("(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
                               for first, heads in heads_by_word.items() if heads != [first]}
         flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
-        self.flag_pattern = re.compile(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)
+        self.flag_pattern = compile_factored(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)
         self.names = frozenset(self._words)
 
     @classmethod

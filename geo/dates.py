@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .factor import compile_factored
 from .text import lower_same_length
 
 __all__ = ["DateMention", "find_dates", "parse_date_option", "MONTHS", "WEEKDAYS"]
@@ -34,44 +35,45 @@ class DateMention:
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 # The patterns read the lower-cased sentence (same offsets): case-blind matching is slower in `re`.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
-    ("dotted", re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")),
-    ("month_day_year", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b")),
-    ("day_month_year", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
-                                  rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b")),
-    ("part_of_month", re.compile(rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
-                                 rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b")),
-    ("season", re.compile(r"\b(?:(?:in|during|over|by)\s+)?(?:the\s+)?(?:(?P<part>early|late|mid)[\s-])?"
-                          r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b")),
-    ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b")),
-    ("in_month", re.compile(rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b")),
-    ("relative_week", re.compile(r"\b(?P<part>late|early|earlier|later)?\s*(?P<which>last|this|previous|past)\s+week"
-                                 r"(?:end)?\b")),
-    ("week_part", re.compile(r"\b(?P<part>late|early|end of|beginning of)\s+(?:the\s+)?(?P<which>last|this|previous)"
-                             r"\s+week\b")),
-    ("relative_month", re.compile(r"\b(?P<part>earlier|late|early|end of)?\s*(?:this|last|(?:the\s+)?previous)\s+"
-                                  r"(?P<unit>month)\b")),
-    ("yesterday", re.compile(r"\b(?:yesterday|overnight|last night|on the previous day|the day before|"
-                             r"a day (?:earlier|before))\b")),
-    ("relative_year", re.compile(r"\b(?:last|(?:the\s+)?previous)\s+year\b")),
-    ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b")),
-    ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b")),
+_PATTERN_SOURCES = [
+    ("iso", r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    ("dotted", r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b"),
+    ("month_day_year", rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"),
+    ("day_month_year", rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+                 rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"),
+    ("part_of_month", rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
+                rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b"),
+    ("season", r"\b(?:(?:in|during|over|by)\s+)?(?:the\s+)?(?:(?P<part>early|late|mid)[\s-])?"
+         r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b"),
+    ("month_year", rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b"),
+    ("in_month", rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b"),
+    ("relative_week", r"\b(?P<part>late|early|earlier|later)?\s*(?P<which>last|this|previous|past)\s+week"
+                r"(?:end)?\b"),
+    ("week_part", r"\b(?P<part>late|early|end of|beginning of)\s+(?:the\s+)?(?P<which>last|this|previous)"
+            r"\s+week\b"),
+    ("relative_month", r"\b(?P<part>earlier|late|early|end of)?\s*(?:this|last|(?:the\s+)?previous)\s+"
+                 r"(?P<unit>month)\b"),
+    ("yesterday", r"\b(?:yesterday|overnight|last night|on the previous day|the day before|"
+            r"a day (?:earlier|before))\b"),
+    ("relative_year", r"\b(?:last|(?:the\s+)?previous)\s+year\b"),
+    ("today", r"\b(?:today|tonight|this morning|this afternoon|this evening)\b"),
+    ("weekday", rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b"),
     # "at the start of the full-scale invasion", "on the first day of the invasion": 24 February 2022.
-    ("invasion_start", re.compile(r"\b(?:(?:at|on|in|during)\s+)?the\s+(?P<part>start|beginning|outset|first\s+days?|"
-                                  r"first\s+weeks?|opening\s+days?)\s+of\s+(?:the\s+|russia['’]s\s+)?"
-                                  r"(?:full-scale\s+|all-out\s+)?invasion\b")),
+    ("invasion_start", r"\b(?:(?:at|on|in|during)\s+)?the\s+(?P<part>start|beginning|outset|first\s+days?|"
+                 r"first\s+weeks?|opening\s+days?)\s+of\s+(?:the\s+|russia['’]s\s+)?"
+                 r"(?:full-scale\s+|all-out\s+)?invasion\b"),
     # "at the start of the month", "at the end of this month": the publication's month.
-    ("part_of_this_month", re.compile(r"\b(?:at\s+)?the\s+(?P<part>start|beginning|end|middle)\s+of\s+(?:the|this)"
-                                      r"\s+month\b")),
-    ("in_year", re.compile(r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b")),
+    ("part_of_this_month", r"\b(?:at\s+)?the\s+(?P<part>start|beginning|end|middle)\s+of\s+(?:the|this)"
+                     r"\s+month\b"),
+    ("in_year", r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b"),
 ]
+_PATTERNS = [(name, compile_factored(source)) for name, source in _PATTERN_SOURCES]
 
 
 # Clues of each pattern: words one of which occurs in every text the pattern matches, so that most patterns
 # are skipped after a few substring tests. A month name ending a word is a clue of its own.
 _MONTH_NAME = "<month name>"
-_MONTH_NAME_RE = re.compile(r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+_MONTH_NAME_RE = compile_factored(r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
 _YEAR = ("19", "20")
 _CLUES: dict[str, tuple[str, ...]] = {
     "iso": _YEAR, "dotted": _YEAR, "month_day_year": (_MONTH_NAME,), "day_month_year": (_MONTH_NAME,),

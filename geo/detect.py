@@ -21,6 +21,7 @@ from gazetteer.place import Place, haversine_km
 
 from .actors import Actor, ActorLexicon, other_side
 from .dates import DateMention, find_dates
+from .factor import compile_factored, source_of
 from .model import Article, Event
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
@@ -38,7 +39,7 @@ def _lower_re(pattern: str) -> re.Pattern[str]:
     bare = re.sub(r"\\[A-Za-z]|\(\?P<\w+>|\(\?P=\w+\)", "", pattern)
     if any(c.isupper() for c in bare):
         raise ValueError(f"pattern for lower-cased text has a capital letter: {pattern[:60]!r}")
-    return re.compile(pattern)
+    return compile_factored(pattern)
 
 
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
@@ -140,8 +141,10 @@ _LEFT_KEYWORDS = {
     "contest": _lower_re(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
                           r"assault|clos|press)"),
 }
-# Where any of them begins: one scan for all (no keyword match contains the start of another).
-_ANY_LEFT_KEYWORD = re.compile("|".join(f"(?:{k.pattern})" for k in _LEFT_KEYWORDS.values()))
+# Where any of them begins: one scan for all (no keyword match contains the start of another), their words in
+# one group so that they are merged by first letter.
+_ANY_LEFT_KEYWORD = compile_factored(r"\b(?:" + "|".join(source_of(k).removeprefix(r"\b(?:").removesuffix(")")
+                                                        for k in _LEFT_KEYWORDS.values()) + ")")
 
 RIGHT_PASSIVE = _lower_re(
     rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?"
@@ -199,25 +202,25 @@ _RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed
                              r"laid|fell|falls|fallen|came|comes|returned|returns|passed|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
-_REGION_AFTER = re.compile(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
-                           r"direction|axis|sector|front)\b", re.I)
-_PLURAL_REGION_AFTER = re.compile(r"^\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
-_SEP_ONLY = re.compile(rf"^{_SEP}$", re.I)
-_REPUBLIC_AFTER = re.compile(r"^\s+people['’]?s\s+republic", re.I)
+_REGION_AFTER = compile_factored(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
+                                 r"direction|axis|sector|front)\b", re.I)
+_PLURAL_REGION_AFTER = compile_factored(r"^\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
+_SEP_ONLY = compile_factored(rf"^{_SEP}$", re.I)
+_REPUBLIC_AFTER = compile_factored(r"^\s+people['’]?s\s+republic", re.I)
 # "Kharkiv forces", "the Kharkiv offensive", "the Yug battlegroup": a side, a unit or an operation named after a place.
-_FORCE_AFTER = re.compile(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
-                          r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
-                          r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
-                          r"group\s+of\s+forces|grouping|brigade|battalion|regiment|corps)\b", re.I)
+_FORCE_AFTER = compile_factored(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
+                                r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
+                                r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
+                                r"group\s+of\s+forces|grouping|brigade|battalion|regiment|corps)\b", re.I)
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
-_FACILITY_AFTER = re.compile(r"^(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
-                             r"treatment)\s+){0,2}"
-                             r"(?:plant|airport|airfield|air\s+base|airbase|dam|bridge|highway|motorway|road|railway|"
-                             r"reservoir|river|canal|mine|refinery|port|harbou?r|garrison|prison|checkpoint|"
-                             r"crossing|border\s+crossing|station|factory|works|steelworks)\b", re.I)
-_REFERENCE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
-                               r"north-east|north-west|south-east|south-west)(?:ern)?|outside|beyond|near|from|toward|"
-                               r"towards|of\s+the\s+road\s+to)\s+(?:of\s+)?$", re.I)
+_FACILITY_AFTER = compile_factored(r"^(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
+                                   r"treatment)\s+){0,2}"
+                                   r"(?:plant|airport|airfield|air\s+base|airbase|dam|bridge|highway|motorway|road|railway|"
+                                   r"reservoir|river|canal|mine|refinery|port|harbou?r|garrison|prison|checkpoint|"
+                                   r"crossing|border\s+crossing|station|factory|works|steelworks)\b", re.I)
+_REFERENCE_BEFORE = compile_factored(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                                     r"north-east|north-west|south-east|south-west)(?:ern)?|outside|beyond|near|from|toward|"
+                                     r"towards|of\s+the\s+road\s+to)\s+(?:of\s+)?$", re.I)
 
 # A place name is the subject of a following verb unless a preposition governs it ("outskirts of Donetsk
 # were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
@@ -232,8 +235,8 @@ _ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed
                                r"added|insisted)\b[^,;]{0,40}$")
 _IN_PLACE_BEFORE = _lower_re(r"\b(?:in|inside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$")
 _LEAVE_NOT_PLACE = _lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b")  # match(left, end of "left")
-_FORCE_WORD = re.compile(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
-                         r"battalions?|defenders|military)\b", re.I)
+_FORCE_WORD = compile_factored(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
+                               r"battalions?|defenders|military)\b", re.I)
 _FLAG_WORD = _lower_re(r"\bflags?\b")
 _FLAG_TO_PLACE = _lower_re(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}")
 _FLAG_SIDE = _lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
@@ -330,13 +333,14 @@ region mr mrs ms dr gen lt col maj capt sgt st kremlin soviet union european wes
 """.split())
 _QUOTES = frozenset("\"“”«»„")
 _DROP_QUOTES = str.maketrans(dict.fromkeys(_QUOTES))
-_CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
+_CAP_RUN = compile_factored(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
 
 
-_POSSESSIVE_AFTER = re.compile(r"^['’]s\s")
-_APPOSITION_BEFORE = re.compile(r"§\s*,\s*$")
+_POSSESSIVE_AFTER = compile_factored(r"^['’]s\s")
+_APPOSITION_BEFORE = compile_factored(r"§\s*,\s*$")
 # "Makiivka, Luhansk Oblast", "Sudzha in the Kursk region": the region the report puts the place in.
-_REGION_APPOSITION = re.compile(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b", re.I)
+_REGION_APPOSITION = compile_factored(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b",
+                                      re.I)
 # Institutions an article names once with their side and then bare ("the ministry said").
 _INSTITUTION_HINT = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
 _BARE_INSTITUTION = _lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
@@ -346,7 +350,7 @@ _INSTITUTION_KEYS = {"ministry": "ministry", "general staff": "general staff", "
                      "army": "military", "command": "command", "group": "group", "grouping": "group",
                      "battlegroup": "group"}
 # Words that join capitalised words into one multi-word name ("Freedom of Russia Legion", "Da Vinci Wolves").
-_NAME_JOINER = re.compile(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?)?[A-Z]")
+_NAME_JOINER = compile_factored(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?)?[A-Z]")
 
 
 def _institution_key(text: str) -> str | None:
@@ -355,7 +359,7 @@ def _institution_key(text: str) -> str | None:
     return _INSTITUTION_KEYS.get(re.sub(r"\s+", " ", m.group(0))) if m else None
 
 
-_COORD_TAIL = re.compile(rf"(?:{_SEP}§)+$")
+_COORD_TAIL = compile_factored(rf"(?:{_SEP}§)+$")
 
 
 def _is_subject(left: str) -> bool:
@@ -381,7 +385,7 @@ def _within_lines(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """Return `pattern` with its spaces kept from matching a line break (no match across two sentences)."""
     if re.search(r"\[[^\]]*\\s", pattern.pattern):
         raise ValueError(f"pattern has \\s in a character class: {pattern.pattern[:60]!r}")
-    return re.compile(pattern.pattern.replace(r"\s", r"[^\S\n]"), pattern.flags)
+    return compile_factored(source_of(pattern).replace(r"\s", r"[^\S\n]"), pattern.flags)
 
 
 def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[int]:
@@ -1158,7 +1162,7 @@ class Detector:
 # This war began in 2014: a change dated earlier (Kharkiv 1943, Sevastopol 1855) is history, not an event.
 _WAR_START = dt.date(2014, 1, 1)
 # A year before the war that the date reader does not take (it reads 1900-2099): "fell in 1855", "in 1783".
-_OLD_YEAR = re.compile(r"\b(?:1[0-8]\d\d|19\d\d|200\d|201[0-3])\b")
+_OLD_YEAR = compile_factored(r"\b(?:1[0-8]\d\d|19\d\d|200\d|201[0-3])\b")
 # Wars and armies of the past: their captures and sieges are history whatever date the sentence carries.
 _HISTORY = _lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war\s+(?:i|ii|one|two|1|2)|ww\s?ii?|"
                      r"great\s+patriotic\s+war|crimean\s+war|civil\s+war\s+of\s+19\d\d|red\s+army|wehrmacht|"
@@ -1168,8 +1172,9 @@ _HISTORY = _lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war
 _HISTORY_LINES = _within_lines(_HISTORY)
 _INSTITUTION_HINT_LINES = _within_lines(_INSTITUTION_HINT)
 
-_RELATIVE_GAP = re.compile(r",\s*(?:which|who|whom|whose|where)\b", re.I)
-_SINCE = re.compile(r"since\b", re.I)  # "the base of the Russian group since April": a state's start, not the event
+_RELATIVE_GAP = compile_factored(r",\s*(?:which|who|whom|whose|where)\b", re.I)
+# "the base of the Russian group since April": a state's start, not the event
+_SINCE = compile_factored(r"since\b", re.I)
 
 
 def _event_date(dates: Sequence[DateMention], anchor: int, published: dt.date | None,

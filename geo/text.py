@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .factor import compile_factored
+
 __all__ = ["Sentence", "split_sentences", "body_lines", "is_chrome_line", "lower_same_length"]
 
 
@@ -19,13 +21,13 @@ class Sentence:
 
 
 # A line that opens a list of other stories: nothing after it belongs to the article.
-_TRAILER = re.compile(
+_TRAILER = compile_factored(
     r"^\s*(?:more|read more|related|related articles|related posts|related stories|related news|latest news|"
     r"highlights|most read|most popular|recommended|you may also like|more from [\w\s]+|more stories|"
     r"trending|see also|also read|source link|facebook comments box)\s*:?\s*$",
     re.IGNORECASE,
 )
-_CAPTION = re.compile(
+_CAPTION = compile_factored(
     r"^\s*(?:file(?: photo)?\s*[:\-–]|photo\s*[:\-–]|image\s*[:\-–]|picture\s*[:\-–]|caption\s*[:\-–]|"
     r"video\s*[:\-–]|watch\s*[:\-–]|\(?(?:reuters|ap|afp|getty)(?: photo)?[/)]|advertisement\b|share\b|"
     r"date\s*:|share post\s*:|accessibility links|breaking news)",
@@ -33,27 +35,27 @@ _CAPTION = re.compile(
 )
 # What a line starting with ASCII must start with to be a caption (other first letters may fold to these).
 _CAPTION_OPENERS = frozenset("(abcdfgiprsvwABCDFGIPRSVW")
-_CREDIT = re.compile(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*/|\bPhoto(?:graph)?:\s|"
-                     r"\bScreen grab\b)")
+_CREDIT = compile_factored(r"(?:\b(?:REUTERS|AFP|AP Photo|Getty Images|via Reuters)\s*/|\bPhoto(?:graph)?:\s|"
+                           r"\bScreen grab\b)")
 # A sentence end, matched from its punctuation mark (scanning for [.!?] is fast). An ordinary end has a gap
 # of closing quotes and spaces between the sentences; a run-on ('"dangerous".Russia pushes') has none and the
 # next sentence starts where the match ends.
-_SENTENCE_END = re.compile(
+_SENTENCE_END = compile_factored(
     r"""[.!?](?:(?P<gap>["”’»)]*\s+)(?=["“‘«(]?[A-Z0-9])"""  # ordinary end: punctuation, space, capital
     r"""|(?<=[a-z"”’)].)(?=[A-Z][a-z])|["”’](?=[A-Z]))"""  # run-on
 )
 # Abbreviations and initials after which a full stop does not end a sentence; the longest is 7 characters.
-_ABBREVIATION = re.compile(
+_ABBREVIATION = compile_factored(
     r"\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|St|Jr|Sr|Prof|Gov|Sen|Rep|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|No|vs|approx|est|[A-Z])\.$"
 )
 _ABBREVIATION_CHARS = 7
-_LETTERS = re.compile(r"[A-Za-z]")
+_LETTERS = compile_factored(r"[A-Za-z]")
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
-_SECTION_SEPARATOR = re.compile(r"\s[|»›]\s")
+_SECTION_SEPARATOR = compile_factored(r"\s[|»›]\s")
 # After a run-on split ('"dangerous".Russia pushes truce The surge ...') a crossheading runs into the next
 # sentence with no full stop; it ends where a capitalized sentence opener follows a word.
-_RUN_ON_HEADING = re.compile(
+_RUN_ON_HEADING = compile_factored(
     r"(?:[\w'’,:&-]+\s+){1,8}?(?=(?:The|A|An|In|On|At|As|But|After|While|Meanwhile|It|This|That|They|He|She|We|"
     r"Since|When|Earlier|Later|According|Speaking)\s)"
 )

@@ -256,16 +256,25 @@ class Gazetteer:
         found = self._fuzzy_memo[key] = match[0] if match else None
         return found
 
+    def load_tables(self) -> None:
+        """Load the name tables lookups need, so that worker processes forked afterwards share them."""
+        _ = self.spotter
+        self._fuzzy_keys_by_start()
+
+    def _fuzzy_keys_by_start(self) -> dict[tuple[str, int], list[str]]:
+        if self._fuzzy_keys is None:
+            by_start: dict[tuple[str, int], list[str]] = {}
+            for k in self.spotter:
+                by_start.setdefault((k[:1], len(k)), []).append(k)
+            self._fuzzy_keys = by_start
+        return self._fuzzy_keys
+
     def _fuzzy_pool(self, first: str, length: int) -> list[str]:
         pool = self._fuzzy_pools.get((first, length))
         if pool is None:
-            if self._fuzzy_keys is None:
-                by_start: dict[tuple[str, int], list[str]] = {}
-                for k in self.spotter:
-                    by_start.setdefault((k[:1], len(k)), []).append(k)
-                self._fuzzy_keys = by_start
+            keys = self._fuzzy_keys_by_start()
             pool = sorted(k for size in range(length - 2, length + 3)
-                          for k in self._fuzzy_keys.get((first, size), ()))
+                          for k in keys.get((first, size), ()))
             self._fuzzy_pools[(first, length)] = pool
         return pool
 

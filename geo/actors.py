@@ -75,7 +75,9 @@ class ActorLexicon:
             first = _WORD.match(w)
             if first:
                 heads_by_word.setdefault(first.group(), []).append(w)
-        self._first_words = frozenset(heads_by_word)
+        # The words that begin a head, each a whole word: one scan finds them instead of a loop over every word.
+        self._first_word_pattern = compile_factored(
+            r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(heads_by_word)) + r")(?![\w-])")
         self._longer_heads = {first: compile_factored("(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
                               for first, heads in heads_by_word.items() if heads != [first]}
         flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
@@ -101,10 +103,10 @@ class ActorLexicon:
         pos = 0
         lower = lower_same_length(sentence)
         longer_heads = self._longer_heads
-        for word in _WORD.finditer(lower):
+        for word in self._first_word_pattern.finditer(lower):
             start = word.start()
             first = word.group()
-            if first not in self._first_words or start < pos:
+            if start < pos:
                 continue
             head = first
             if first in longer_heads:  # "russian" may begin "russian defence ministry": the longest that is there

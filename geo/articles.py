@@ -501,12 +501,23 @@ def _manifest_row(
 # --- decoding ---------------------------------------------------------------------------------------------
 
 
+def _size_hint(handle: io.BufferedReader) -> int:
+    """Return the file's size in bytes, or a block when it has none (a pipe, a character device)."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, io.UnsupportedOperation):
+        return BLOCK_BYTES
+    return size if size > 0 else BLOCK_BYTES
+
+
 def _decoded_pieces(handle: io.BufferedReader, *, html: bool, warn: Warn, where: str) -> Iterator[str]:
     """Yield the decoded text of a binary file in blocks; raise _Skip on the first block if it is unusable."""
-    first = handle.read(BLOCK_BYTES)
+    # A small file is read at its size: asking for a whole block costs a block-sized buffer per file.
+    wanted = min(BLOCK_BYTES, _size_hint(handle) + 1)
+    first = handle.read(wanted)
     if not first:
         raise _Skip("empty file")
-    complete = len(first) < BLOCK_BYTES
+    complete = len(first) < wanted  # a file that grew since fstat is read on
     decoder, text = _detect(first, complete, html)
     yield text
     if complete:

@@ -141,6 +141,11 @@ _LEFT_KEYWORDS = {
     "contest": _lower_re(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
                           r"assault|clos|press)"),
 }
+_LETTERS = re.compile(r"[a-z]+")
+# First words of the keywords that are more than a run of letters; the others are decided by their word.
+_MULTIWORD_KEYWORD_STARTS = frozenset(alt.split("\\")[0] for k in _LEFT_KEYWORDS.values()
+                                      for alt in source_of(k).removeprefix(r"\b(?:").removesuffix(")").split("|")
+                                      if not re.fullmatch("[a-z]+", alt))
 # Where any of them begins: one scan for all (no keyword match contains the start of another), their words in
 # one group so that they are merged by first letter.
 _ANY_LEFT_KEYWORD = compile_factored(r"\b(?:" + "|".join(source_of(k).removeprefix(r"\b(?:").removesuffix(")")
@@ -548,6 +553,7 @@ class Detector:
         self.gazetteer = gazetteer
         self.lexicon = lexicon or ActorLexicon.load()
         self._name_group_memo: dict[str, list[list[tuple[int, str]]]] = {}
+        self._families_memo: dict[str, tuple[str, ...]] = {}
 
     # -- mentions ---------------------------------------------------------------------------------------
     def _name_groups(self, run: str) -> list[list[tuple[int, str]]]:
@@ -710,17 +716,34 @@ class Detector:
         return bool(_MODAL_BEFORE.search(left[-70:]))
 
     # -- matching ---------------------------------------------------------------------------------------
+    def _keyword_families(self, text: str, pos: int) -> tuple[str, ...]:
+        """Return the left-pattern families with a keyword at `pos` (a word start where one of them begins)."""
+        word = _LETTERS.match(text, pos)
+        key = word.group() if word else ""
+        if key in _MULTIWORD_KEYWORD_STARTS:  # "now ... control": the next words decide
+            return tuple(name for name, keyword in _LEFT_KEYWORDS.items() if keyword.match(text, pos))
+        families = self._families_memo.get(key)
+        if families is None:
+            # Every other keyword is a run of letters that begins a word: the word alone decides.
+            families = tuple(name for name, keyword in _LEFT_KEYWORDS.items() if keyword.match(key))
+            if len(self._families_memo) >= _MEMO_SIZE:
+                self._families_memo.clear()
+            self._families_memo[key] = families
+        return families
+
     def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: Sequence[Actor]) -> list[_Hit]:
         text = tmpl.lower
         hits: list[_Hit] = []
         claimed = self._claims(text, actors)
         flag_ok = "flag" in text
 
-        anywhere = [k.start() for k in _ANY_LEFT_KEYWORD.finditer(text)]
         right_verbs = [k.start() for k in _RIGHT_VERB_HINT.finditer(text)]
         # The left patterns with a keyword in the sentence, each with where its keywords start.
-        keyword_starts = [(name, pattern, starts) for name, pattern in LEFT_PATTERNS
-                          if (starts := [p for p in anywhere if _LEFT_KEYWORDS[name].match(text, p)])]
+        starts_of: dict[str, list[int]] = {}
+        for k in _ANY_LEFT_KEYWORD.finditer(text):
+            for name in self._keyword_families(text, k.start()):
+                starts_of.setdefault(name, []).append(k.start())
+        keyword_starts = [(name, pattern, starts_of[name]) for name, pattern in LEFT_PATTERNS if name in starts_of]
         if not keyword_starts and not right_verbs and not flag_ok:
             return hits
         for index, pos in enumerate(tmpl.marks):

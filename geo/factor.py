@@ -52,6 +52,8 @@ def factor_alternations(pattern: str, *, ignorecase: bool = False, verbose: bool
 
 
 def _factor_body(body: str, ignorecase: bool) -> str:
+    if "|" not in body:
+        return body  # nothing to merge here nor inside
     alternatives = [_factor_groups(a, ignorecase) for a in _split_top(body, "|")]
     return "|".join(_merge(alternatives, ignorecase))
 

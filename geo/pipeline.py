@@ -101,8 +101,6 @@ def run_pipeline(
 
     articles = iter_articles(sources, default_date=default_date, warn=record_warning, stats=result.stats)
     detector = detector or Detector(gazetteer)
-    # Load the name table before forking so that workers share it instead of each loading it.
-    _ = gazetteer.spotter
     done = 0
     if jobs <= 1:
         for article in articles:
@@ -113,6 +111,8 @@ def run_pipeline(
             if progress:
                 progress(done)
     else:
+        # Load the name tables before forking so that workers share them instead of each loading them.
+        gazetteer.load_tables()
         # An executor, not multiprocessing.Pool: it notices a worker killed by a signal and raises instead of
         # waiting forever on a queue lock the dead worker held.
         executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),

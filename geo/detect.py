@@ -21,7 +21,7 @@ from gazetteer.place import Place, haversine_km
 
 from .actors import Actor, ActorLexicon, other_side
 from .dates import DateMention, find_dates
-from .factor import compile_factored, source_of
+from .factor import compile_factored, source_of, word_prefixes
 from .model import Article, Event
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
@@ -207,18 +207,19 @@ _RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed
                              r"laid|fell|falls|fallen|came|comes|returned|returns|passed|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
-_REGION_AFTER = compile_factored(r"^\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
+# The *_AFTER patterns of mentions are tried with match(sentence, end of the place).
+_REGION_AFTER = compile_factored(r"\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
                                  r"direction|axis|sector|front)\b", re.I)
-_PLURAL_REGION_AFTER = compile_factored(r"^\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
+_PLURAL_REGION_AFTER = compile_factored(r"\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
 _SEP_ONLY = compile_factored(rf"^{_SEP}$", re.I)
-_REPUBLIC_AFTER = compile_factored(r"^\s+people['’]?s\s+republic", re.I)
+_REPUBLIC_AFTER = compile_factored(r"\s+people['’]?s\s+republic", re.I)
 # "Kharkiv forces", "the Kharkiv offensive", "the Yug battlegroup": a side, a unit or an operation named after a place.
-_FORCE_AFTER = compile_factored(r"^\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
+_FORCE_AFTER = compile_factored(r"\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
                                 r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
                                 r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
                                 r"group\s+of\s+forces|grouping|brigade|battalion|regiment|corps)\b", re.I)
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
-_FACILITY_AFTER = compile_factored(r"^(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
+_FACILITY_AFTER = compile_factored(r"(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
                                    r"treatment)\s+){0,2}"
                                    r"(?:plant|airport|airfield|air\s+base|airbase|dam|bridge|highway|motorway|road|railway|"
                                    r"reservoir|river|canal|mine|refinery|port|harbou?r|garrison|prison|checkpoint|"
@@ -393,9 +394,22 @@ def _within_lines(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return compile_factored(source_of(pattern).replace(r"\s", r"[^\S\n]"), pattern.flags)
 
 
-def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[int]:
-    """Return the numbers of the lines of `text` (beginning at `starts`) in which `pattern` matches."""
+def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
+                    prefixes: tuple[str, ...] | None = None) -> set[int]:
+    """Return the numbers of the lines of `text` (beginning at `starts`) in which `pattern` matches.
+
+    `prefixes` (see `word_prefixes`): the pattern is tried only where one of them occurs.
+    """
     found: set[int] = set()
+    if prefixes is not None:
+        for prefix in prefixes:
+            at = text.find(prefix)
+            while at >= 0:
+                line = bisect.bisect_right(starts, at) - 1
+                if line not in found and pattern.match(text, at):
+                    found.add(line)
+                at = text.find(prefix, at + 1)
+        return found
     pos = 0
     while m := pattern.search(text, pos):
         line = bisect.bisect_right(starts, m.start()) - 1
@@ -600,16 +614,15 @@ class Detector:
                         if not any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in spans)]
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
-            after = sentence[m.end:]
-            m.region_suffix = bool(_REGION_AFTER.match(after))
+            m.region_suffix = bool(_REGION_AFTER.match(sentence, m.end))
         # "the Kharkiv and Kherson regions": a plural region word covers the whole coordination.
         plural = False
         for m, nxt in reversed(list(zip(mentions, mentions[1:], strict=False))):
-            plural = bool(_PLURAL_REGION_AFTER.match(sentence[nxt.end:])) or (plural and nxt.region_suffix)
+            plural = bool(_PLURAL_REGION_AFTER.match(sentence, nxt.end)) or (plural and nxt.region_suffix)
             if plural and _SEP_ONLY.match(sentence[m.end:nxt.start]):
                 m.region_suffix = True
-        return [m for m in mentions if not _REPUBLIC_AFTER.match(sentence[m.end:])
-                and not _FORCE_AFTER.match(sentence[m.end:]) and not _FACILITY_AFTER.match(sentence[m.end:])
+        return [m for m in mentions if not _REPUBLIC_AFTER.match(sentence, m.end)
+                and not _FORCE_AFTER.match(sentence, m.end) and not _FACILITY_AFTER.match(sentence, m.end)
                 and not self.lexicon.is_actor_word(m.surface)]
 
     @staticmethod
@@ -1002,8 +1015,8 @@ class Detector:
             spots_by_sentence[i].append((sp.start - starts[i], sp.end - starts[i], sp.surface))
         lower_lines = lower_same_length(lines)
         with_trigger = _lines_matching(_TRIGGER_HINT, lower_lines, starts)
-        with_institution = _lines_matching(_INSTITUTION_HINT_LINES, lower_lines, starts)
-        with_history = _lines_matching(_HISTORY_LINES, lower_lines, starts)
+        with_institution = _lines_matching(_INSTITUTION_HINT_LINES, lower_lines, starts, _INSTITUTION_PREFIXES)
+        with_history = _lines_matching(_HISTORY_LINES, lower_lines, starts, _HISTORY_PREFIXES)
         context: list[tuple[float, float]] = []
         body = " ".join(s.text for s in sentences)
         regions = self.gazetteer.region_cues(body)
@@ -1194,6 +1207,9 @@ _HISTORY = _lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war
 
 _HISTORY_LINES = _within_lines(_HISTORY)
 _INSTITUTION_HINT_LINES = _within_lines(_INSTITUTION_HINT)
+# Rare words: finding them with str.find and trying the pattern there beats a regex scan of the article.
+_HISTORY_PREFIXES = word_prefixes(source_of(_HISTORY))
+_INSTITUTION_PREFIXES = word_prefixes(source_of(_INSTITUTION_HINT))
 
 _RELATIVE_GAP = compile_factored(r",\s*(?:which|who|whom|whose|where)\b", re.I)
 # "the base of the Russian group since April": a state's start, not the event

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["compile_factored", "factor_alternations", "source_of"]
+__all__ = ["compile_factored", "factor_alternations", "source_of", "word_prefixes"]
 
 # Characters that stand for themselves outside a class when no quantifier follows them.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '’-,§&")
@@ -49,6 +49,31 @@ def factor_alternations(pattern: str, *, ignorecase: bool = False, verbose: bool
         return pattern
     ignorecase = ignorecase or bool(re.match(r"\(\?[a-zA-Z]*i", pattern))
     return _factor_body(pattern, ignorecase)
+
+
+def word_prefixes(pattern: str) -> tuple[str, ...] | None:
+    r"""Return the letters every match of `\b(?:alternatives)...` begins with, one run per alternative.
+
+    None when the pattern has another shape or an alternative begins with something else than a letter. Each
+    match starts where one of the runs occurs: finding the runs with str.find and trying the pattern there finds
+    every match, and is much faster than `re`'s search when the runs are rare.
+    """
+    if not pattern.startswith(r"\b(?:"):
+        return None
+    end = _group_end(pattern, 2)
+    if pattern[end:end + 1] in _QUANTIFIERS:
+        return None  # "\b(?:re)?...": the group may be absent
+    body = pattern[len(r"\b(?:"):end - 1]
+    prefixes: list[str] = []
+    for alternative in _split_top(body, "|"):
+        letters = re.match(r"[a-z]*", alternative).group()  # type: ignore[union-attr]
+        if alternative[len(letters):len(letters) + 1] in _QUANTIFIERS:
+            letters = letters[:-1]  # "bolsheviks?": the "s" may be absent
+        if not letters:
+            return None
+        prefixes.append(letters)
+    # A run that begins with another run is found where that one is ("grouping" where "group" is).
+    return tuple(p for p in dict.fromkeys(prefixes) if not any(p != q and p.startswith(q) for q in prefixes))
 
 
 def _factor_body(body: str, ignorecase: bool) -> str:

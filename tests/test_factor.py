@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import geo.actors  # noqa: F401 - imported for the patterns it compiles
 import geo.dates  # noqa: F401
-import geo.detect  # noqa: F401
-from geo.factor import _SOURCES, compile_factored, factor_alternations, source_of
+import geo.detect
+from geo.factor import _SOURCES, compile_factored, factor_alternations, source_of, word_prefixes
 from geo.text import lower_same_length, split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -102,3 +102,36 @@ def test_random_alternations_match_as_written(alternatives: list[str], text: str
                 [_signature(m) for m in written.finditer(subject)], pattern
             for pos in range(len(subject) + 1):
                 assert _signature(factored.match(subject, pos)) == _signature(written.match(subject, pos)), pattern
+
+
+@pytest.mark.parametrize(("pattern", "prefixes"), [
+    (r"\b(?:ministry|general\s+staff|group|grouping|battlegroup)\b", ("ministry", "general", "group", "battlegroup")),
+    (r"\b(?:bolsheviks?|ww\s?ii?|napoleon\w*)\b", ("bolshevik", "ww", "napoleon")),
+    (r"\b(?:re)?(?:took|taken)", None),  # an optional group first
+    (r"\b(?:\d+|km)", None),  # an alternative without a leading letter
+    (r"(?:ab|cd)", None),  # no word boundary first
+])
+def test_word_prefixes(pattern: str, prefixes: tuple[str, ...] | None) -> None:
+    assert word_prefixes(pattern) == prefixes
+
+
+def test_lines_found_by_prefixes_are_the_lines_a_scan_finds() -> None:
+    # The seeds and two sentences on the Second World War (the seeds name no war of the past).
+    texts = [*_seed_texts(), "Kharkiv was liberated by the Red Army in August 1943.",
+             "Its 1941 defence is remembered from the Great Patriotic War."]
+    lines = "\n".join(texts)
+    starts = [0]
+    for text in texts[:-1]:
+        starts.append(starts[-1] + len(text) + 1)
+    lowered = lower_same_length(lines)
+    for pattern, prefixes in ((geo.detect._HISTORY_LINES, geo.detect._HISTORY_PREFIXES),
+                              (geo.detect._INSTITUTION_HINT_LINES, geo.detect._INSTITUTION_PREFIXES)):
+        assert prefixes
+        scanned = geo.detect._lines_matching(pattern, lowered, starts)
+        assert scanned
+        assert geo.detect._lines_matching(pattern, lowered, starts, prefixes) == scanned
+        # and on text where every line has one: "red army" inside "the entered army"
+        crafted = "the red army entered\nthe entered army\nworld  war two\nno match here"
+        crafted_starts = [0, 21, 38, 53]
+        assert geo.detect._lines_matching(pattern, crafted, crafted_starts, prefixes) == \
+            geo.detect._lines_matching(pattern, crafted, crafted_starts)

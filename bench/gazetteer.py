@@ -252,9 +252,10 @@ def accuracy_report(gazetteer: Gazetteer, rows: Sequence[Row], verbose: int) -> 
         for label, outcomes in (("theatre cues", plain), ("prose cues", prose), ("baseline", base)):
             wrong = [o for o in outcomes if o.status == "resolved" and o.km is not None and o.km > FAR_KM]
             mid = [o for o in outcomes if o.status == "resolved" and o.km is not None and NEAR_KM < o.km <= FAR_KM]
-            amb = [o for o in outcomes if o.status == "ambiguous"]
-            for title, items in ((f"wrong-far ({label})", wrong), (f"resolved {NEAR_KM:.0f}-{FAR_KM:.0f} km "
-                                                                  f"({label})", mid), (f"ambiguous ({label})", amb)):
+            amb_items = [o for o in outcomes if o.status == "ambiguous"]
+            sections = ((f"wrong-far ({label})", wrong), (f"resolved {NEAR_KM:.0f}-{FAR_KM:.0f} km ({label})", mid),
+                        (f"ambiguous ({label})", amb_items))
+            for title, items in sections:
                 if label == "baseline" and (title.startswith("ambiguous") or verbose < 2):
                     continue
                 out += ["", f"### {title}: {len(items)}", ""]

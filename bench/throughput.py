@@ -22,6 +22,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -261,6 +262,25 @@ def run_flashgeotext(corpus: Corpus, repeat: int = 1) -> Run:
     return best_of([run_measured(cmd, corpus, None, "flashgeotext") for _ in range(repeat)])
 
 
+def interleaved_ratios(copies: Corpus, varied: Corpus, pairs: int) -> str:
+    """Run frontline -j2 and flashgeotext alternately over each corpus; return the ratios as markdown.
+
+    A virtual machine's speed drifts by 10-20% within minutes: runs side by side see the same drift, runs
+    minutes apart do not.
+    """
+    lines = [f"## frontline --jobs 2 / flashgeotext, {pairs} interleaved pairs per corpus (whole process)", ""]
+    for corpus in (copies, varied):
+        ratios = []
+        for _ in range(pairs):
+            ours = run_frontline(corpus, 2)
+            theirs = run_flashgeotext(corpus)
+            ratios.append(ours.seconds / theirs.seconds)
+        met = sum(r <= 1.0 for r in ratios)
+        lines.append(f"- {corpus.label}: ratios {', '.join(f'{r:.2f}' for r in ratios)}; median "
+                     f"{statistics.median(ratios):.2f} (target <= 1: met in {met} of {pairs})")
+    return "\n".join(lines)
+
+
 # -- report ----------------------------------------------------------------------------------------------
 
 
@@ -296,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each configuration up to 20,000 articles; the fastest is reported (default 1)")
     parser.add_argument("--workdir", type=Path, help="keep the corpora here and reuse them (default: a temp dir)")
+    parser.add_argument("--pairs", type=int, default=5,
+                        help="interleaved (frontline -j2, flashgeotext) runs on each 2,000-article corpus, so that "
+                             "the machine's drift falls on both sides of each ratio (default 5; 0: none)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in (args.sizes or ("1000,2000" if args.quick else "1000,10000,100000")).split(",")]
     jobs = [int(j) for j in args.jobs.split(",")]
@@ -373,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"({r.seconds:.2f} s / "
                       f"{(flash if r.corpus is varied else flash_copies).seconds:.2f} s)"
                       + (f" (target <= 1 with -j2: {'met' if ratio <= 1 else 'NOT met'})" if r.jobs == 2 else ""))
+            if args.pairs > 0:
+                print()
+                print(interleaved_ratios(copies, varied, args.pairs))
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

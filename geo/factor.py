@@ -19,6 +19,7 @@ rewritten at all (their spaces are not literal).
 from __future__ import annotations
 
 import re
+import weakref
 
 __all__ = ["compile_factored", "factor_alternations", "source_of", "word_prefixes"]
 
@@ -26,8 +27,9 @@ __all__ = ["compile_factored", "factor_alternations", "source_of", "word_prefixe
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '’-,§&")
 _QUANTIFIERS = frozenset("*+?{")
 _CAPTURE = re.compile(r"(?<!\\)\((?!\?)|\(\?P<")
-# The pattern as written for each compiled one: what the equivalence tests compare against.
-_SOURCES: dict[re.Pattern[str], str] = {}
+# The pattern as written for each compiled one: what the equivalence tests compare against. Weak keys: a
+# pattern compiled at run time (an actor lexicon's) is forgotten with it.
+_SOURCES: weakref.WeakKeyDictionary[re.Pattern[str], str] = weakref.WeakKeyDictionary()
 
 
 def compile_factored(pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -12,7 +12,7 @@ from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, prior_scores,
 from .errors import OnlineLookupError
 from .index import Candidate, IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
-from .place import Place, haversine_km
+from .place import Place, nearest_km
 
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
     from .online import OnlineGeocoder
@@ -146,9 +146,7 @@ class Gazetteer:
         found = key in self._spotter or key in self._prefixes  # type: ignore[operator]
         if not found and word.endswith(_POSSESSIVE):
             found = self._key(word[:-2]) in self._spotter  # type: ignore[operator]
-        if len(self._starts) >= MEMO_SIZE:
-            self._starts.clear()
-        self._starts[word] = found
+        _remember(self._starts, word, found)
         return found
 
     def spot(self, text: str) -> list[Spot]:
@@ -251,9 +249,8 @@ class Gazetteer:
         # pool is sorted, so that among equal scores the first key in alphabetical order wins.
         pool = self._fuzzy_pool(key[:1], len(key))
         match = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-        if len(self._fuzzy_memo) >= MEMO_SIZE:
-            self._fuzzy_memo.clear()
-        found = self._fuzzy_memo[key] = match[0] if match else None
+        found = match[0] if match else None
+        _remember(self._fuzzy_memo, key, found)
         return found
 
     def load_tables(self) -> None:
@@ -323,7 +320,7 @@ class Gazetteer:
             return result, True
         if not cues.context_points:
             return replace(result, status="ambiguous"), True
-        nearest = min(haversine_km(result.best.lat, result.best.lon, la, lo) for la, lo in cues.context_points)
+        nearest = nearest_km(result.best.lat, result.best.lon, cues.context_points)
         if nearest > FUZZY_CONTEXT_KM:
             return Resolution(name, "unresolved", None, result.candidates, "fuzzy"), True
         return result, True

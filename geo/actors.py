@@ -11,7 +11,7 @@ from pathlib import Path
 from .factor import compile_factored
 from .text import lower_same_length
 
-__all__ = ["Actor", "ActorLexicon", "other_side", "lower_same_length"]
+__all__ = ["Actor", "ActorLexicon", "other_side"]
 
 # Patterns marked "lower" run on the lower-cased sentence (see `lower_same_length`): case-blind
 # matching of large alternations is several times slower in Python's engine.

@@ -14,14 +14,15 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from gazetteer.disambiguate import Cues, Resolution
 from gazetteer.gazetteer import Gazetteer
-from gazetteer.place import Place, haversine_km
+from gazetteer.place import Place, nearest_km
 
 from .actors import Actor, ActorLexicon, other_side
 from .dates import DateMention, find_dates
-from .factor import compile_factored, source_of, word_prefixes
+from .factor import compile_factored, source_of, split_alternatives, word_prefixes
 from .model import Article, Event
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
@@ -32,6 +33,8 @@ MARK = "§"
 _WINDOW = 240  # characters before a place name in which its trigger is looked for
 _MAX_WAITING = 16  # sentences whose actors may wait to be found, one after the other
 _MEMO_SIZE = 20_000  # entries of an in-process memo before it is emptied (bounded memory)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _lower_re(pattern: str) -> re.Pattern[str]:
@@ -125,31 +128,29 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # Cheap keyword scans, one per pattern and sentence: a pattern is tried on a place only from a keyword of
-# its own that stands before the place, so sentences without the verbs cost one scan.
-_LEFT_KEYWORDS = {
-    "change": _lower_re(r"\b(?:captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|"
-                         r"occupied|won|win|secured|cleared|gain|establish|assum|restor|claim|now\s+(?:\w+\s+)?(?:in\s+)?(?:\w+\s+)?control)"),
-    "lose": _lower_re(r"\b(?:los|ced|hand)"),
-    "enter": _lower_re(r"\b(?:enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|"
-                        r"patrol|rais|hoist|plant)"),
-    "withdraw": _lower_re(r"\b(?:pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|"
-                           r"expelled|left|leav)"),
-    "expel": _lower_re(r"\b(?:push|drov|driv|forc|kick|expel|oust|threw|throw|clear)"),
-    "nominal": _lower_re(r"\b(?:captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|"
-                          r"withdrawal|retreat|pull|encirclement|siege|storming|assault|battle|fight|defen|offensive|"
-                          r"counter)"),
-    "contest": _lower_re(r"\b(?:fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|"
-                          r"assault|clos|press)"),
+# its own that stands before the place, so sentences without the verbs cost one scan. Each keyword begins a word.
+_LEFT_KEYWORD_WORDS = {
+    "change": (r"captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|occupied|won|win|"
+               r"secured|cleared|gain|establish|assum|restor|claim|now\s+(?:\w+\s+)?(?:in\s+)?(?:\w+\s+)?control"),
+    "lose": r"los|ced|hand",
+    "enter": (r"enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|patrol|rais|hoist|"
+              r"plant"),
+    "withdraw": (r"pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expelled|left|"
+                 r"leav"),
+    "expel": r"push|drov|driv|forc|kick|expel|oust|threw|throw|clear",
+    "nominal": (r"captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|withdrawal|retreat|pull|"
+                r"encirclement|siege|storming|assault|battle|fight|defen|offensive|counter"),
+    "contest": (r"fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|assault|clos|"
+                r"press"),
 }
+_LEFT_KEYWORDS = {name: _lower_re(rf"\b(?:{words})") for name, words in _LEFT_KEYWORD_WORDS.items()}
+# Where any of them begins: one scan for all (no keyword match contains the start of another).
+_ANY_LEFT_KEYWORD = _lower_re(r"\b(?:" + "|".join(_LEFT_KEYWORD_WORDS.values()) + ")")
 _LETTERS = re.compile(r"[a-z]+")
 # First words of the keywords that are more than a run of letters; the others are decided by their word.
-_MULTIWORD_KEYWORD_STARTS = frozenset(alt.split("\\")[0] for k in _LEFT_KEYWORDS.values()
-                                      for alt in source_of(k).removeprefix(r"\b(?:").removesuffix(")").split("|")
-                                      if not re.fullmatch("[a-z]+", alt))
-# Where any of them begins: one scan for all (no keyword match contains the start of another), their words in
-# one group so that they are merged by first letter.
-_ANY_LEFT_KEYWORD = compile_factored(r"\b(?:" + "|".join(source_of(k).removeprefix(r"\b(?:").removesuffix(")")
-                                                        for k in _LEFT_KEYWORDS.values()) + ")")
+_MULTIWORD_KEYWORD_STARTS = frozenset(_LETTERS.match(keyword).group()  # type: ignore[union-attr]
+                                      for words in _LEFT_KEYWORD_WORDS.values()
+                                      for keyword in split_alternatives(words) if not _LETTERS.fullmatch(keyword))
 
 RIGHT_PASSIVE = _lower_re(
     rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?"
@@ -376,6 +377,12 @@ def _is_subject(left: str) -> bool:
     return not _search_end(_PREP_BEFORE, head) or bool(_search_end(_SETTLEMENT_OF, head))
 
 
+def _remember(memo: dict[K, V], key: K, value: V) -> None:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()  # bounded memory on a corpus with an endless tail of names
+    memo[key] = value
+
+
 def _search_end(pattern: re.Pattern[str], text: str, reach: int = 40) -> re.Match[str] | None:
     """Search a pattern anchored at the end (`$`) of `text` whose matches hold at most reach/2 letters.
 
@@ -426,7 +433,7 @@ _FAR_KM = 300.0
 def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -> bool:
     """Return True when at least three other places of the article all lie more than _FAR_KM away."""
     others = [p for p in points if abs(p[0] - place.lat) > 1e-6 or abs(p[1] - place.lon) > 1e-6]
-    return len(others) >= 3 and all(haversine_km(place.lat, place.lon, lat, lon) > _FAR_KM for lat, lon in others)
+    return len(others) >= 3 and nearest_km(place.lat, place.lon, others) > _FAR_KM
 
 
 def event_class(kind: str) -> str:
@@ -535,6 +542,11 @@ class _Later:
 _Side = str | None | _Later
 
 
+def _side_now(side: _Side) -> str | None:
+    """Return a side, finding it now when it waits in a _Later."""
+    return side.value() if isinstance(side, _Later) else side
+
+
 class _LazyActors(Sequence[Actor]):
     """The actors of a sentence, found when first used."""
 
@@ -542,22 +554,22 @@ class _LazyActors(Sequence[Actor]):
         self._find = find
         self._actors: list[Actor] | None = None
 
-    def _list(self) -> list[Actor]:
+    def load(self) -> list[Actor]:
         if self._actors is None:
             self._actors = self._find()
         return self._actors
 
     def __getitem__(self, index):  # type: ignore[no-untyped-def]
-        return self._list()[index]
+        return self.load()[index]
 
     def __len__(self) -> int:
-        return len(self._list())
+        return len(self.load())
 
     def __iter__(self) -> Iterator[Actor]:
-        return iter(self._list())
+        return iter(self.load())
 
     def __reversed__(self) -> Iterator[Actor]:
-        return reversed(self._list())
+        return reversed(self.load())
 
 
 class Detector:
@@ -591,9 +603,7 @@ class Detector:
             else:
                 current.append((pos, word))
             pos += len(piece) + 1
-        if len(self._name_group_memo) >= _MEMO_SIZE:
-            self._name_group_memo.clear()
-        self._name_group_memo[run] = groups
+        _remember(self._name_group_memo, run, groups)
         return groups
 
     def _mentions(self, sentence: str, spots: list[tuple[int, int, str]]) -> list[_Mention]:
@@ -739,9 +749,7 @@ class Detector:
         if families is None:
             # Every other keyword is a run of letters that begins a word: the word alone decides.
             families = tuple(name for name, keyword in _LEFT_KEYWORDS.items() if keyword.match(key))
-            if len(self._families_memo) >= _MEMO_SIZE:
-                self._families_memo.clear()
-            self._families_memo[key] = families
+            _remember(self._families_memo, key, families)
         return families
 
     def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: Sequence[Actor]) -> list[_Hit]:
@@ -750,14 +758,14 @@ class Detector:
         claimed = self._claims(text, actors)
         flag_ok = "flag" in text
 
-        right_verbs = [k.start() for k in _RIGHT_VERB_HINT.finditer(text)]
+        last_right_verb = max((k.start() for k in _RIGHT_VERB_HINT.finditer(text)), default=-1)
         # The left patterns with a keyword in the sentence, each with where its keywords start.
         starts_of: dict[str, list[int]] = {}
         for k in _ANY_LEFT_KEYWORD.finditer(text):
             for name in self._keyword_families(text, k.start()):
                 starts_of.setdefault(name, []).append(k.start())
         keyword_starts = [(name, pattern, starts_of[name]) for name, pattern in LEFT_PATTERNS if name in starts_of]
-        if not keyword_starts and not right_verbs and not flag_ok:
+        if not keyword_starts and last_right_verb < 0 and not flag_ok:
             return hits
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
@@ -854,7 +862,7 @@ class Detector:
                 hit = self._flag_hit(index, left, actors, claimed)
                 if hit:
                     hits.append(hit)
-            if right_verbs and right_verbs[-1] > pos:  # every pattern after a place has one of these verbs
+            if last_right_verb > pos:  # every pattern after a place has one of these verbs
                 hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
 
@@ -1095,8 +1103,7 @@ class Detector:
             if institutions and memory:
                 actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
             if self.lexicon.has_pronoun_actor(tmpl.text):
-                earlier_side = previous_side.value() if isinstance(previous_side, _Later) else previous_side
-                actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, earlier_side),
+                actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side)),
                                 key=lambda a: a.start)
             return actors
 
@@ -1104,13 +1111,13 @@ class Detector:
         # side of the last one: found then. The institution memory changes as the article is read: at once.
         actors = _LazyActors(find_actors)
         if institutions:
-            len(actors)
+            actors.load()
 
         def side_of_last_actor() -> str | None:
             for actor in reversed(actors):
                 if not actor.locative:
                     return actor.side
-            return previous_side.value() if isinstance(previous_side, _Later) else previous_side
+            return _side_now(previous_side)
 
         last_side = _Later(side_of_last_actor, previous_side)
         if s.text.rstrip().endswith("?") or _DENIAL.search(tmpl.lower) \

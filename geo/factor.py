@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterator
 
-__all__ = ["compile_factored", "factor_alternations", "source_of", "word_prefixes"]
+__all__ = ["compile_factored", "factor_alternations", "source_of", "split_alternatives", "word_prefixes"]
 
 # Characters that stand for themselves outside a class when no quantifier follows them.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '’-,§&")
@@ -67,7 +68,7 @@ def word_prefixes(pattern: str) -> tuple[str, ...] | None:
         return None  # "\b(?:re)?...": the group may be absent
     body = pattern[len(r"\b(?:"):end - 1]
     prefixes: list[str] = []
-    for alternative in _split_top(body, "|"):
+    for alternative in split_alternatives(body):
         letters = re.match(r"[a-z]*", alternative).group()  # type: ignore[union-attr]
         if alternative[len(letters):len(letters) + 1] in _QUANTIFIERS:
             letters = letters[:-1]  # "bolsheviks?": the "s" may be absent
@@ -81,7 +82,7 @@ def word_prefixes(pattern: str) -> tuple[str, ...] | None:
 def _factor_body(body: str, ignorecase: bool) -> str:
     if "|" not in body:
         return body  # nothing to merge here nor inside
-    alternatives = [_factor_groups(a, ignorecase) for a in _split_top(body, "|")]
+    alternatives = [_factor_groups(a, ignorecase) for a in split_alternatives(body)]
     return "|".join(_merge(alternatives, ignorecase))
 
 
@@ -121,27 +122,12 @@ def _plain_first(alternative: str) -> str | None:
 def _factor_groups(text: str, ignorecase: bool) -> str:
     """Rewrite the inside of every group of one alternative (lookbehinds and back-references excepted)."""
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            out.append(text[i:i + 2])
-            i += 2
-        elif c == "[":
-            end = _class_end(text, i)
-            out.append(text[i:end])
-            i = end
-        elif c == "(":
-            end = _group_end(text, i)
-            head = _rewritable_head(text[i:end])
-            if head is None:
-                out.append(text[i:end])  # lookbehinds, flags, conditionals and back-references as written
-            else:
-                out.append(head + _factor_body(text[i + len(head):end - 1], ignorecase) + ")")
-            i = end
+    for start, end in _pieces(text):
+        head = _rewritable_head(text[start:end]) if text[start] == "(" else None
+        if head is None:
+            out.append(text[start:end])  # a character, an escape, a class; lookbehinds, flags, back-references
         else:
-            out.append(c)
-            i += 1
+            out.append(head + _factor_body(text[start + len(head):end - 1], ignorecase) + ")")
     return "".join(out)
 
 
@@ -157,25 +143,26 @@ def _rewritable_head(group: str) -> str | None:
     return head
 
 
-def _split_top(text: str, separator: str) -> list[str]:
-    """Split at `separator` where it stands outside every group and class."""
+def split_alternatives(text: str) -> list[str]:
+    """Split a regular expression at the bars that stand outside every group and class."""
     parts: list[str] = []
-    start = i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-        elif c == "[":
-            i = _class_end(text, i)
-        elif c == "(":
-            i = _group_end(text, i)
-        else:
-            if c == separator:
-                parts.append(text[start:i])
-                start = i + 1
-            i += 1
+    start = 0
+    for piece_start, piece_end in _pieces(text):
+        if piece_end - piece_start == 1 and text[piece_start] == "|":
+            parts.append(text[start:piece_start])
+            start = piece_end
     parts.append(text[start:])
     return parts
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the spans of the top-level pieces of a regular expression: an escape, a class, a group, a character."""
+    i = 0
+    while i < len(text):
+        c = text[i]
+        end = i + 2 if c == "\\" else _class_end(text, i) if c == "[" else _group_end(text, i) if c == "(" else i + 1
+        yield i, end
+        i = end
 
 
 def _class_end(text: str, start: int) -> int:

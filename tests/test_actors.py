@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.actors import ActorLexicon, lower_same_length, other_side
+from geo.actors import ActorLexicon, other_side
+from geo.text import lower_same_length
 
 
 @pytest.fixture(scope="module")

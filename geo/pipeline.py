@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import itertools
 import multiprocessing
 import os
@@ -71,6 +73,20 @@ def _detect(article: Article) -> ArticleFindings:
     return _WORKER.detect(article)
 
 
+@contextlib.contextmanager
+def _collector_skips_existing_objects() -> Iterator[None]:
+    """Keep the objects alive now (the name tables, compiled patterns) out of the cyclic collector's passes.
+
+    They live for the whole run: traversing them in every full collection is wasted time, and in a forked
+    worker it also writes to every page that holds them, which copies pages the worker could have shared.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
@@ -101,43 +117,54 @@ def run_pipeline(
 
     articles = iter_articles(sources, default_date=default_date, warn=record_warning, stats=result.stats)
     detector = detector or Detector(gazetteer)
-    done = 0
-    if jobs <= 1:
-        for article in articles:
-            findings = detector.detect(article)
-            result.events.extend(findings.events)
-            result.unresolved.extend(findings.unresolved)
-            done += 1
-            if progress:
-                progress(done)
-    else:
+    if jobs > 1:
         # Load the name tables before forking so that workers share them instead of each loading them.
         gazetteer.load_tables()
-        # An executor, not multiprocessing.Pool: it notices a worker killed by a signal and raises instead of
-        # waiting forever on a queue lock the dead worker held.
-        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_init_worker, initargs=(detector,))
-        try:
-            # The next batch is handed out before this one's results are read, so that no worker waits
-            # while the last chunks of a batch finish; two batches at most are in memory.
-            waiting: tuple[int, Iterator[ArticleFindings]] | None = None
-            for batch in itertools.chain(_batches(articles, BATCH_SIZE), [[]]):
-                submitted = (len(batch), executor.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4))))
-                if waiting is not None:
-                    size, findings_of_batch = waiting
-                    for findings in findings_of_batch:
-                        result.events.extend(findings.events)
-                        result.unresolved.extend(findings.unresolved)
-                    done += size
-                    if progress:
-                        progress(done)
-                waiting = submitted
-        except BaseException:
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.kill()  # stop now: the caller is unwinding (Ctrl-C, SIGTERM, an error)
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
-        executor.shutdown(wait=True)
+    with _collector_skips_existing_objects():
+        if jobs <= 1:
+            _detect_here(articles, detector, result, progress)
+        else:
+            _detect_in_workers(articles, detector, jobs, result, progress)
     result.events = correct_kinds(result.events)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _detect_here(articles: Iterable[Article], detector: Detector, result: RunResult,
+                 progress: Progress | None) -> None:
+    for done, article in enumerate(articles, 1):
+        findings = detector.detect(article)
+        result.events.extend(findings.events)
+        result.unresolved.extend(findings.unresolved)
+        if progress:
+            progress(done)
+
+
+def _detect_in_workers(articles: Iterable[Article], detector: Detector, jobs: int, result: RunResult,
+                       progress: Progress | None) -> None:
+    # An executor, not multiprocessing.Pool: it notices a worker killed by a signal and raises instead of
+    # waiting forever on a queue lock the dead worker held.
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_init_worker, initargs=(detector,))
+    done = 0
+    try:
+        # The next batch is handed out before this one's results are read, so that no worker waits
+        # while the last chunks of a batch finish; two batches at most are in memory.
+        waiting: tuple[int, Iterator[ArticleFindings]] | None = None
+        for batch in itertools.chain(_batches(articles, BATCH_SIZE), [[]]):
+            submitted = (len(batch), executor.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4))))
+            if waiting is not None:
+                size, findings_of_batch = waiting
+                for findings in findings_of_batch:
+                    result.events.extend(findings.events)
+                    result.unresolved.extend(findings.unresolved)
+                done += size
+                if progress:
+                    progress(done)
+            waiting = submitted
+    except BaseException:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()  # stop now: the caller is unwinding (Ctrl-C, SIGTERM, an error)
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)

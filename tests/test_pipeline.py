@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -75,6 +76,24 @@ def test_workers_give_the_events_of_one_process_in_the_same_order(
     assert _records(parallel) == _records(serial)
     assert parallel.unresolved == serial.unresolved
     assert (parallel.stats.articles, parallel.stats.skipped) == (serial.stats.articles, serial.stats.skipped)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_gives_the_collector_back_every_object_it_froze(corpus: Path, gazetteer: Gazetteer, jobs: int) -> None:
+    # The run keeps long-lived objects out of the collector's passes; the caller's process must get them back.
+    assert gc.get_freeze_count() == 0
+    assert run_pipeline([corpus], gazetteer, jobs=jobs).events
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_collector_gets_its_objects_back_when_a_run_fails(corpus: Path, gazetteer: Gazetteer) -> None:
+    def interrupt(done: int) -> None:
+        assert gc.get_freeze_count() > 0  # the run does freeze them
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline([corpus], gazetteer, jobs=2, progress=interrupt)
+    assert gc.get_freeze_count() == 0
 
 
 def test_each_copy_finds_the_places_and_sentences_of_its_seed(serial: RunResult, seeds_alone: RunResult) -> None:

@@ -155,47 +155,37 @@ def split_alternatives(text: str) -> list[str]:
     return parts
 
 
-def _pieces(text: str) -> Iterator[tuple[int, int]]:
-    """Yield the spans of the top-level pieces of a regular expression: an escape, a class, a group, a character."""
-    i = 0
-    while i < len(text):
-        c = text[i]
-        end = i + 2 if c == "\\" else _class_end(text, i) if c == "[" else _group_end(text, i) if c == "(" else i + 1
-        yield i, end
-        i = end
+# The tokens of a pattern: an escape, a class, a parenthesis, a bar, or a run of other characters.
+_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|[()|]|[^\\\[()|]+", re.DOTALL)
 
 
-def _class_end(text: str, start: int) -> int:
-    """Return the index after the `]` closing the class opened at `start` ("[]a]" and "[^]a]" included)."""
-    i = start + 1
-    if i < len(text) and text[i] == "^":
-        i += 1
-    if i < len(text) and text[i] == "]":
-        i += 1
-    while i < len(text) and text[i] != "]":
-        i += 2 if text[i] == "\\" else 1
-    if i >= len(text):
-        raise re.error("unterminated character set", text, start)
-    return i + 1
+def _pieces(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """Yield the spans of the top-level pieces of a regular expression from `start`: an escape, a class, a whole
+    group, a bar, or a run of other characters."""
+    depth = 0
+    opened = start
+    pos = start
+    while pos < len(text):
+        token = _TOKEN.match(text, pos)
+        if token is None:
+            raise re.error("unterminated character set or escape", text, pos)
+        end = token.end()
+        char = text[pos]
+        if char == "(":
+            if depth == 0:
+                opened = pos
+            depth += 1
+        elif char == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                yield opened, end
+        elif depth == 0:
+            yield pos, end
+        pos = end
+    if depth:
+        raise re.error("missing ), unterminated subpattern", text, opened)
 
 
 def _group_end(text: str, start: int) -> int:
     """Return the index after the `)` closing the group opened at `start`."""
-    depth = 0
-    i = start
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(text, i)
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise re.error("missing ), unterminated subpattern", text, start)
+    return next(_pieces(text, start))[1]

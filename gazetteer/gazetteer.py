@@ -17,7 +17,7 @@ from .place import Place, nearest_km
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
     from .online import OnlineGeocoder
 
-__all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD"]
+__all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD", "remember"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -146,7 +146,7 @@ class Gazetteer:
         found = key in self._spotter or key in self._prefixes  # type: ignore[operator]
         if not found and word.endswith(_POSSESSIVE):
             found = self._key(word[:-2]) in self._spotter  # type: ignore[operator]
-        _remember(self._starts, word, found)
+        remember(self._starts, word, found)
         return found
 
     def spot(self, text: str) -> list[Spot]:
@@ -233,7 +233,7 @@ class Gazetteer:
         key = self._keys.get(text)
         if key is None:
             key = normalize(text)
-            _remember(self._keys, text, key)
+            remember(self._keys, text, key)
         return key
 
     def fuzzy_key(self, name: str) -> str | None:
@@ -250,7 +250,7 @@ class Gazetteer:
         pool = self._fuzzy_pool(key[:1], len(key))
         match = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
         found = match[0] if match else None
-        _remember(self._fuzzy_memo, key, found)
+        remember(self._fuzzy_memo, key, found)
         return found
 
     def load_tables(self) -> None:
@@ -291,7 +291,7 @@ class Gazetteer:
             if found is None:
                 found, final = self._resolve(name, self._default_cues, fuzzy)
                 if final:
-                    _remember(memo, name, found)
+                    remember(memo, name, found)
             return found
         memo_key = (name, cues, fuzzy)
         cached = self._resolutions.get(memo_key)
@@ -299,7 +299,7 @@ class Gazetteer:
             return cached
         result, final = self._resolve(name, cues, fuzzy)
         if final:  # the online fallback has side effects (errors, its own cache): never memoized
-            _remember(self._resolutions, memo_key, result)
+            remember(self._resolutions, memo_key, result)
         return result
 
     def _resolve(self, name: str, cues: Cues, fuzzy: bool) -> tuple[Resolution, bool]:
@@ -309,7 +309,7 @@ class Gazetteer:
             priors = self._priors.get((key, cues.focus))
             if priors is None:
                 priors = prior_scores(key, self.index.candidate_rows(key), cues.focus)
-                _remember(self._priors, (key, cues.focus), priors)
+                remember(self._priors, (key, cues.focus), priors)
         if priors:
             return rank_priors(name, priors, cues), True
         near = self.fuzzy_key(name) if fuzzy else None
@@ -376,7 +376,8 @@ class Gazetteer:
         return Cues(**base)  # type: ignore[arg-type]
 
 
-def _remember(memo: dict[K, V], key: K, value: V) -> None:
+def remember(memo: dict[K, V], key: K, value: V) -> None:
+    """Store `value` in an in-process memo, emptying it first when it holds MEMO_SIZE entries."""
     if len(memo) >= MEMO_SIZE:
         memo.clear()  # bounded memory on a corpus with an endless tail of names
     memo[key] = value

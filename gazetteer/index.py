@@ -458,13 +458,9 @@ class NameIndex:
         if encoded is None or focus != self._theatre_focus:
             return None
         places = self._place_cache
-        if ";" not in encoded:  # most names: one place
-            place_id, prior, _ = encoded.split(" ", 2)  # see _theatre_table
-            number = int(place_id)
-            return ((places.get(number) or self._load_place(number), float(prior)),)
         out = []
         for row in encoded.split(";"):
-            place_id, prior, _ = row.split(" ", 2)
+            place_id, prior, _ = row.split(" ", 2)  # see _theatre_table
             number = int(place_id)
             out.append((places.get(number) or self._load_place(number), float(prior)))
         return out

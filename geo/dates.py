@@ -40,31 +40,31 @@ _PATTERN_SOURCES = [
     ("dotted", r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b"),
     ("month_day_year", rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"),
     ("day_month_year", rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
-                 rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"),
+                       rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b"),
     ("part_of_month", rf"\b(?:at\s+the\s+|in\s+)?(?P<part>end|beginning|start|middle|mid|early|late)"
-                rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b"),
+                      rf"(?:\s+of\s+|-|\s+){_MONTH}(?:\s+(?P<y>(?:19|20)\d\d))?\b"),
     ("season", r"\b(?:(?:in|during|over|by)\s+)?(?:the\s+)?(?:(?P<part>early|late|mid)[\s-])?"
-         r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b"),
+               r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b"),
     ("month_year", rf"\b(?:in\s+)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b"),
     ("in_month", rf"\b(?:in|since|by|during)\s+{_MONTH}(?!\s+\d)\b"),
     ("relative_week", r"\b(?P<part>late|early|earlier|later)?\s*(?P<which>last|this|previous|past)\s+week"
-                r"(?:end)?\b"),
+                      r"(?:end)?\b"),
     ("week_part", r"\b(?P<part>late|early|end of|beginning of)\s+(?:the\s+)?(?P<which>last|this|previous)"
-            r"\s+week\b"),
+                  r"\s+week\b"),
     ("relative_month", r"\b(?P<part>earlier|late|early|end of)?\s*(?:this|last|(?:the\s+)?previous)\s+"
-                 r"(?P<unit>month)\b"),
+                       r"(?P<unit>month)\b"),
     ("yesterday", r"\b(?:yesterday|overnight|last night|on the previous day|the day before|"
-            r"a day (?:earlier|before))\b"),
+                  r"a day (?:earlier|before))\b"),
     ("relative_year", r"\b(?:last|(?:the\s+)?previous)\s+year\b"),
     ("today", r"\b(?:today|tonight|this morning|this afternoon|this evening)\b"),
     ("weekday", rf"\b(?:(?P<last>last)\s+)?{_WEEKDAY}\b"),
     # "at the start of the full-scale invasion", "on the first day of the invasion": 24 February 2022.
     ("invasion_start", r"\b(?:(?:at|on|in|during)\s+)?the\s+(?P<part>start|beginning|outset|first\s+days?|"
-                 r"first\s+weeks?|opening\s+days?)\s+of\s+(?:the\s+|russia['’]s\s+)?"
-                 r"(?:full-scale\s+|all-out\s+)?invasion\b"),
+                       r"first\s+weeks?|opening\s+days?)\s+of\s+(?:the\s+|russia['’]s\s+)?"
+                       r"(?:full-scale\s+|all-out\s+)?invasion\b"),
     # "at the start of the month", "at the end of this month": the publication's month.
     ("part_of_this_month", r"\b(?:at\s+)?the\s+(?P<part>start|beginning|end|middle)\s+of\s+(?:the|this)"
-                     r"\s+month\b"),
+                           r"\s+month\b"),
     ("in_year", r"\b(?:in|since)\s+(?P<y>(?:19|20)\d\d)\b"),
 ]
 _PATTERNS = [(name, compile_factored(source)) for name, source in _PATTERN_SOURCES]

@@ -14,10 +14,9 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
 
 from gazetteer.disambiguate import Cues, Resolution
-from gazetteer.gazetteer import Gazetteer
+from gazetteer.gazetteer import Gazetteer, remember
 from gazetteer.place import Place, nearest_km
 
 from .actors import Actor, ActorLexicon, other_side
@@ -32,9 +31,6 @@ __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
 MARK = "§"
 _WINDOW = 240  # characters before a place name in which its trigger is looked for
 _MAX_WAITING = 16  # sentences whose actors may wait to be found, one after the other
-_MEMO_SIZE = 20_000  # entries of an in-process memo before it is emptied (bounded memory)
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 def _lower_re(pattern: str) -> re.Pattern[str]:
@@ -377,12 +373,6 @@ def _is_subject(left: str) -> bool:
     return not _search_end(_PREP_BEFORE, head) or bool(_search_end(_SETTLEMENT_OF, head))
 
 
-def _remember(memo: dict[K, V], key: K, value: V) -> None:
-    if len(memo) >= _MEMO_SIZE:
-        memo.clear()  # bounded memory on a corpus with an endless tail of names
-    memo[key] = value
-
-
 def _search_end(pattern: re.Pattern[str], text: str, reach: int = 40) -> re.Match[str] | None:
     """Search a pattern anchored at the end (`$`) of `text` whose matches hold at most reach/2 letters.
 
@@ -603,7 +593,7 @@ class Detector:
             else:
                 current.append((pos, word))
             pos += len(piece) + 1
-        _remember(self._name_group_memo, run, groups)
+        remember(self._name_group_memo, run, groups)
         return groups
 
     def _mentions(self, sentence: str, spots: list[tuple[int, int, str]]) -> list[_Mention]:
@@ -682,8 +672,9 @@ class Detector:
         return None
 
     @staticmethod
-    def _agent(actors: Sequence[Actor], before: int) -> Actor | None:
-        candidates = [a for a in actors if a.end <= before and not a.locative and not a.loser]
+    def _agent(actors: Sequence[Actor], before: int, *, losers: bool = False) -> Actor | None:
+        """Return the last actor ending before `before` that is not a place; one marked as a loser only if asked."""
+        candidates = [a for a in actors if a.end <= before and not a.locative and (losers or not a.loser)]
         return candidates[-1] if candidates else None
 
     @staticmethod
@@ -749,7 +740,7 @@ class Detector:
         if families is None:
             # Every other keyword is a run of letters that begins a word: the word alone decides.
             families = tuple(name for name, keyword in _LEFT_KEYWORDS.items() if keyword.match(key))
-            _remember(self._families_memo, key, families)
+            remember(self._families_memo, key, families)
         return families
 
     def _hits(self, tmpl: _Template, mentions: list[_Mention], actors: Sequence[Actor]) -> list[_Hit]:
@@ -820,7 +811,7 @@ class Detector:
                 elif name == "withdraw":
                     # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing,
                     # also when another actor stands before it ("Kyiv's forces ... after Russian troops withdrew").
-                    nearest = self._agent([replace(a, loser=False) for a in actors], vpos)
+                    nearest = self._agent(actors, vpos, losers=True)
                     if nearest and (agent is None or nearest.start > agent.start):
                         agent = nearest
                     if not agent:
@@ -833,7 +824,7 @@ class Detector:
                 elif name == "lose":
                     # The side that gave the place up is the subject (an actor "lost" marks as a loser); the
                     # other side gained it.
-                    agent = self._agent([replace(a, loser=False) for a in actors], vpos)
+                    agent = self._agent(actors, vpos, losers=True)
                     if not agent:
                         continue
                     gainer = other_side(agent.side)

@@ -46,6 +46,11 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, findings: ArticleFindings) -> None:
+        """Add the events and unresolved names of one article."""
+        self.events.extend(findings.events)
+        self.unresolved.extend(findings.unresolved)
+
     @property
     def places(self) -> int:
         """Return the number of distinct places with events."""
@@ -133,9 +138,7 @@ def run_pipeline(
 def _detect_here(articles: Iterable[Article], detector: Detector, result: RunResult,
                  progress: Progress | None) -> None:
     for done, article in enumerate(articles, 1):
-        findings = detector.detect(article)
-        result.events.extend(findings.events)
-        result.unresolved.extend(findings.unresolved)
+        result.add(detector.detect(article))
         if progress:
             progress(done)
 
@@ -156,8 +159,7 @@ def _detect_in_workers(articles: Iterable[Article], detector: Detector, jobs: in
             if waiting is not None:
                 size, findings_of_batch = waiting
                 for findings in findings_of_batch:
-                    result.events.extend(findings.events)
-                    result.unresolved.extend(findings.unresolved)
+                    result.add(findings)
                 done += size
                 if progress:
                     progress(done)

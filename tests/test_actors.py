@@ -44,6 +44,9 @@ CASES = [
     ("Moscow has withdrawn its forces.", [("Moscow", "RU", False, False)]),
     ("Aid was sent to Ukraine.", [("Ukraine", "UA", True, False)]),
     ("More than 2,500 Ukrainian soldiers surrendered.", [("Ukrainian soldiers", "UA", False, True)]),
+    ("Elements of the Central Grouping of Forces advanced.", [("Central Grouping of Forces", "RU", False, False)]),
+    ("National Guard units held the town.", [("National Guard units", "UA", False, False)]),
+    ("The Russian National Guard patrolled it.", [("Russian National Guard", "RU", False, False)]),
     ("A Russian journalist wrote about it.", []),
     ("The town lies near the border.", []),
 ]

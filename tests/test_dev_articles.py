@@ -14,13 +14,16 @@ from geo.evaluate import Score, load_gold, score_events
 from geo.pipeline import run_pipeline
 
 DATA = Path(__file__).parent / "data"
-SETS = ("dev_articles", "dev_articles_2")
+SETS = ("dev_articles", "dev_articles_2", "dev_articles_3")
 
 # Measured: set 1 precision 1.000, recall 0.958, date accuracy 0.892; set 2 precision 0.971, recall 0.630,
-# date accuracy 0.848 (most of its misses are villages absent from cities500). Floors sit a little below.
+# date accuracy 0.848 (most of its misses are villages absent from cities500); set 3 (written by a helper who
+# never saw the detector, first run 2026-12-03) precision 0.896, recall 0.581, date accuracy 0.767. Floors sit
+# a little below.
 FLOORS = {
     "dev_articles": {"precision": 0.95, "recall": 0.91, "date_accuracy": 0.85},
     "dev_articles_2": {"precision": 0.93, "recall": 0.59, "date_accuracy": 0.80},
+    "dev_articles_3": {"precision": 0.86, "recall": 0.55, "date_accuracy": 0.72},
 }
 # Misses with their reason: not in cities500 (or only as a namesake far away); Shevchenko is ambiguous.
 KNOWN_MISSES = {
@@ -31,6 +34,18 @@ KNOWN_MISSES = {
         ("05_svatove_kreminna_isw.txt", "Bakhmutske"), ("09_pokrovsk_liveblog.txt", "Shevchenko"),
         ("10_kursk_tass.txt", "Podol"), ("10_kursk_tass.txt", "Malaya Loknya"),
         ("10_kursk_tass.txt", "Kazachya Loknya"), ("10_kursk_tass.txt", "Martynovka"),
+    },
+    # Set 3's misses as first measured, not yet sorted into missing villages and detector gaps.
+    "dev_articles_3": {
+        ("02_peski_ria.txt", "Pisky"), ("03_ocheretyne_isw.txt", "Novobakhmutivka"),
+        ("03_ocheretyne_isw.txt", "Berdychi"), ("03_ocheretyne_isw.txt", "Semenivka"),
+        ("05_storozheve_ukrinform.txt", "Storozheve"), ("05_storozheve_ukrinform.txt", "Novodarivka"),
+        ("05_storozheve_ukrinform.txt", "Levadne"), ("05_storozheve_ukrinform.txt", "Lobkove"),
+        ("05_storozheve_ukrinform.txt", "Blahodatne"), ("05_storozheve_ukrinform.txt", "Makarivka"),
+        ("05_storozheve_ukrinform.txt", "Neskuchne"), ("06_snake_island_bbc.txt", "Snake Island"),
+        ("07_severodonetsk_2014_ap.txt", "Rubizhne"), ("07_severodonetsk_2014_ap.txt", "Toretsk"),
+        ("08_kyiv_region_ap.txt", "Ivankiv"), ("09_chernihiv_suspilne.txt", "Horodnia"),
+        ("09_chernihiv_suspilne.txt", "Ripky"), ("09_chernihiv_suspilne.txt", "Mykhailo-Kotsiubynske"),
     },
 }  # fmt: skip
 

@@ -90,7 +90,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("enter", _lower_re(
         rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
         rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
-        rf"{_FORCES}?into|reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
+        rf"{_FORCES}?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
     ("withdraw", _lower_re(
@@ -130,7 +130,7 @@ _LEFT_KEYWORD_WORDS = {
                r"secured|cleared|gain|establish|assum|restor|claim|now\s+(?:\w+\s+)?(?:in\s+)?(?:\w+\s+)?control"),
     "lose": r"los|ced|hand",
     "enter": (r"enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|patrol|rais|hoist|"
-              r"plant"),
+              r"plant|return"),
     "withdraw": (r"pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expelled|left|"
                  r"leav"),
     "expel": r"push|drov|driv|forc|kick|expel|oust|threw|throw|clear",
@@ -238,8 +238,10 @@ _ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed
                                r"added|insisted)\b[^,;]{0,40}$")
 _IN_PLACE_BEFORE = _lower_re(r"\b(?:in|inside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$")
 _LEAVE_NOT_PLACE = _lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b")  # match(left, end of "left")
+# Words that only ever name armed men: "the occupiers left X" withdraws, "Zelensky left Kyiv" does not.
 _FORCE_WORD = compile_factored(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
-                               r"battalions?|defenders|military)\b", re.I)
+                               r"battalions?|defenders|military|occupiers|invaders|separatists|rebels|militants|"
+                               r"insurgents|mercenaries|marines|paratroopers)\b", re.I)
 _FLAG_WORD = _lower_re(r"\bflags?\b")
 _FLAG_TO_PLACE = _lower_re(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}")
 _FLAG_SIDE = _lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
@@ -803,8 +805,8 @@ class Detector:
                     hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
                                      claimed(vpos, side), partial))
                 elif name == "enter":
-                    if not agent:
-                        continue
+                    if not agent or (verb.startswith("return") and not _FORCE_WORD.search(agent.text)):
+                        continue  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
                     conf = 0.55 if verb.startswith("patrol") else 0.75
                     hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
                                      claimed(vpos, agent.side), partial))

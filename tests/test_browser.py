@@ -328,10 +328,19 @@ def test_screenshot_for_the_readme(browser, tmp_path):
         page.locator(".leaflet-control-layers-base label", has_text="2022-Q4").click()
         counts = page.eval_on_selector(".folium-map", "el => [el.dataset.ua, el.dataset.ru, el.dataset.contested]")
         assert counts == ["6", "4", "1"]  # Bakhmut contested; Mariupol, Sievierodonetsk, Lysychansk, Kreminna RU
+        # The layer switch may move the map: wait until its pane holds still for a frame, so that neither the
+        # positions read below nor the popup's pan clear of the panel are cut short by that animation.
+        page.wait_for_function(
+            "() => { const t = getComputedStyle(document.querySelector('.leaflet-map-pane')).transform;"
+            " const still = window.__paneTransform === t; window.__paneTransform = t;"
+            " return still && !document.querySelector('.leaflet-zoom-anim'); }"
+        )
         # Kherson is the southernmost of the places Ukraine took back this quarter.
         changed = page.locator(f".leaflet-overlay-pane path[fill='{UA}'][stroke='#111111']")
         lowest = max(range(changed.count()), key=lambda i: changed.nth(i).bounding_box()["y"])
-        changed.nth(lowest).click()
+        # Dispatched to the element itself: a pointer click at its centre may land on a neighbour drawn above
+        # it (Snihurivka, 50 km north) while the map is still settling after the layer switch.
+        changed.nth(lowest).dispatch_event("click")
         page.locator(".leaflet-popup-content").wait_for()
         assert page.inner_text(".leaflet-popup-content").startswith("Kherson")
         # Wait for the fade-in and for the pan that moves the popup clear of the panel.

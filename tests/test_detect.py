@@ -291,6 +291,18 @@ CASES = [
      {ev(TORETSK, "withdrawn", "RU", "2025-02-11")}),
     ("Ukraine's Kharkiv offensive liberated Izium in September 2022.", dt.date(2022, 10, 1),
      {ev(IZIUM, "retaken", "UA", "2022-09-15", "month")}),
+    # -- troops returning to a place retake it; people returning do not; armed men "left" a place
+    ("Ukrainian troops returned to Kherson on Friday.", dt.date(2022, 11, 12),
+     {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
+    ("Ukrainian troops returned on Friday to Kherson, the regional capital.", dt.date(2022, 11, 12),
+     {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
+    ("Zelensky returned to Kherson on Monday.", dt.date(2022, 11, 15), set()),
+    ("Residents returned to Kherson on Friday.", dt.date(2022, 11, 12), set()),
+    ("The occupiers left Kherson on Friday.", dt.date(2022, 11, 12),
+     {ev(KHERSON, "withdrawn", "UA", "2022-11-11")}),
+    ("The Russian MoD claimed on February 11 that the Central Grouping of Forces liberated Toretsk.",
+     dt.date(2025, 2, 12),
+     {ev(TORETSK, "captured", "RU", "2025-02-11", claimed=True)}),
     # -- a bare fall, a place returned, control regained in the present tense, fighting an enemy in a place
     ("After a months-long siege, Mariupol fell in May 2022.", dt.date(2022, 6, 1),
      {ev(MARIUPOL, "captured", "RU", "2022-05-15", "month")}),

@@ -346,6 +346,30 @@ _APPOSITION_BEFORE = compile_factored(r"§\s*,\s*$")
 # "Makiivka, Luhansk Oblast", "Sudzha in the Kursk region": the region the report puts the place in.
 _REGION_APPOSITION = compile_factored(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b",
                                       re.I)
+# "Storozheve, Makarivka and Neskuchne in the Donetsk region": the article says where each name of the list lies.
+_IN_REGION = compile_factored(r"\s+in\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b")
+_NAME = r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)*"
+_NAME_LIST_AT_END = compile_factored(rf"(?:{_NAME}(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAME}$")
+_LIST_SEPARATOR = compile_factored(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def names_placed_in_regions(text: str) -> dict[str, str]:
+    """Return each name an article places in a region by a list ending "in the R region" -> R.
+
+    A name placed in two different regions is left out: the article does not say which one it means.
+    """
+    placed: dict[str, str] = {}
+    doubtful: set[str] = set()
+    for match in _IN_REGION.finditer(text):
+        names = _NAME_LIST_AT_END.search(text, max(0, match.start() - 300), match.start())
+        if not names:
+            continue
+        for name in _LIST_SEPARATOR.split(names.group()):
+            if placed.setdefault(name, match.group(1)) != match.group(1):
+                doubtful.add(name)
+    return {name: region for name, region in placed.items() if name not in doubtful}
+
+
 # Institutions an article names once with their side and then bare ("the ministry said").
 _INSTITUTION_HINT = _lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
 _BARE_INSTITUTION = _lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
@@ -1031,6 +1055,8 @@ class Detector:
                 if res.status == "resolved" and res.best and len(res.candidates) == 1:
                     context.append((res.best.lat, res.best.lon))
         cues = replace(base, context_points=tuple(dict.fromkeys(context)))
+        regions_said = {name: region for name, said in names_placed_in_regions(body).items()
+                        if (region := self.gazetteer.region_of(said))}
 
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
@@ -1059,7 +1085,8 @@ class Detector:
                         break
             skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
-                                                                (institutions, pending), number in with_history)
+                                                                (institutions, pending), number in with_history,
+                                                                regions_said)
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -1083,10 +1110,12 @@ class Detector:
 
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[_Mention], cues: Cues,
                          previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,
-                         historical: bool = False) -> tuple[list[Event], list[UnresolvedName], _Side]:
+                         historical: bool = False, regions_said: dict[str, tuple[str, str]] | None = None,
+                         ) -> tuple[list[Event], list[UnresolvedName], _Side]:
         """Return the events and unresolved names of a sentence, and the side its last actor stands for.
 
         `historical`: the sentence names a war of the past (the article reader finds those sentences).
+        `regions_said`: the region (country, admin1) the article places a name in, anywhere in its text.
         """
         tmpl = self._template(s.text, mentions)
         institutions = bool(memory and _BARE_INSTITUTION.search(tmpl.lower))  # "the ministry said"
@@ -1156,7 +1185,7 @@ class Detector:
             if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
                 continue  # "Kharkiv region" is the oblast, not the city
             said = _REGION_APPOSITION.match(s.text, mention.end)
-            region = self.gazetteer.region_of(said.group(1)) if said else None
+            region = self.gazetteer.region_of(said.group(1)) if said else (regions_said or {}).get(mention.surface)
             if region and region != (place.country, place.admin1):
                 # A namesake in another region is not the place reported ("Makiivka, Luhansk Oblast").
                 unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",

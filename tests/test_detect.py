@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.detect import Detector, event_class, merge_article_events
+from geo.detect import Detector, event_class, merge_article_events, names_placed_in_regions
 from geo.model import Article
 
 # GeoNames ids of the places the sentences name.
@@ -466,3 +466,24 @@ def test_bare_institution_without_an_earlier_side_is_no_actor(detector: Detector
     text = "Earlier, on October 20, the ministry reported the liberation of the village of Tsukurino."
     events = detector.detect(Article("t", text, published=dt.date(2024, 10, 30))).events
     assert [(e.place.geonameid, e.kind, e.side) for e in events] == [(TSUKURYNE, "retaken", "UA")]
+
+
+def test_names_placed_in_regions_reads_each_list_up_to_its_region() -> None:
+    text = ("Seven settlements were liberated: Novodarivka, Levadne, Lobkove in the Zaporizhzhia region, and "
+            "Storozheve, Makarivka and Neskuchne in the Donetsk region. Troops freed Pokrovsk in Donetsk oblast. "
+            "Andriivka in the Kherson region is not Andriivka in the Donetsk region.")
+    assert names_placed_in_regions(text) == {
+        "Novodarivka": "Zaporizhzhia", "Levadne": "Zaporizhzhia", "Lobkove": "Zaporizhzhia",
+        "Storozheve": "Donetsk", "Makarivka": "Donetsk", "Neskuchne": "Donetsk", "Pokrovsk": "Donetsk"}
+
+
+def test_a_namesake_outside_the_region_the_article_gave_is_not_mapped(detector: Detector) -> None:
+    # The embedded gazetteer knows only the Makarivka of Kherson oblast; the article puts its own in Donetsk.
+    text = ("Storozheve, Makarivka and Neskuchne in the Donetsk region were freed this week. "
+            "Later the marines reported that they had liberated Makarivka.")
+    findings = detector.detect(Article("t", text, published=dt.date(2023, 6, 12)))
+    assert findings.events == ()
+    assert "Makarivka" in {u.surface for u in findings.unresolved}
+    # The same sentence alone still maps that Makarivka: only the article's word moved it out.
+    alone = detector.detect(Article("t", text.split(". ")[1], published=dt.date(2023, 6, 12)))
+    assert [e.surface for e in alone.events] == ["Makarivka"]

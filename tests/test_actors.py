@@ -47,6 +47,7 @@ CASES = [
     ("Elements of the Central Grouping of Forces advanced.", [("Central Grouping of Forces", "RU", False, False)]),
     ("National Guard units held the town.", [("National Guard units", "UA", False, False)]),
     ("The Russian National Guard patrolled it.", [("Russian National Guard", "RU", False, False)]),
+    ("Government forces retook the town.", [("Government forces", "UA", False, False)]),
     ("A Russian journalist wrote about it.", []),
     ("The town lies near the border.", []),
 ]

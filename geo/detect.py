@@ -44,8 +44,11 @@ def _lower_re(pattern: str) -> re.Pattern[str]:
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
 _SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X and later Y"
         r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
-_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_SEP}(?:(?:the\s+)?(?:town|city|village|settlement|"
-                 rf"hamlet)s?\s+of\s+)?)*")
+# "Rubizhne, next to Severodonetsk, and Dzerzhynsk": a short locating apposition between two items of a list.
+# Not "north of X": between a verb and its object that reads as part of a place (_PARTIAL).
+_LOCATING = r"(?:\s*,\s*(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?(?=\s*,))?"
+_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}(?:(?:the\s+)?(?:town|city|village|"
+                 rf"settlement|hamlet)s?\s+of\s+)?)*")
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
               r"east|west|and|or|but|while|which|that|where|with)\b)"
 _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|western|southern|northern|north-?eastern|"

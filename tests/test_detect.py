@@ -297,6 +297,8 @@ CASES = [
     ("Ukrainian troops returned on Friday to Kherson, the regional capital.", dt.date(2022, 11, 12),
      {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
     ("Zelensky returned to Kherson on Monday.", dt.date(2022, 11, 15), set()),
+    ("Ukrainian forces retook Snihurivka, near Mykolaiv, and Kherson on Friday.", dt.date(2022, 11, 12),
+     {ev(SNIHURIVKA, "retaken", "UA", "2022-11-11"), ev(KHERSON, "retaken", "UA", "2022-11-11")}),
     ("Government forces raised the national flag over the city council building in Kherson on Friday.",
      dt.date(2022, 11, 12), {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
     ("Residents returned to Kherson on Friday.", dt.date(2022, 11, 12), set()),

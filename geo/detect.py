@@ -46,6 +46,10 @@ _SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X 
         r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
 # "Rubizhne, next to Severodonetsk, and Dzerzhynsk": a short locating apposition between two items of a list.
 # Not "north of X": between a verb and its object that reads as part of a place (_PARTIAL).
+# "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
+_NEW_CLAUSE_AFTER = _lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
+                              r"faced|faces|continued|continues|suffered|suffers|lies|lay)\b")
+_VERBAL_FAMILIES = frozenset({"change", "lose", "enter", "withdraw"})
 _LOCATING = r"(?:\s*,\s*(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?(?=\s*,))?"
 _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}(?:(?:the\s+)?(?:town|city|village|"
                  rf"settlement|hamlet)s?\s+of\s+)?)*")
@@ -803,6 +807,8 @@ class Detector:
                 m = pattern.search(left, first)
                 if not m:
                     continue
+                if name in _VERBAL_FAMILIES and "§" in left[m.end("verb"):] and _NEW_CLAUSE_AFTER.match(right):
+                    continue  # a later item of the list is the subject of the next clause, not an object
                 verb = re.sub(r"\s+", " ", m.group("verb").lower())
                 vpos = m.start("verb")
                 if self._blocked_before(left[:vpos]):

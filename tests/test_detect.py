@@ -297,6 +297,11 @@ CASES = [
     ("Ukrainian troops returned on Friday to Kherson, the regional capital.", dt.date(2022, 11, 12),
      {ev(KHERSON, "retaken", "UA", "2022-11-11")}),
     ("Zelensky returned to Kherson on Monday.", dt.date(2022, 11, 15), set()),
+    # -- a name after "and" that begins a clause of its own is no object of the verb before it
+    ("Russian forces captured Avdiivka and Kostiantynivka came under fire.", dt.date(2024, 2, 18),
+     {ev(AVDIIVKA, "captured", "RU", "2024-02-18")}),
+    ("Fighting in Bakhmut and Soledar continued.", dt.date(2023, 1, 10),
+     {ev(BAKHMUT, "contested", None, "2023-01-10"), ev(SOLEDAR, "contested", None, "2023-01-10")}),
     ("Ukrainian forces retook Snihurivka, near Mykolaiv, and Kherson on Friday.", dt.date(2022, 11, 12),
      {ev(SNIHURIVKA, "retaken", "UA", "2022-11-11"), ev(KHERSON, "retaken", "UA", "2022-11-11")}),
     ("Government forces raised the national flag over the city council building in Kherson on Friday.",

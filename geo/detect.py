@@ -46,13 +46,13 @@ _SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X 
         r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
 # "Rubizhne, next to Severodonetsk, and Dzerzhynsk": a short locating apposition between two items of a list.
 # Not "north of X": between a verb and its object that reads as part of a place (_PARTIAL).
+_LOCATING = r"(?:\s*,\s*(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?(?=\s*,))?"
+_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}(?:(?:the\s+)?(?:town|city|village|"
+                 rf"settlement|hamlet)s?\s+of\s+)?)*")
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
 _NEW_CLAUSE_AFTER = _lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
                               r"faced|faces|continued|continues|suffered|suffers|lies|lay)\b")
 _VERBAL_FAMILIES = frozenset({"change", "lose", "enter", "withdraw"})
-_LOCATING = r"(?:\s*,\s*(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?(?=\s*,))?"
-_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}(?:(?:the\s+)?(?:town|city|village|"
-                 rf"settlement|hamlet)s?\s+of\s+)?)*")
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
               r"east|west|and|or|but|while|which|that|where|with)\b)"
 _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|western|southern|northern|north-?eastern|"
@@ -97,7 +97,8 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("enter", _lower_re(
         rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
         rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
-        rf"{_FORCES}?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
+        rf"{_FORCES}?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
+        rf"reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
     ("withdraw", _lower_re(
@@ -354,20 +355,19 @@ _APPOSITION_BEFORE = compile_factored(r"§\s*,\s*$")
 _REGION_APPOSITION = compile_factored(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b",
                                       re.I)
 # "Storozheve, Makarivka and Neskuchne in the Donetsk region": the article says where each name of the list lies.
-_IN_REGION = compile_factored(r"\s+in\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b")
 _NAME = r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)*"
 _NAME_LIST_AT_END = compile_factored(rf"(?:{_NAME}(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAME}$")
 _LIST_SEPARATOR = compile_factored(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
 def names_placed_in_regions(text: str) -> dict[str, str]:
-    """Return each name an article places in a region by a list ending "in the R region" -> R.
+    """Return each name an article places in a region by a list ending "in the R region" or ", R Oblast" -> R.
 
     A name placed in two different regions is left out: the article does not say which one it means.
     """
     placed: dict[str, str] = {}
     doubtful: set[str] = set()
-    for match in _IN_REGION.finditer(text):
+    for match in _REGION_APPOSITION.finditer(text):
         names = _NAME_LIST_AT_END.search(text, max(0, match.start() - 300), match.start())
         if not names:
             continue

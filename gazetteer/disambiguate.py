@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, fields
 
 from rapidfuzz import fuzz
 
-from .index import Candidate, CandidateRow
 from .normalize import normalize
-from .place import Place, haversine_km, nearest_km
+from .place import Candidate, CandidateRow, Place, haversine_km, nearest_km
 
 __all__ = ["Cues", "DistanceCue", "Resolution", "rank", "prior_scores", "rank_priors", "destination", "BEARINGS"]
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, prior_scores, rank, rank_priors
 from .errors import OnlineLookupError
-from .index import Candidate, IndexSource, NameIndex, Progress, _stderr
+from .index import IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
-from .place import Place, nearest_km
+from .place import Candidate, Place, nearest_km
 
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
     from .online import OnlineGeocoder

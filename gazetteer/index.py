@@ -19,10 +19,13 @@ from pathlib import Path
 
 from .errors import GazetteerBuildError
 from .normalize import normalize
-from .place import Entry, Place, unchecked_place
+from .place import Candidate, CandidateRow, Entry, Place, unchecked_place
+from .settlements import SettlementRow, enrich, read_settlement_rows, settlement_entry, settlements_path
 from .sources import embedded_cities_path, read_embedded_cities
 
 __all__ = [
+    "Candidate",
+    "CandidateRow",
     "SCHEMA_VERSION",
     "CYRILLIC_SCRIPT_COUNTRIES",
     "default_cache_dir",
@@ -34,10 +37,10 @@ __all__ = [
     "register_imports",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 INDEX_FILE = "gazetteer.sqlite"
 SPOTTER_FILE_PREFIX = "spotter-"
-SPOTTER_HEADER = "frontline theatre table v3\n"
+SPOTTER_HEADER = "frontline theatre table v4\n"
 CANDIDATE_CACHE_SIZE = 200_000
 # Countries whose own place names are written in Cyrillic: their names get Latin transliterations.
 CYRILLIC_SCRIPT_COUNTRIES = frozenset({"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
@@ -50,8 +53,12 @@ NATIVE_SYSTEMS = {
 }
 
 Progress = Callable[[str], None]
+# A places row as the index stores it: geonameid, name, lat, lon, country, admin1, population, source,
+# precision, admin2, admin3, admin_seat.
+PlaceRow = tuple[str, str, float, float, str, str, int, str, str, str, str, int]
 _ROW_DECODER = json.JSONDecoder()  # its raw_decode skips json.loads' wrappers, for one short row at a time
-_PLACE_FIELDS = 9  # geonameid, name, lat, lon, country, admin1, population, source, admin_seat
+_PLACE_FIELDS = 12  # geonameid, name, lat, lon, country, admin1, population, source, precision, admin2, admin3,
+# admin_seat
 
 
 def _stderr(message: str) -> None:
@@ -116,7 +123,7 @@ def name_variants(entry: Entry) -> dict[str, tuple[str, bool, int]]:
 class IndexSource:
     """A file the index was built from, with what identifies its content."""
 
-    kind: str  # embedded | geonames | user_csv
+    kind: str  # embedded | settlements | geonames | user_csv
     path: str
     size: int
     mtime_ns: int
@@ -128,8 +135,31 @@ class IndexSource:
         return cls(kind, str(path.resolve()), stat.st_size, stat.st_mtime_ns)
 
 
+def _rules_digest() -> str:
+    # The spelling rules are code: a change of the transliteration or normalization tables, or of how names
+    # become keys, must rebuild the index as a change of its data does.
+    from . import normalize as normalize_module
+    from . import translit
+
+    digest = hashlib.sha256()
+    for module in (translit, normalize_module):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(name_variants.__code__.co_code)
+    return digest.hexdigest()
+
+
+def _content_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _fingerprint(sources: Sequence[IndexSource]) -> str:
-    payload = json.dumps([SCHEMA_VERSION, [dataclasses.astuple(s) for s in sources]])
+    # Small shipped tables are identified by their content (an install may keep the same size and mtime).
+    described = [[*dataclasses.astuple(s), _content_digest(s.path) if s.kind == "settlements" else ""]
+                 for s in sources]
+    payload = json.dumps([SCHEMA_VERSION, _rules_digest(), described])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -145,6 +175,9 @@ CREATE TABLE places (
     admin1 TEXT NOT NULL,
     population INTEGER NOT NULL,
     source TEXT NOT NULL,
+    precision TEXT NOT NULL,
+    admin2 TEXT NOT NULL,
+    admin3 TEXT NOT NULL,
     feature_code TEXT NOT NULL,
     admin_seat INTEGER NOT NULL DEFAULT 0
 );
@@ -159,17 +192,47 @@ CREATE INDEX places_geonameid ON places(geonameid);
 """
 
 
-def _entries_for(sources: Sequence[IndexSource]) -> Iterator[Entry]:
-    for source in sources:
-        if source.kind == "embedded":
-            yield from read_embedded_cities(Path(source.path))
-            continue
-        from .importers import read_geonames_dump, read_user_csv
+# A settlement of the shipped table is left out where an imported GeoNames dump has a place of the same name
+# in the same region this close (its own point): the full dump is the better source.
+DUMP_WINS_KM = {"point": 10.0, "hromada": 30.0}
 
-        if source.kind == "geonames":
-            yield from read_geonames_dump(Path(source.path))
+
+def _entries_for(sources: Sequence[IndexSource]) -> Iterator[Entry]:
+    """Yield the sources' entries: cities500 (with the settlements' spellings), dumps, settlements, user CSVs."""
+    from .importers import read_geonames_dump, read_user_csv
+
+    rows = [row for s in sources if s.kind == "settlements" for row in read_settlement_rows(Path(s.path))]
+    overlay = {row.geonameid: row for row in rows if row.geonameid}
+    dump_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    order = {"embedded": 0, "geonames": 1, "settlements": 2}
+    for source in sorted(sources, key=lambda s: order.get(s.kind, 3)):  # stable: user CSVs keep their order
+        if source.kind == "embedded":
+            for entry in read_embedded_cities(Path(source.path)):
+                row = overlay.get(str(entry.place.geonameid))
+                yield enrich(entry, row) if row is not None and row.country == entry.place.country else entry
+        elif source.kind == "geonames":
+            for entry in read_geonames_dump(Path(source.path)):
+                place = entry.place
+                if place.country in ("UA", "RU") and entry.feature_code.startswith("PPL"):
+                    for name in {normalize(n) for n in entry.names}:
+                        dump_points[(place.country, place.admin1, name)].append((place.lat, place.lon))
+                yield entry
+        elif source.kind == "settlements":
+            for row in rows:
+                if not row.geonameid and not _in_dump(row, dump_points):
+                    yield settlement_entry(row)
         elif source.kind == "user_csv":
             yield from read_user_csv(Path(source.path))
+
+
+def _in_dump(row: SettlementRow, dump_points: dict[tuple[str, str, str], list[tuple[float, float]]]) -> bool:
+    if not dump_points:
+        return False
+    from .place import nearest_km
+
+    limit = DUMP_WINS_KM.get(row.precision, 10.0)
+    return any(nearest_km(row.lat, row.lon, dump_points.get((row.country, row.admin1, normalize(n)), ())) <= limit
+               for n in (row.name, *row.names))
 
 
 def build_index(path: Path, sources: Sequence[IndexSource], progress: Progress = _stderr) -> None:
@@ -194,9 +257,10 @@ def build_index(path: Path, sources: Sequence[IndexSource], progress: Progress =
                 place_id = len(seen_ids) + 1
                 seen_ids[ident] = place_id
             conn.execute(
-                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,0)",
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                 (place_id, str(place.geonameid), place.name, place.lat, place.lon, place.country,
-                 place.admin1, place.population, place.source, entry.feature_code),
+                 place.admin1, place.population, place.source, place.precision, place.admin2, place.admin3,
+                 entry.feature_code),
             )
             rows.extend((key, place_id, system, int(primary), support)
                         for key, (system, primary, support) in name_variants(entry).items())
@@ -204,7 +268,7 @@ def build_index(path: Path, sources: Sequence[IndexSource], progress: Progress =
             if len(rows) > 200_000:
                 conn.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows)
                 rows.clear()
-            if count % 50_000 == 0:
+            if count % 25_000 == 0:
                 progress(f"gazetteer: indexed {count:,} places")
         conn.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows)
         # A dump that repeats a cities500 place replaced it: its old name rows go with it.
@@ -257,22 +321,6 @@ def _mark_admin_seats(conn: sqlite3.Connection) -> None:
                    PARTITION BY country, admin1 ORDER BY population DESC, id) AS rank FROM places
                    WHERE source != 'user') WHERE rank = 1)"""
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A place that carries a name, and how it carries it."""
-
-    place: Place
-    is_primary: bool
-    admin_seat: bool
-    system: str
-    support: int = 1
-    native: bool = True  # spelled as the source or by the transliteration of the place's own country
-
-
-# A Candidate's fields in order, as a plain tuple: cheaper to build than the dataclass, for ranking.
-CandidateRow = tuple[Place, bool, bool, str, int, bool]
 
 
 def _candidate_row(place: Place, seat: bool, primary: int, systems: str, support: int) -> CandidateRow:
@@ -356,7 +404,8 @@ class NameIndex:
         except OSError as err:
             raise GazetteerBuildError(f"cannot create the cache directory {directory}: {err.strerror}") from err
         path = directory / INDEX_FILE
-        embedded = [IndexSource.of("embedded", embedded_cities_path())] if include_embedded else []
+        embedded = ([IndexSource.of("embedded", embedded_cities_path()),
+                     IndexSource.of("settlements", settlements_path())] if include_embedded else [])
         sources = [*embedded, *imported_sources(directory), *extra_sources]
         wanted = _fingerprint(sources)
         if not rebuild:
@@ -406,17 +455,17 @@ class NameIndex:
         return self._keep_place(place_id, _decode_place_row(encoded) if encoded is not None
                                 else self._place_row(place_id))
 
-    def _keep_place(self, place_id: int, row: tuple[str, str, float, float, str, str, int, str, int]) -> Place:
+    def _keep_place(self, place_id: int, row: PlaceRow) -> Place:
         geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]
-        place = self._place_cache[place_id] = unchecked_place(geonameid, *row[1:8])
-        if row[8]:
+        place = self._place_cache[place_id] = unchecked_place(geonameid, *row[1:11])
+        if row[11]:
             self._seat_ids.add(place_id)
         return place
 
-    def _place_row(self, place_id: int) -> tuple[str, str, float, float, str, str, int, str, int]:
+    def _place_row(self, place_id: int) -> PlaceRow:
         return self._conn.execute(
-            "SELECT geonameid, name, lat, lon, country, admin1, population, source, admin_seat "
-            "FROM places WHERE id = ?", (place_id,)).fetchone()
+            "SELECT geonameid, name, lat, lon, country, admin1, population, source, precision, admin2, admin3, "
+            "admin_seat FROM places WHERE id = ?", (place_id,)).fetchone()
 
     def candidates(self, key: str) -> list[Candidate]:
         """Return every place with the normalized name `key`."""
@@ -583,7 +632,7 @@ def _starts_with(path: Path, header: str) -> bool:
         return handle.read(len(header.encode())) == header.encode()
 
 
-def _encode_place_row(row: tuple[str, str, float, float, str, str, int, str, int]) -> str:
+def _encode_place_row(row: PlaceRow) -> str:
     # The fields joined by tabs (repr keeps every float exact); a row whose text holds a tab or a line break
     # is written as JSON, which escapes them, so that it splits into one part, not _PLACE_FIELDS.
     if any("\t" in field or "\n" in field for field in row if isinstance(field, str)):
@@ -591,12 +640,13 @@ def _encode_place_row(row: tuple[str, str, float, float, str, str, int, str, int
     return "\t".join(map(str, row))
 
 
-def _decode_place_row(encoded: str) -> tuple[str, str, float, float, str, str, int, str, int]:
+def _decode_place_row(encoded: str) -> PlaceRow:
     fields = encoded.split("\t")
     if len(fields) != _PLACE_FIELDS:
         return tuple(_ROW_DECODER.raw_decode(encoded)[0])  # type: ignore[return-value]
-    geonameid, name, lat, lon, country, admin1, population, source, seat = fields
-    return geonameid, name, float(lat), float(lon), country, admin1, int(population), source, int(seat)
+    geonameid, name, lat, lon, country, admin1, population, source, precision, admin2, admin3, seat = fields
+    return (geonameid, name, float(lat), float(lon), country, admin1, int(population), source, precision, admin2,
+            admin3, int(seat))
 
 
 def _remove_stale_builds(directory: Path) -> None:

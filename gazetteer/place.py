@@ -7,7 +7,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Place", "Entry", "unchecked_place", "haversine_km", "nearest_km"]
+__all__ = ["Place", "Entry", "Candidate", "CandidateRow", "PRECISIONS", "unchecked_place", "haversine_km",
+           "nearest_km"]
+
+# How a place's point was found: "point", the settlement's own point (GeoNames); "hromada", the centre of its
+# hromada (the settlement is known to exist there, its own point is not): an approximate location.
+PRECISIONS = ("point", "hromada")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,9 @@ class Place:
     admin1: str = ""
     population: int = 0
     source: str = "geonames"
+    precision: str = "point"
+    admin2: str = ""  # the raion (Ukraine), in Latin
+    admin3: str = ""  # the hromada (Ukraine), in Latin
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -32,6 +40,20 @@ class Place:
             raise ValueError(f"longitude {self.lon!r} is outside -180..180")
         if self.population < 0:
             raise ValueError(f"population {self.population!r} is negative")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision {self.precision!r} is not one of {', '.join(PRECISIONS)}")
+
+    @property
+    def approximate(self) -> bool:
+        """Return whether the point is only the centre of the place's hromada (an approximate location)."""
+        return self.precision != "point"
+
+    @property
+    def region(self) -> str:
+        """Return the first-order region by name ("Kharkiv Oblast", "Kursk Oblast"), or the code if unknown."""
+        from .regions import region_name
+
+        return region_name(self.country, self.admin1)
 
     @property
     def key(self) -> str:
@@ -49,6 +71,9 @@ class Place:
             "admin1": self.admin1,
             "population": self.population,
             "source": self.source,
+            "precision": self.precision,
+            "admin2": self.admin2,
+            "admin3": self.admin3,
         }
 
     @classmethod
@@ -63,16 +88,21 @@ class Place:
             admin1=str(data.get("admin1") or ""),
             population=int(data.get("population") or 0),  # type: ignore[call-overload]
             source=str(data.get("source") or "geonames"),
+            precision=str(data.get("precision") or "point"),
+            admin2=str(data.get("admin2") or ""),
+            admin3=str(data.get("admin3") or ""),
         )
 
 
 # The slots' own setters, which a frozen dataclass's __init__ reaches through object.__setattr__ by name.
 (_set_geonameid, _set_name, _set_lat, _set_lon, _set_country, _set_admin1, _set_population,
- _set_source) = (Place.__dict__[f.name].__set__ for f in dataclasses.fields(Place))
+ _set_source, _set_precision, _set_admin2, _set_admin3) = (Place.__dict__[f.name].__set__
+                                                          for f in dataclasses.fields(Place))
 
 
 def unchecked_place(geonameid: int | str, name: str, lat: float, lon: float, country: str, admin1: str,
-                    population: int, source: str) -> Place:
+                    population: int, source: str, precision: str = "point", admin2: str = "",
+                    admin3: str = "") -> Place:
     """Return Place(...) without __post_init__'s checks: for rows that passed them when the index was built.
 
     Twice as fast as the dataclass's __init__, for the thousands of places a first lookup of many names reads.
@@ -86,6 +116,9 @@ def unchecked_place(geonameid: int | str, name: str, lat: float, lon: float, cou
     _set_admin1(place, admin1)
     _set_population(place, population)
     _set_source(place, source)
+    _set_precision(place, precision)
+    _set_admin2(place, admin2)
+    _set_admin3(place, admin3)
     return place
 
 
@@ -119,3 +152,19 @@ class Entry:
     place: Place
     names: tuple[str, ...] = ()
     feature_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place that carries a name, and how it carries it."""
+
+    place: Place
+    is_primary: bool
+    admin_seat: bool
+    system: str
+    support: int = 1
+    native: bool = True  # spelled as the source or by the transliteration of the place's own country
+
+
+# A Candidate's fields in order, as a plain tuple: cheaper to build than the dataclass, for ranking.
+CandidateRow = tuple[Place, bool, bool, str, int, bool]

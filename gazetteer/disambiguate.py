@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 from .normalize import normalize
 from .place import Candidate, CandidateRow, Place, haversine_km, nearest_km
 
-__all__ = ["Cues", "DistanceCue", "Resolution", "rank", "prior_scores", "rank_priors", "destination", "BEARINGS"]
+__all__ = ["Area", "Cues", "DistanceCue", "Resolution", "rank", "prior_scores", "rank_priors", "destination",
+           "inside", "BEARINGS"]
 
 BEARINGS = {
     "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
@@ -52,6 +53,48 @@ class DistanceCue:
 
 
 @dataclass(frozen=True, slots=True)
+class Area:
+    """Where the text says a place is: a region (oblast, raion, hromada) or a circle (km > 0) around a point.
+
+    A region's empty fields match anything ("UA", "07" is the whole Kharkiv oblast).
+    """
+
+    country: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    admin3: str = ""
+    lat: float = 0.0
+    lon: float = 0.0
+    km: float = 0.0
+
+    @property
+    def is_circle(self) -> bool:
+        """Return whether the area is a circle around a point (near X, X direction, N km from X)."""
+        return self.km > 0.0
+
+    def contains(self, place: Place) -> bool:
+        """Return whether the place lies in the area (a place whose raion or hromada is unknown passes those)."""
+        if self.is_circle:
+            return haversine_km(place.lat, place.lon, self.lat, self.lon) <= self.km
+        return ((not self.country or place.country == self.country)
+                and (not self.admin1 or place.admin1 == self.admin1)
+                and (not self.admin2 or not place.admin2 or place.admin2 == self.admin2)
+                and (not self.admin3 or not place.admin3 or place.admin3 == self.admin3))
+
+
+def inside(place: Place, areas: Sequence[Area]) -> bool:
+    """Return whether the place lies in one of the regions and within one of the circles of `areas`.
+
+    Regions are alternatives ("in the Kharkiv or Donetsk region"), and so are circles; a place must agree with
+    both kinds when the text gives both.
+    """
+    regions = [a for a in areas if not a.is_circle]
+    circles = [a for a in areas if a.is_circle]
+    return ((not regions or any(a.contains(place) for a in regions))
+            and (not circles or any(a.contains(place) for a in circles)))
+
+
+@dataclass(frozen=True, slots=True)
 class Cues:
     """What the text around a name says about where it is."""
 
@@ -61,6 +104,9 @@ class Cues:
     context_points: tuple[tuple[float, float], ...] = ()
     distance: tuple[DistanceCue, ...] = ()
     focus: tuple[float, float] | None = None  # the theatre's centre: a weak prior for same-named villages
+    # Hard constraints: where the text says the name is. Every candidate outside is ruled out; with none
+    # inside, the name is unresolved rather than a namesake elsewhere.
+    within: tuple[Area, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +114,7 @@ class Resolution:
     """The outcome of resolving one name: status, best place, ranked candidates with scores."""
 
     query: str
-    status: str  # resolved | ambiguous | unresolved
+    status: str  # resolved | ambiguous | unresolved | region (a name that stands for a region, not a point)
     best: Place | None
     candidates: tuple[tuple[Place, float], ...] = field(default=())
     method: str = "exact"  # exact | fuzzy | online
@@ -77,7 +123,8 @@ class Resolution:
         """Return the JSON shape of `frontline geocode --json`."""
         def brief(place: Place) -> dict[str, object]:
             return {"name": place.name, "geonameid": place.geonameid, "lat": place.lat, "lon": place.lon,
-                    "country": place.country, "admin1": place.admin1, "population": place.population}
+                    "country": place.country, "admin1": place.admin1, "region": place.region,
+                    "population": place.population, "precision": place.precision}
 
         return {
             "query": self.query,
@@ -197,6 +244,12 @@ def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, m
     """Rank places by their prior scores (see `prior_scores`, with `cues.focus`) plus the cues' terms."""
     if not priors:
         return Resolution(query, "unresolved", None, (), method)
+    if cues.within:
+        kept = [(place, prior) for place, prior in priors if inside(place, cues.within)]
+        if not kept:  # only namesakes outside the region the text names: no answer, never one of them
+            outside = sorted(((p, _with_cues(s, p, cues)) for p, s in priors), key=_rank_order)
+            return _resolution(query, "unresolved", None, tuple(outside[:10]), method)
+        priors = kept
     if len(priors) == 1:  # the common case: nothing to sort, nothing to tell apart
         place, prior = priors[0]
         return _resolution(query, "resolved", place, ((place, _with_cues(prior, place, cues)),), method)

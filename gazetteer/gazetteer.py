@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .disambiguate import BEARINGS, Cues, DistanceCue, Resolution, prior_scores, rank, rank_priors
+from .disambiguate import BEARINGS, Area, Cues, DistanceCue, Resolution, prior_scores, rank, rank_priors
 from .errors import OnlineLookupError
 from .index import IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
@@ -17,7 +17,7 @@ from .place import Candidate, Place, nearest_km
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
     from .online import OnlineGeocoder
 
-__all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD", "remember"]
+__all__ = ["Gazetteer", "Spot", "DEFAULT_COUNTRIES", "FUZZY_THRESHOLD", "REGION_ONLY_NAMES", "remember"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -70,6 +70,27 @@ _DISTANCE = re.compile(
 )
 
 
+# Names that stand for a region, not a point: the city was renamed and the region kept the name
+# (Dnipropetrovsk -> Dnipro and Kirovohrad -> Kropyvnytskyi in 2016, their oblasts did not change), or the
+# name was never a settlement's (Donbas). Resolving one gives status "region", never a point.
+REGION_ONLY_NAMES = frozenset({
+    "donbas", "donbass", "donbasi", "dnipropetrovsk", "dnepropetrovsk", "dnipropetrovshchyna", "kirovohrad",
+    "kirovograd", "donechchyna", "luhanshchyna", "kharkivshchyna", "zaporizhzhia region", "slobozhanshchyna",
+})
+# Where a sentence puts a name: "in the Kharkiv region", "Bakhmut district", "Tokmak hromada", "near Bakhmut",
+# "the Pokrovsk direction", "12 km from Kupiansk". Each gives an Area (see Gazetteer.within_cues).
+_AREA_NAME = r"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)"
+_UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|province|governorate|area|"
+                   r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector))\b")
+_NEAR = re.compile(r"\b(?i:near|outside|close to|around|in the vicinity of|on the outskirts of)\s+" + _AREA_NAME)
+_FROM = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|kilometer)\b[^.;\d]{0,40}?"
+                   r"\b(?:of|from)\s+" + _AREA_NAME)
+# Raions by name key -> (country, admin1, raion); hromadas by name key -> (country, admin1, raion, hromada).
+_Units = tuple[dict[str, set[tuple[str, str, str]]], dict[str, set[tuple[str, str, str, str]]]]
+NEAR_KM = 40.0  # "near X": villages reported near a town lie within this of it
+DIRECTION_KM = 80.0  # "the X direction": the front sector named after a town
+
+
 @dataclass(frozen=True, slots=True)
 class Spot:
     """A span of text that is a known name of places in the theatre."""
@@ -107,6 +128,7 @@ class Gazetteer:
         # comes again with other cues (another article's places).
         self._priors: dict[tuple[str, tuple[float, float] | None], tuple[tuple[Place, float], ...]] = {}
         self._region_cache: dict[str, tuple[str, str] | None] = {}
+        self._units: _Units | None = None
 
     @classmethod
     def open(
@@ -304,6 +326,8 @@ class Gazetteer:
 
     def _resolve(self, name: str, cues: Cues, fuzzy: bool) -> tuple[Resolution, bool]:
         key = self._key(name)
+        if key in REGION_ONLY_NAMES:
+            return Resolution(name, "region", None, (), "region"), True
         priors = self.index.theatre_priors(key, cues.focus)
         if priors is None:  # a name outside the theatre table, or another focus
             priors = self._priors.get((key, cues.focus))
@@ -368,10 +392,84 @@ class Gazetteer:
                                     bearing))
         return tuple(cues)
 
+    def _admin_units(self) -> _Units:
+        # Raions and hromadas by the key of their (Latin, adjectival) name: "pokrovskyi", "tokmatska".
+        if self._units is None:
+            raions: dict[str, set[tuple[str, str, str]]] = {}
+            hromadas: dict[str, set[tuple[str, str, str, str]]] = {}
+            for country, admin1, admin2, admin3 in self.index.admin_units():
+                raions.setdefault(normalize(admin2), set()).add((country, admin1, admin2))
+                if admin3:
+                    hromadas.setdefault(normalize(admin3), set()).add((country, admin1, admin2, admin3))
+            self._units = (raions, hromadas)
+        return self._units
+
+    def unit_areas(self, name: str, level: str) -> tuple[Area, ...]:
+        """Return the raions ("district") or hromadas ("hromada") that `name` names, as Areas.
+
+        A unit is named by its adjective ("Pokrovskyi", "Tokmatska") or after its centre ("Pokrovsk district",
+        "Tokmak hromada"): the unit of a place of that name whose unit name begins like it.
+        """
+        raions, hromadas = self._admin_units()
+        key = self._key(name)
+        if level == "district":
+            direct = raions.get(key, set())
+            areas = {Area(c, a1, a2) for c, a1, a2 in direct}
+        else:
+            areas = {Area(c, a1, a2, a3) for c, a1, a2, a3 in hromadas.get(key, set())}
+        if not areas:
+            stem = key[:max(4, len(key) - 2)]
+            for candidate in self.index.candidates(key):
+                place = candidate.place
+                unit = place.admin2 if level == "district" else place.admin3
+                if unit and self._key(unit).startswith(stem):
+                    areas.add(Area(place.country, place.admin1, place.admin2,
+                                   "" if level == "district" else place.admin3))
+        return tuple(sorted(areas, key=lambda a: (a.country, a.admin1, a.admin2, a.admin3)))
+
+    def _anchor(self, name: str) -> Place | None:
+        found = self.resolve(name, fuzzy=False)
+        return found.best if found.status == "resolved" else None
+
+    def within_cues(self, text: str) -> tuple[Area, ...]:
+        """Return the areas a text puts its names in: regions, raions, hromadas, and circles around towns.
+
+        "the Kharkiv region" (the oblast), "Bakhmut district" (the raion), "Tokmak hromada", "near Bakhmut"
+        (40 km), "the Pokrovsk direction" (80 km), "12 km from Kupiansk" (12 km and a margin).
+        """
+        areas: list[Area] = []
+        for match in _UNIT.finditer(text):
+            word, unit = match.group(1), match.group(2).lower()
+            if unit in ("direction", "axis", "sector"):
+                anchor = self._anchor(word)
+                if anchor is not None:
+                    areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM))
+                continue
+            if unit in ("district", "districts", "raion", "rayon"):
+                found = self.unit_areas(word, "district")
+            elif unit in ("hromada", "community", "municipality"):
+                found = self.unit_areas(word, "hromada")
+            else:
+                found = ()
+            if not found:  # "Kharkiv region", and a "district" that is a whole oblast in English
+                region = self.region_of(word)
+                found = (Area(region[0], region[1]),) if region else ()
+            areas.extend(found)
+        for match in _NEAR.finditer(text):
+            anchor = self._anchor(match.group(1))
+            if anchor is not None:
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=NEAR_KM))
+        for match in _FROM.finditer(text):
+            anchor = self._anchor(match.group(2))
+            km = float(match.group(1).replace(",", "."))
+            if anchor is not None:
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=km + max(15.0, 0.3 * km)))
+        return tuple(dict.fromkeys(areas))
+
     def cues_from_text(self, text: str, **overrides: object) -> Cues:
-        """Return the cues a context text gives (regions, distances), with the theatre as focus."""
+        """Return the cues a context text gives (regions, distances, hard areas), with the theatre as focus."""
         base: dict[str, object] = {"countries": self.countries, "focus": self.focus, "regions": self.region_cues(text),
-                "distance": self.distance_cues(text)}
+                "distance": self.distance_cues(text), "within": self.within_cues(text)}
         base.update(overrides)
         return Cues(**base)  # type: ignore[arg-type]
 

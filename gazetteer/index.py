@@ -606,6 +606,12 @@ class NameIndex:
         row = self._conn.execute("SELECT id FROM places WHERE geonameid = ?", (str(geonameid),)).fetchone()
         return self._place(row[0])[0] if row else None
 
+    def admin_units(self) -> list[tuple[str, str, str, str]]:
+        """Return the distinct (country, admin1, raion, hromada) of the places that have a raion."""
+        return self._conn.execute(
+            "SELECT DISTINCT country, admin1, admin2, admin3 FROM places WHERE admin2 != '' "
+            "ORDER BY country, admin1, admin2, admin3").fetchall()
+
     def all_keys(self, countries: Sequence[str]) -> list[str]:
         """Return the distinct keys of the places of `countries` (for fuzzy matching)."""
         marks = ",".join("?" for _ in countries) or "''"

@@ -13,6 +13,7 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -395,6 +396,89 @@ def gazetteer_import(files: tuple[Path, ...]) -> None:
     index = NameIndex.open(directory, progress=lambda m: click.echo(m, err=True))
     click.echo(f"imported {len(files)} file(s); sources now: "
                f"{', '.join(Path(s.path).name for s in imported_sources(directory)) or 'none'}")
+    for key, value in sorted(index.counts().items()):
+        click.echo(f"{key}: {value:,}")
+
+
+def _parse_download_codes(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from gazetteer.download import country_code
+
+    try:
+        return tuple(dict.fromkeys(country_code(v) for v in value))
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _parse_base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    from gazetteer.download import DEFAULT_BASE_URL, dump_url
+
+    try:
+        dump_url(value or DEFAULT_BASE_URL, "UA")
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    return value or DEFAULT_BASE_URL
+
+
+class _DownloadProgress:
+    """Bytes received / total on stderr: one rewritten line on a terminal, a line per finished file elsewhere."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.open_line = False
+        self.shown_at = 0.0
+
+    def __call__(self, name: str, done: int, total: int | None) -> None:
+        finished = done == total
+        text = f"{name}: {done:,} / {total:,} bytes" if total is not None else f"{name}: {done:,} bytes"
+        if not self.live:
+            if finished:
+                click.echo(f"frontline: downloaded {text}", err=True)
+            return
+        now = time.monotonic()
+        if finished or now - self.shown_at >= 0.1:
+            self.shown_at = now
+            click.echo(f"\rfrontline: downloading {text}", err=True, nl=finished)
+            self.open_line = not finished
+
+    def message(self, text: str) -> None:
+        """Print a line of the index builder, after ending a progress line left open."""
+        self.end_line()
+        click.echo(text, err=True)
+
+    def end_line(self) -> None:
+        """End a progress line cut short (a failed download), so that the error has a line of its own."""
+        if self.open_line:
+            click.echo("", err=True)
+            self.open_line = False
+
+
+@gazetteer_group.command("download", context_settings=CONTEXT)
+@click.argument("codes", nargs=-1, required=True, metavar="CC...", callback=_parse_download_codes)
+@click.option("--base-url", callback=_parse_base_url, envvar="FRONTLINE_GEONAMES_URL", show_envvar=True,
+              metavar="URL", help="Where the {CC}.zip dumps are (a mirror); default: GeoNames' export/dump/.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def gazetteer_download(codes: tuple[str, ...], base_url: str, quiet: bool) -> None:
+    """Download the full GeoNames dumps of countries CC (UA, RU ...) and import them, all or nothing.
+
+    Each {CC}.zip is checked (a zip holding {CC}.txt in GeoNames' 19 columns) before anything changes;
+    a failure leaves the current index and imports as they were. Needs the network.
+
+    \b
+    Example:
+      frontline gazetteer download UA RU
+    """
+    from gazetteer.download import download_countries
+
+    progress = _DownloadProgress()
+    try:
+        dumps, index = download_countries(
+            codes, default_cache_dir(), base_url=base_url, on_bytes=None if quiet else progress,
+            progress=(lambda _m: None) if quiet else progress.message,
+        )
+    finally:
+        progress.end_line()
+    for dump in dumps:
+        click.echo(f"{dump.code}: {dump.path} ({dump.size_bytes:,} bytes, {dump.places:,} places)")
     for key, value in sorted(index.counts().items()):
         click.echo(f"{key}: {value:,}")
 

@@ -83,8 +83,8 @@ def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tup
     return paths
 
 
-HELP_PATHS = [(), ("eval",), ("events",), ("gazetteer",), ("gazetteer", "build"), ("gazetteer", "import"),
-              ("gazetteer", "info"), ("geocode",), ("map",)]  # fmt: skip
+HELP_PATHS = [(), ("eval",), ("events",), ("gazetteer",), ("gazetteer", "build"), ("gazetteer", "download"),
+              ("gazetteer", "import"), ("gazetteer", "info"), ("geocode",), ("map",)]  # fmt: skip
 
 
 def test_the_help_table_lists_every_command() -> None:

@@ -21,7 +21,8 @@ from gazetteer.place import Place, nearest_km
 
 from .actors import Actor, ActorLexicon, other_side
 from .dates import DateMention, find_dates
-from .factor import compile_factored, source_of, split_alternatives, word_prefixes
+from .factor import compile_factored, leading_words, source_of, word_prefixes
+from .lexicon import default_lexicon
 from .model import Article, Event
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
@@ -31,6 +32,9 @@ __all__ = ["Detector", "ArticleFindings", "UnresolvedName", "event_class"]
 MARK = "§"
 _WINDOW = 240  # characters before a place name in which its trigger is looked for
 _MAX_WAITING = 16  # sentences whose actors may wait to be found, one after the other
+
+
+_LEX = default_lexicon()
 
 
 def _lower_re(pattern: str) -> re.Pattern[str]:
@@ -52,7 +56,7 @@ _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
 _NEW_CLAUSE_AFTER = _lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
                               r"faced|faces|continued|continues|suffered|suffers|lies|lay)\b")
-_VERBAL_FAMILIES = frozenset({"change", "lose", "enter", "withdraw"})
+_VERBAL_FAMILIES = frozenset({"change", "lose", "enter", "withdraw", "fight"})
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
               r"east|west|and|or|but|while|which|that|where|with)\b)"
 _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|western|southern|northern|north-?eastern|"
@@ -68,23 +72,22 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
             r"fortress)")
 _PARTIAL = _lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
                       r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
+# "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
+_LIST_OPENER = ("(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _LEX.list_openers)
+                + r")\s*:?\s*|:\s*)?")
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
-        rf"{_ADJ}){{0,2}}{_COORD_BEFORE}$")
+        rf"{_ADJ}){{0,2}}{_LIST_OPENER}{_COORD_BEFORE}$")
 
 _MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
            r"apr|jun|jul|aug|sept?|oct|nov|dec)")
-_CHANGE_VERBS = (r"captured|capturing|captures|capture|seized|seizing|seizes|seize|took|taken|taking|takes|take|"
-                 r"retook|retaken|retaking|retakes|retake|recaptured|recapturing|recaptures|recapture|liberated|"
-                 r"liberating|liberates|liberate|freed|freeing|regained|regaining|regains|regain|reclaimed|reclaiming|"
-                 r"overran|overrunning|overrun|conquered|occupied|took\s+back|taken\s+back|taking\s+back|won\s+back|"
-                 r"secured|cleared|took\s+over|taken\s+over|taking\s+over|takes\s+over|take\s+over|"
+# The verbs and nouns of every family come from the lexicon (geo/data/lexicon.json), every form generated.
+_CHANGE_VERBS = (_LEX.verbs("change") +
                  # "Russian forces now control X": a holder stated with "now" tells of a change
-                 r"now\s+(?:fully\s+|completely\s+|effectively\s+)?controls?|"
+                 r"|now\s+(?:fully\s+|completely\s+|effectively\s+)?controls?|"
                  r"now\s+in\s+(?:full\s+|complete\s+|total\s+)?control\s+of")
-_CONTROL = (r"(?:took|taken|taking|take|takes|gained|gaining|gains|gain|established|establishing|establishes|establish|"
-            r"seized|seizes|seizing|seize|assumed|assumes|won|wins|winning|regained|regains|regaining|regain|restored|"
-            r"restores|restoring|restore|retook|retaken|retakes|retaking|retake|claimed|claims|claiming|claim)\s+"
-            r"(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)")
+_CONTROL = f"(?:{_LEX.control_phrases()})"
+_NOUN_FAMILY = _LEX.noun_families()
+_NOUN_ALTERNATION = "|".join(sorted((re.escape(n) for n in _NOUN_FAMILY), key=lambda n: (-len(n), n)))
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -93,20 +96,16 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # The subject gives the place up: "Ukraine lost control of X", "ceded X", "handed X over".
     ("lose", _lower_re(
         rf"\b(?P<verb>(?:lost|losing|loses|lose)\s+(?:full\s+|complete\s+|all\s+)?control\s+(?:of|over)|"
-        rf"lost|ceded|ceding|cedes|cede|handed\s+over|handing\s+over)\s+{_OBJ}")),
+        rf"{_LEX.verbs('lose')})\s+{_OBJ}")),
     ("enter", _lower_re(
-        rf"\b(?P<verb>entered|entering|enters|enter|(?:moved|moving|move|moves|pushed|pushing|rolled|rolling|marched|"
-        rf"marching|broke|breaking|advanced|advancing|swept|sweeping|drove|driving|stormed|storming|sent|sending)\s+"
-        rf"{_FORCES}?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
+        rf"\b(?P<verb>{_LEX.verbs('enter')}|(?:{_LEX.movement()})\s+{_FORCES}?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
         rf"reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
     ("withdraw", _lower_re(
         rf"\b(?P<verb>(?:pulled|pulling|pulls|pull|brought|bringing)\s+(?:(?:its|their|his|our|the|all)\s+)?"
         rf"(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|fighters|garrison)\s+(?:out|back)|"
-        rf"withdrew|withdrawn|withdrawing|withdraws|withdraw|left|leaving|leaves|leave|pulled\s+out|pulling\s+out|pulls\s+out|"
-        rf"pull\s+out|pulled\s+back|pulling\s+back|retreated|retreating|retreats|retreat|fled|fleeing|abandoned|"
-        rf"abandoning|abandons|abandon|driven\s+out|pushed\s+out|forced\s+out|ousted|expelled)\s+"
+        rf"{_LEX.verbs('withdraw')})\s+"
         rf"(?:(?:its|their|his|our|the|all|remaining)\s+(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|"
         rf"fighters|garrison|contingent)\s+)?(?:(?:present|stationed|deployed|remaining)\s+)?"
         rf"(?:(?:from|out\s+of|in|of)\s+)?{_OBJ}")),
@@ -115,46 +114,58 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"ousting|threw|throwing|cleared|clearing)\s+(?P<obj>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){{0,2}}?)\s+"
         rf"(?:out\s+of|from|back\s+from)\s+{_OBJ}")),
     ("nominal", _lower_re(
-        rf"\b(?P<verb>capture|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|withdrawal|retreat|"
-        rf"pullout|pull-out|encirclement|siege|storming|assault|battle|battles|fight|defence|defense|offensive|"
-        rf"counteroffensive|counter-offensive)\s+(?:of|from|for|on|against)\s+{_OBJ}")),
+        rf"\b(?P<verb>{_NOUN_ALTERNATION})\s+(?:of|from|for|on|against)\s+{_OBJ}")),
     ("contest", _lower_re(
-        rf"\b(?P<verb>fighting|fights|fought|fight|battles|battle|battling|battled|clashes|clashed|clashing|combat|"
-        rf"skirmishes|firefights|encircled|encircling|encircle|surrounded|surrounding|besieged|besieging|besiege|"
-        rf"stormed|storming|assaulting|assaulted|closing\s+in\s+on|closed\s+in\s+on|pressing\s+on|pressed\s+on|presses\s+on)\s+"
+        rf"\b(?P<verb>{_LEX.triggers('fight')})\s+"
         # "battling Russian troops in the streets of X", "clashed with Ukrainian forces near X"
         rf"(?:(?:with\s+)?(?:the\s+)?(?:russian|ukrainian|enemy|russia['’]s|ukraine['’]s)\s+(?:[\w-]+\s+)?"
         rf"(?:troops|forces|units|soldiers|fighters|army)\s+)?"
         rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
-        rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along|toward|"
-        rf"towards)\s+(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
+        rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along)\s+"
+        rf"(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
 ]
 
+# The military-report register: "repelled 14 attacks near X, Y and Z", "continued offensive operations in the
+# Pokrovsk direction near X", "advanced toward X". A trigger of a fight family, a few words that are no new clause
+# (a place followed by a direction word may stand among them), a preposition of place, then the place or a list.
+_FIGHT_TRIGGER_FAMILY = _LEX.fight_triggers("report")
+_FIGHT_PREPOSITIONS = "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in _LEX.fight_prepositions),
+                                      key=lambda p: (-len(p), p)))
+_DIRECTION_WORDS = "|".join(_LEX.direction_words)
+_FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
+                 r"since|said|says|say|told|according|and\s+(?:then\s+)?(?:the\s+)?§)\b)[\w'’-]+|(?:the\s+)?§(?=\s+(?:"
+                 rf"{_DIRECTION_WORDS})\b)))"
+                 r"{0,7}?")
+LEFT_PATTERNS.append(("fight", _lower_re(
+    rf"\b(?P<verb>{'|'.join(sorted((re.escape(t).replace(chr(92) + ' ', chr(92) + 's+') for t in _FIGHT_TRIGGER_FAMILY), key=lambda t: (-len(t), t)))})"
+    rf"(?P<mid>{_FIGHT_FILLER})\s+(?P<prep>{_FIGHT_PREPOSITIONS})\s+{_OBJ}")))
+
+
+def _verb_group(pattern: re.Pattern[str]) -> str:
+    """Return the source of a pattern's `verb` group: its trigger words."""
+    source = source_of(pattern)
+    start = source.index("(?P<verb>") + len("(?P<verb>")
+    depth = 1
+    pos = start
+    while depth:
+        char = source[pos]
+        if char == "\\":
+            pos += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        pos += 1
+    return source[start:pos - 1]
+
+
 # Cheap keyword scans, one per pattern and sentence: a pattern is tried on a place only from a keyword of
-# its own that stands before the place, so sentences without the verbs cost one scan. Each keyword begins a word.
-_LEFT_KEYWORD_WORDS = {
-    "change": (r"captur|seiz|took|tak|retook|retak|recaptur|liberat|free|regain|reclaim|overr|conquer|occupied|won|win|"
-               r"secured|cleared|gain|establish|assum|restor|claim|now\s+(?:\w+\s+)?(?:in\s+)?(?:\w+\s+)?control"),
-    "lose": r"los|ced|hand",
-    "enter": (r"enter|mov|push|roll|march|broke|break|advanc|swe|drov|driv|storm|sent|send|reach|patrol|rais|hoist|"
-              r"plant|return"),
-    "withdraw": (r"pull|brought|bring|withdr|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expelled|left|"
-                 r"leav"),
-    "expel": r"push|drov|driv|forc|kick|expel|oust|threw|throw|clear",
-    "nominal": (r"captur|seizure|fall|loss|liberation|recapture|retaking|takeover|surrender|withdrawal|retreat|pull|"
-                r"encirclement|siege|storming|assault|battle|fight|defen|offensive|counter"),
-    "contest": (r"fight|fought|battl|clash|combat|skirmish|firefight|encircl|surround|besieg|storm|assault|clos|"
-                r"press"),
-}
-_LEFT_KEYWORDS = {name: _lower_re(rf"\b(?:{words})") for name, words in _LEFT_KEYWORD_WORDS.items()}
-# Where any of them begins: one scan for all (no keyword match contains the start of another).
-_ANY_LEFT_KEYWORD = _lower_re(r"\b(?:" + "|".join(_LEFT_KEYWORD_WORDS.values()) + ")")
+# its own that stands before the place, so sentences without the verbs cost one scan. The keywords are the
+# first words of each pattern's trigger group, derived from the patterns (and so from the lexicon).
+_LEFT_KEYWORD_WORDS = {name: leading_words(_verb_group(pattern)) for name, pattern in LEFT_PATTERNS}
+# Where any of them begins: one scan for all.
+_ANY_LEFT_KEYWORD = _lower_re(r"\b(?:" + "|".join(sorted(set().union(*_LEFT_KEYWORD_WORDS.values()),
+                                                          key=lambda w: (-len(w), w))) + r")\b")
 _LETTERS = re.compile(r"[a-z]+")
-# First words of the keywords that are more than a run of letters; the others are decided by their word.
-_MULTIWORD_KEYWORD_STARTS = frozenset(_LETTERS.match(keyword).group()  # type: ignore[union-attr]
-                                      for words in _LEFT_KEYWORD_WORDS.values()
-                                      for keyword in split_alternatives(words) if not _LETTERS.fullmatch(keyword))
 
 RIGHT_PASSIVE = _lower_re(
     rf"^(?:{_SEP}§)*(?:\s+(?:regions?|districts?))?"
@@ -165,16 +176,15 @@ RIGHT_PASSIVE = _lower_re(
     rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
-    rf"(?P<verb>captured|seized|taken|retaken|recaptured|liberated|freed|occupied|overrun|cleared|regained|reclaimed|"
-    rf"encircled|surrounded|besieged|stormed|contested|taken\s+back|won\s+back)\b"
+    rf"(?P<verb>{_LEX.participles('passive')})\b"
     rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?")
 RIGHT_APPOSITIVE = _lower_re(
     r"^\s*,\s*(?P<det>(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+)"
     r"{0,6}?(?P<rel>(?:which|that)\s+)?(?P<aux>(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
-    r"finally|fully)\s+)*(?P<verb>taken|captured|seized|recaptured|retaken|liberated|freed|regained|reclaimed|overrun|"
-    r"taken\s+back|won\s+back)\b(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
+    r"finally|fully)\s+)*(?P<verb>" + _LEX.participles("appositive") + r")\b"
+    r"(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
 _WHICH_VERB = (r"(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|reportedly|later|then|briefly)\s+)*"
-               r"(?P<verb>seized|captured|taken|retaken|recaptured|liberated|overran|took|retook|regained)\b")
+               r"(?P<verb>" + _LEX.past_forms("relative") + r")\b")
 # "X, which Russian troops seized", "X and Y, two villages that Ukraine liberated in 2023 and that Russian
 # troops recaptured in 2024": the relative clause may hang on an appositive ("two villages") and repeat.
 RIGHT_WHICH_ACTIVE = _lower_re(
@@ -207,14 +217,18 @@ RIGHT_FELL_BARE = _lower_re(
     rf"(?:(?:has|had|have)\s+)?(?:(?:finally|reportedly|eventually|effectively|now|also)\s+)*"
     rf"(?P<verb>fell|fallen)(?=\s*[,.;]|\s*$|\s+{_TIME_AFTER})")
 # A stem of every verb the patterns above read after a place: without one, none of them can match.
-_RIGHT_VERB_HINT = _lower_re(r"\b(?:captur|seiz|tak|retak|recaptur|liberat|freed|occupied|overr|cleared|regain|"
-                             r"reclaim|encircl|surround|besieg|storm|contested|won|took|retook|surrender|capitulat|"
-                             r"laid|fell|falls|fallen|came|comes|returned|returns|passed|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
+# A word of every pattern read after a place (the lexicon's participles and the constructions' own words):
+# without one, none of them can match.
+_RIGHT_VERB_HINT = _lower_re(rf"\b(?:{_LEX.participles('passive')}|{_LEX.participles('appositive')}|"
+                             rf"{_LEX.past_forms('relative')}|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
+                             r"returned|returns|passed|where|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 _RIGHT_BY = _lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 _RIGHT_TO = _lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
 # The *_AFTER patterns of mentions are tried with match(sentence, end of the place).
 _REGION_AFTER = compile_factored(r"\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
                                  r"direction|axis|sector|front)\b", re.I)
+_DIRECTION_AFTER = compile_factored(rf"\s+(?:{_DIRECTION_WORDS})\b", re.I)
+_PLURAL_DIRECTION_AFTER = compile_factored(r"\s+(?:directions|axes|sectors|fronts)\b", re.I)
 _PLURAL_REGION_AFTER = compile_factored(r"\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
 _SEP_ONLY = compile_factored(rf"^{_SEP}$", re.I)
 _REPUBLIC_AFTER = compile_factored(r"\s+people['’]?s\s+republic", re.I)
@@ -235,6 +249,16 @@ _REFERENCE_BEFORE = compile_factored(r"\b(?:(?:north|south|east|west|northeast|n
 
 # A place name is the subject of a following verb unless a preposition governs it ("outskirts of Donetsk
 # were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
+_WORD = re.compile(r"[\w'’-]+")
+# Armed men in the sentence: attacks and advances are fighting only when they make them.
+_FORCE_CONTEXT = _lower_re(r"\b(?:" + "|".join(_LEX.force_nouns) + r"|enemy|russians|ukrainians|russia|ukraine|"
+                           r"russian|ukrainian|moscow|kyiv|kiev|wagner|isw|general\s+staff|ministry|army|military)\b")
+# "troops were ordered to withdraw from X", "decided to pull troops out of X": the order is the news of the day.
+_ORDERED_BEFORE = _lower_re(r"\b(?:order\w*|decid\w*|decision|authori[sz]\w*|approv\w*|command\w*|allow\w*|"
+                            r"permi\w*|forced)\s+(?:[\w'’-]+\s+){0,4}?to\s+(?:\w+\s+){0,2}?$")
+# "tried to break through near X", "continued to attack near X": the fighting happened, whatever its outcome.
+_ATTEMPT_BEFORE = _lower_re(r"\b(?:tr(?:y|ies|ied|ying)|attempt\w*|sought|seek\w*|continu\w*|struggl\w*|"
+                            r"fail\w*|unable|keep|kept)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:\w+\s+){0,2}?$")
 _PREP_BEFORE = _lower_re(r"\b(?:in|into|inside|near|from|outside|to|toward|towards|at|by|around|on|beyond|behind|"
                           r"past|through|across|between|via|for|over|of|off|under|with|within|against|about)\s+"
                           r"(?:(?:the|a|an)\s+)?$")
@@ -311,15 +335,22 @@ _FREED_FROM_THREAT = _lower_re(r"^\s+from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?
                                r"fear|debts?|dependence|mines|isolation|darkness)\b")
 _DENIAL = _lower_re(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
                      r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b")
-_TRIGGER_HINT = _lower_re(
-    r"\b(?:re)?(?:captur|seiz|took|tak|liberat|freed|gain|claim|overr|conquer|occup|secured|cleared|control|"
-    r"counter|enter|into|patrol|flag|withdr|pull|retreat|fled|flee|abandon|driven|pushed|forced|ousted|expel|fall|fell|loss|"
-    r"surrender|encircl|siege|besieg|storm|assault|battl|fight|fought|clash|combat|skirmish|surround|closing|press|"
-    r"defen[cs]e|offensive|came|returned|passed|contest|hand|left|leav|capitulat|los|ced)")
+# The sentence pre-filter: the first word of every form in the lexicon, and the constructions' own words.
+_TRIGGER_HINT = _lower_re(r"\b(?:" + "|".join(sorted(_LEX.first_words() | {
+    "control", "into", "patrol", "flag", "counter", "came", "returned", "passed", "hand", "left", "leav",
+    "capitulat", "los", "ced", "pull", "brought", "bring", "rais", "hoist", "plant", "reach", "kick", "threw",
+    "throw", "push", "forc", "expel", "oust", "clear", "drov", "driv", "where"}, key=lambda w: (-len(w), w))) + ")")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
-_RETAKE_WORDS = _lower_re(r"^(?:re|liberat|freed|free|regain|reclaim|won\s+back|took\s+back|taken\s+back|"
-                           r"taking\s+back|restor)")
+_RETAKE_WORDS = _LEX.retake_words()
+
+
+def _is_retake(verb: str) -> bool:
+    """Return True when a verb says the place went back to its earlier holder ("retook", "regained control of")."""
+    return verb in _RETAKE_WORDS or verb.split(" ", 1)[0] in _RETAKE_WORDS
+
+
+_CONTESTED_PARTICIPLES = _LEX.contested_participles()
 _REPORTED_NOUN = _lower_re(r"\s(?P<verb>reported|announced|claimed|claims|announces|reports|confirmed|hailed|"
                            r"celebrated|completed|completes|finished|finalized)\s+(?:the\s+|its\s+|their\s+)?$")
 _FORESEEN_AFTER = _lower_re(r"\s+(?:was|is|were|are|would\s+be|will\s+be|seemed|seems|appeared|appears|looked|"
@@ -327,10 +358,9 @@ _FORESEEN_AFTER = _lower_re(r"\s+(?:was|is|were|are|would\s+be|will\s+be|seemed|
                             r"expected|only\s+a\s+matter|a\s+matter)\b")  # match(text after the place)
 _ADMITTED_NOUN = _lower_re(r"\s(?P<verb>confirmed|admitted|acknowledged|conceded|confirms|admits|acknowledges|"
                            r"concedes)\s+(?:the\s+)?$")
-_LOSS_NOUNS = ("fall", "loss", "surrender")
-_CONTEST_NOUNS = ("encirclement", "siege", "storming", "assault", "battle", "battles", "fight", "defence", "defense",
-                  "offensive", "counteroffensive", "counter-offensive")
-_WITHDRAW_NOUNS = ("withdrawal", "retreat", "pullout", "pull-out")
+_LOSS_NOUNS = frozenset(n for n, fam in _NOUN_FAMILY.items() if fam.side == "owner_loses")
+_CONTEST_NOUNS = frozenset(n for n, fam in _NOUN_FAMILY.items() if fam.cls == "contested")
+_WITHDRAW_NOUNS = frozenset(n for n, fam in _NOUN_FAMILY.items() if fam.cls == "withdraw")
 
 _STOP_CAPS = frozenset("""
 a an and as at after before but by for from in into of on or over the to with near since while when where this that
@@ -492,6 +522,7 @@ class _Mention:
     surface: str
     spotted: bool
     region_suffix: bool = False
+    direction: bool = False  # "the Pokrovsk direction": names an axis of the front, not the town
     resolution: Resolution | None = None
     tpos: int = 0  # position of its mark in the template
 
@@ -648,12 +679,19 @@ class Detector:
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.region_suffix = bool(_REGION_AFTER.match(sentence, m.end))
+            m.direction = bool(_DIRECTION_AFTER.match(sentence, m.end))
         # "the Kharkiv and Kherson regions": a plural region word covers the whole coordination.
         plural = False
         for m, nxt in reversed(list(zip(mentions, mentions[1:], strict=False))):
             plural = bool(_PLURAL_REGION_AFTER.match(sentence, nxt.end)) or (plural and nxt.region_suffix)
             if plural and _SEP_ONLY.match(sentence[m.end:nxt.start]):
                 m.region_suffix = True
+        # "in the Berdiansk and Melitopol directions": so does a plural direction word.
+        plural = False
+        for m, nxt in reversed(list(zip(mentions, mentions[1:], strict=False))):
+            plural = bool(_PLURAL_DIRECTION_AFTER.match(sentence, nxt.end)) or (plural and nxt.direction)
+            if plural and _SEP_ONLY.match(sentence[m.end:nxt.start]):
+                m.direction = True
         return [m for m in mentions if not _REPUBLIC_AFTER.match(sentence, m.end)
                 and not _FORCE_AFTER.match(sentence, m.end) and not _FACILITY_AFTER.match(sentence, m.end)
                 and not self.lexicon.is_actor_word(m.surface)]
@@ -767,12 +805,10 @@ class Detector:
         """Return the left-pattern families with a keyword at `pos` (a word start where one of them begins)."""
         word = _LETTERS.match(text, pos)
         key = word.group() if word else ""
-        if key in _MULTIWORD_KEYWORD_STARTS:  # "now ... control": the next words decide
-            return tuple(name for name, keyword in _LEFT_KEYWORDS.items() if keyword.match(text, pos))
         families = self._families_memo.get(key)
         if families is None:
-            # Every other keyword is a run of letters that begins a word: the word alone decides.
-            families = tuple(name for name, keyword in _LEFT_KEYWORDS.items() if keyword.match(key))
+            # A keyword is a whole first word: the word alone decides.
+            families = tuple(name for name, words in _LEFT_KEYWORD_WORDS.items() if key in words)
             remember(self._families_memo, key, families)
         return families
 
@@ -794,6 +830,8 @@ class Detector:
         for index, pos in enumerate(tmpl.marks):
             left, right = text[:pos], text[pos + 1:]
             mention = mentions[index]
+            if mention.direction:
+                continue  # "in the Pokrovsk direction": an axis of the front, not fighting in the town
             if _POSSESSIVE_AFTER.match(right) and _APPOSITION_BEFORE.search(left):
                 continue  # "in Myrnohrad, Pokrovsk's twin town": Pokrovsk only describes Myrnohrad
             country = mention.resolution.best.country if mention.resolution and mention.resolution.best else ""
@@ -811,7 +849,9 @@ class Detector:
                     continue  # a later item of the list is the subject of the next clause, not an object
                 verb = re.sub(r"\s+", " ", m.group("verb").lower())
                 vpos = m.start("verb")
-                if self._blocked_before(left[:vpos]):
+                if self._blocked_before(left[:vpos]) and not (
+                        name == "withdraw" and _ORDERED_BEFORE.search(left[max(0, vpos - 70):vpos])
+                        or name == "fight" and _ATTEMPT_BEFORE.search(left[max(0, vpos - 70):vpos])):
                     continue
                 partial = bool(_PARTIAL.search(m.group(0)))
                 agent = self._agent(actors, vpos)
@@ -821,7 +861,7 @@ class Detector:
                     if _FREED_FROM_THREAT.match(right) or (not agent and _NON_MILITARY_SUBJECT.search(
                             left, max(0, vpos - 40), vpos)):
                         continue
-                    retake = bool(_RETAKE_WORDS.match(verb))
+                    retake = _is_retake(verb)
                     side: str | None
                     speaker = self._speaker_after(text, vpos, actors) if not agent else None
                     if _FORESEEN_AFTER.match(right):
@@ -877,6 +917,10 @@ class Detector:
                     hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial, left[:vpos])
                     if hit:
                         hits.append(hit)
+                elif name == "fight":
+                    hit = self._fight_hit(index, m, verb, vpos, right, text, claimed)
+                    if hit:
+                        hits.append(hit)
                 elif name == "contest":
                     if _RETROSPECT_AFTER.match(right):
                         continue
@@ -891,6 +935,24 @@ class Detector:
             if last_right_verb > pos:  # every pattern after a place has one of these verbs
                 hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
+
+    @staticmethod
+    def _fight_hit(index: int, m: re.Match[str], verb: str, vpos: int, right: str, text: str,
+                   claimed) -> _Hit | None:  # type: ignore[no-untyped-def]
+        """Fighting at a place in the register of military reports: contested, or nothing."""
+        family = _LEX.families[_FIGHT_TRIGGER_FAMILY.get(verb, "fight")]
+        prep = re.sub(r"\s+", " ", m.group("prep"))
+        if prep in _LEX.prepositions_not_for.get(family.name, ()) or _RETROSPECT_AFTER.match(right) \
+                or _NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
+            return None  # "to prevent an assault on Odesa": fighting feared, not fought
+        # "a drone attack near X", "political pressure on Kyiv": no ground fighting at the place.
+        around = text[max(0, vpos - 30):m.start("prep")]
+        if any(word in _LEX.not_ground_words for word in _WORD.findall(around)):
+            return None
+        if family.name in ("attack", "advance", "advance_noun") and not _FORCE_CONTEXT.search(text):
+            return None  # "Western pressure on Moscow": attacks and advances are made by armed men
+        confidence = family.confidence - (0.05 if prep in ("near", "toward", "towards", "close to") else 0.0)
+        return _Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None))
 
     def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: Sequence[Actor],
                      owner: str, claimed, partial: bool,  # type: ignore[no-untyped-def]
@@ -931,7 +993,7 @@ class Detector:
         side = by_side or (possessor.side if possessor else None)
         conf = 0.8
         if side is None:
-            retake = noun in ("liberation", "recapture", "retaking")
+            retake = _NOUN_FAMILY[noun].retake
             prior = owner if retake else other_side(owner)
             side = prior if voted in (None, prior) else None
             conf = 0.65 if voted == prior else 0.55
@@ -989,12 +1051,12 @@ class Detector:
             elif m.group("aux") and not (m.group("det") or m.group("rel")):
                 continue  # ", was captured" is a predicate, not an appositive: the passive rule reads it
             vpos = pos + 1 + m.start("verb")
-            if verb in ("encircled", "surrounded", "besieged", "stormed", "contested"):
+            if verb in _CONTESTED_PARTICIPLES:
                 hits.append(_Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos, None)))
                 continue
             side = self._side_of_text(m.group("actor")) if m.group("actor") else None
             if side is None:
-                retake = bool(_RETAKE_WORDS.match(verb))
+                retake = _is_retake(verb)
                 side, conf = (owner if retake else other_side(owner)), conf - 0.25
             partial = pattern is RIGHT_PASSIVE and bool(re.search(r"\bpart(?:ly|ially)\b", m.group("mods"), re.I))
             hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,

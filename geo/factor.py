@@ -22,7 +22,8 @@ import re
 import weakref
 from collections.abc import Iterator
 
-__all__ = ["compile_factored", "factor_alternations", "source_of", "split_alternatives", "word_prefixes"]
+__all__ = ["compile_factored", "factor_alternations", "leading_words", "source_of", "split_alternatives",
+           "word_prefixes"]
 
 # Characters that stand for themselves outside a class when no quantifier follows them.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '’-,§&")
@@ -189,3 +190,24 @@ def _pieces(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
 def _group_end(text: str, start: int) -> int:
     """Return the index after the `)` closing the group opened at `start`."""
     return next(_pieces(text, start))[1]
+
+
+def leading_words(text: str) -> frozenset[str]:
+    r"""Return the letters each alternative of `text` begins with, groups at an alternative's start opened.
+
+    `take|(?:moved|rolled)\s+into` -> {'take', 'moved', 'rolled'}. Raises ValueError for an alternative that
+    may begin with something else than a letter: its keyword would be unknown.
+    """
+    words: set[str] = set()
+    for alternative in split_alternatives(text):
+        letters = re.match(r"[a-z]+", alternative)
+        if letters:
+            words.add(letters.group())
+        elif alternative.startswith("(?:"):
+            end = _group_end(alternative, 0)
+            if alternative[end:end + 1] in ("?", "*"):
+                raise ValueError(f"optional group at the start of {alternative[:40]!r}")
+            words |= leading_words(alternative[3:end - 1])
+        else:
+            raise ValueError(f"alternative does not begin with a letter: {alternative[:40]!r}")
+    return frozenset(words)

@@ -66,6 +66,7 @@ _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|west
         r"ukrainian-controlled|russian-controlled|remaining|twin|symbolic|logistics|rail|railway)\s+)*")
 _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|hamlet|hamlets|suburb|suburbs|"
             r"stronghold|strongholds|hub|bastion|outpost|district|districts|center|centre|heart|outskirts|approaches|"
+            r"territory|territories|"
             r"edge|edges|part|parts|half|rest|remainder|remnants|most|all|streets|area|areas|seat\s+of\s+power|"
             r"environs|vicinity|bulk|(?<=the\s)(?:north|south)?-?(?:east|west)|(?<=the\s)(?:north|south)|"
             r"eastern\s+part|western\s+part|northern\s+part|southern\s+part|railway\s+station|station|square|"
@@ -73,8 +74,9 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
 _PARTIAL = _lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
                       r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
-_LIST_OPENER = ("(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _LEX.list_openers)
-                + r")\s*:?\s*|:\s*)?")
+_LIST_OPENER = (r"(?:(?:,\s*)?(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _LEX.list_openers)
+                + r")\s*:?\s*|(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
+                r"(?:the\s+)?§(?:\s+(?:oblast|region|province|district))?)?\s*:\s*|:\s*)?")
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
         rf"{_ADJ}){{0,2}}{_LIST_OPENER}{_COORD_BEFORE}$")
 
@@ -98,7 +100,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?P<verb>(?:lost|losing|loses|lose)\s+(?:full\s+|complete\s+|all\s+)?control\s+(?:of|over)|"
         rf"{_LEX.verbs('lose')})\s+{_OBJ}")),
     ("enter", _lower_re(
-        rf"\b(?P<verb>{_LEX.verbs('enter')}|(?:{_LEX.movement()})\s+{_FORCES}?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
+        rf"\b(?P<verb>{_LEX.verbs('enter')}|(?:{_LEX.movement()})\s+{_FORCES}?(?:on\s+\w+day\s+|overnight\s+|yesterday\s+|today\s+)?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
         rf"reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
@@ -134,9 +136,8 @@ _FIGHT_PREPOSITIONS = "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p
                                       key=lambda p: (-len(p), p)))
 _DIRECTION_WORDS = "|".join(_LEX.direction_words)
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
-                 r"since|said|says|say|told|according|and\s+(?:then\s+)?(?:the\s+)?§)\b)[\w'’-]+|(?:the\s+)?§(?=\s+(?:"
-                 rf"{_DIRECTION_WORDS})\b)))"
-                 r"{0,7}?")
+                 r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction))\b)[\w'’-]+|§)"
+                 r"|\s*;(?:\s+and)?){0,10}?")
 LEFT_PATTERNS.append(("fight", _lower_re(
     rf"\b(?P<verb>{'|'.join(sorted((re.escape(t).replace(chr(92) + ' ', chr(92) + 's+') for t in _FIGHT_TRIGGER_FAMILY), key=lambda t: (-len(t), t)))})"
     rf"(?P<mid>{_FIGHT_FILLER})\s+(?P<prep>{_FIGHT_PREPOSITIONS})\s+{_OBJ}")))
@@ -172,7 +173,8 @@ RIGHT_PASSIVE = _lower_re(
     # "Vuhledar (Ugledar) was ...", "Novohrodivka in the Donetsk region has been ..."
     rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+in\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?))?)?"
     rf"(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|home\s+to|until|after|before|occupied|captured|"
-    rf"seized|held|taken|controlled)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
+    rf"seized|held|taken|controlled|located|situated|lying|on|near|north|south|east|west|northeast|northwest|"
+    rf"southeast|southwest|between)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
     rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
@@ -192,6 +194,9 @@ RIGHT_WHICH_ACTIVE = _lower_re(
     rf"(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+{_WHICH_VERB}")
 _WHICH_AGAIN = _lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+"
                          rf"{_WHICH_VERB}")
+# "X, where street fighting was under way": the place is fought over.
+RIGHT_WHERE_FIGHTING = _lower_re(
+    rf"^(?:{_SEP}§)*\s*,\s*(?:where|in\s+which)\s+(?:[\w'’-]+\s+){{0,4}}?(?P<verb>{_LEX.triggers('fight')})\b")
 # "the last Ukrainian fighters holed up in Mariupol had surrendered": the place goes to the other side.
 RIGHT_SURRENDER = _lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|reportedly)\s+)?"
                             r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")
@@ -791,6 +796,16 @@ class Detector:
         tail = _ATTRIBUTION_TAIL.search(text)
         return self._tail_side(tail, actors) if tail and tail.start() > pos else None
 
+    def _reporter_side(self, text: str, pos: int, actors: Sequence[Actor]) -> str | None:
+        """Return the side of the source that reports what stands at `pos`: the speaker of the last report verb
+        before it ("the ministry reported that X ..."), else a closing attribution ("..., the ministry said")."""
+        side = None
+        for m in _CLAIM.finditer(text, 0, pos):
+            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
+            if before:
+                side = before[-1].side
+        return side or self._speaker_after(text, pos, actors)
+
     def _tail_side(self, tail: re.Match[str], actors: Sequence[Actor]) -> str | None:
         inside = [a for a in actors if tail.start("who") <= a.start and a.end <= tail.end("who")]
         return inside[0].side if inside else self._side_of_text(tail.group("who"))
@@ -949,7 +964,7 @@ class Detector:
         around = text[max(0, vpos - 30):m.start("prep")]
         if any(word in _LEX.not_ground_words for word in _WORD.findall(around)):
             return None
-        if family.name in ("attack", "advance", "advance_noun") and not _FORCE_CONTEXT.search(text):
+        if family.needs_force and not _FORCE_CONTEXT.search(text):
             return None  # "Western pressure on Moscow": attacks and advances are made by armed men
         confidence = family.confidence - (0.05 if prep in ("near", "toward", "towards", "close to") else 0.0)
         return _Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None))
@@ -992,6 +1007,10 @@ class Detector:
                         claimed(vpos, gainer), partial)
         side = by_side or (possessor.side if possessor else None)
         conf = 0.8
+        if side is None and _NOUN_FAMILY[noun].retake:
+            # "The liberation of X was completed, the Russian ministry said": the side that reports it gains.
+            side = self._reporter_side(before + " " + right, len(before), actors)
+            conf = 0.7
         if side is None:
             retake = _NOUN_FAMILY[noun].retake
             prior = owner if retake else other_side(owner)
@@ -1055,7 +1074,12 @@ class Detector:
                 hits.append(_Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos, None)))
                 continue
             side = self._side_of_text(m.group("actor")) if m.group("actor") else None
-            if side is None:
+            reporter = self._reporter_side(left + MARK + right, vpos, actors) \
+                if side is None and _is_retake(verb) else None
+            if reporter:
+                # "X had been liberated, the Russian ministry said": each side "liberates" what it gains.
+                side, conf = reporter, conf - 0.15
+            elif side is None:
                 retake = _is_retake(verb)
                 side, conf = (owner if retake else other_side(owner)), conf - 0.25
             partial = pattern is RIGHT_PASSIVE and bool(re.search(r"\bpart(?:ly|ially)\b", m.group("mods"), re.I))
@@ -1070,6 +1094,10 @@ class Detector:
                 vpos = pos + 1 + m.start("verb")
                 hits.append(_Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
             m = _WHICH_AGAIN.match(right, m.end())
+        m = RIGHT_WHERE_FIGHTING.match(right)
+        if m:
+            vpos = pos + 1 + m.start("verb")
+            hits.append(_Hit(index, "contested", m.group("verb"), None, vpos, 0.65, claimed(vpos, None)))
         m = RIGHT_SURRENDER.match(right)
         if m and _IN_PLACE_BEFORE.search(left[-40:]):
             # The subject that surrendered is the nearest actor before the place (losers included).

@@ -98,6 +98,7 @@ class Family:
     passive_only: tuple[VerbForms, ...] = ()
     movement: tuple[VerbForms, ...] = ()
     object: str = ""
+    needs_force: bool = False  # fires only where armed men are named in the sentence ("attacks", "advances")
 
     def __post_init__(self) -> None:
         if self.cls not in ("change", "withdraw", "contested"):
@@ -135,7 +136,7 @@ class Lexicon:
                 nouns=tuple(spec.get("nouns", ())), retake=bool(spec.get("retake", False)),
                 passive_only=tuple(verb_forms(v) for v in spec.get("passive_only", ())),
                 movement=tuple(verb_forms(v) for v in spec.get("movement", ())),
-                object=spec.get("object", ""))
+                object=spec.get("object", ""), needs_force=bool(spec.get("needs_force", False)))
         self.fight_prepositions: tuple[str, ...] = tuple(data["fight_prepositions"])
         self.prepositions_not_for: dict[str, frozenset[str]] = {
             k: frozenset(v) for k, v in data.get("fight_prepositions_not_for", {}).items()}

@@ -35,6 +35,12 @@ W_USER = 10.0  # the user's own gazetteer entries override the rest
 W_CANONICAL = 2.0  # the name asked for resembles the place's canonical name (not a former name of a city)
 W_THEATRE = 1.5  # close to the theatre's focus point (the front, for the war in Ukraine)
 THEATRE_KM = 500.0  # how fast the theatre prior fades with distance
+# A settlement of the KATOTTG table has no population figure: unknown, not zero. cities500 holds every place
+# GeoNames counts at 500 people or more, so one it lacks counts as a village of a few hundred: a cities500
+# namesake with a couple of thousand people no longer outranks it as if it were empty (a wrong point is worse
+# than none), while a town of ten thousand still does.
+UNKNOWN_POPULATION = 300
+UNCOUNTED_SOURCES = frozenset({"katottg", "geonames_postal"})
 AMBIGUOUS_MARGIN = 0.6  # a smaller lead than this between far-apart places is not a decision
 AMBIGUOUS_KM = 30.0
 HOMONYM_SCORE_RANGE = 2.0  # homonyms that count: those scoring within this of the best
@@ -183,7 +189,8 @@ def prior_scores(query_key: str, rows: Iterable[CandidateRow],
     log10, log2, ratio = math.log10, math.log2, fuzz.ratio
     out = []
     for place, is_primary, _seat, _system, support, native in rows:
-        score = log10(place.population + 10)
+        population = place.population or (UNKNOWN_POPULATION if place.source in UNCOUNTED_SOURCES else 0)
+        score = log10(population + 10)
         if query_key:
             # "Novooleksandrivka" is a former name of Melitopol and the name of a village: the village's own
             # name looks like the query, the city's does not (transliteration variants still look alike).

@@ -575,9 +575,12 @@ class NameIndex:
     def _stamp(self, countries: Sequence[str], focus: tuple[float, float] | None) -> str:
         # The index file is replaced on every rebuild: its size and mtime, with the countries and the focus,
         # name the table.
+        # The table carries prior scores: the ranking's code (its weights) is part of its name too.
+        from . import disambiguate
+
         stat = self.path.stat()
         payload = json.dumps([SCHEMA_VERSION, SPOTTER_HEADER, stat.st_size, stat.st_mtime_ns, sorted(countries),
-                              focus])
+                              focus, _content_digest(str(disambiguate.__file__))])
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def _write_side_file(self, side: Path, text: str) -> None:

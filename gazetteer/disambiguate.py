@@ -41,6 +41,7 @@ THEATRE_KM = 500.0  # how fast the theatre prior fades with distance
 # than none), while a town of ten thousand still does.
 UNKNOWN_POPULATION = 300
 UNCOUNTED_SOURCES = frozenset({"katottg", "geonames_postal"})
+TOWN_POPULATION = 10_000
 AMBIGUOUS_MARGIN = 0.6  # a smaller lead than this between far-apart places is not a decision
 AMBIGUOUS_KM = 30.0
 HOMONYM_SCORE_RANGE = 2.0  # homonyms that count: those scoring within this of the best
@@ -269,7 +270,10 @@ def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, m
     for place, score in scored:
         if best_score - score > HOMONYM_SCORE_RANGE:
             break  # the scores only fall from here
-        if not cues.countries or place.country in cues.countries:
+        # Villages without a population figure raise the bar for a village, not for a town: "Kostiantynivka" alone
+        # is the town of 67,000, whatever the number of villages of that name.
+        if (not cues.countries or place.country in cues.countries) and (
+                place.source not in UNCOUNTED_SOURCES or best.population < TOWN_POPULATION):
             homonyms += 1
     margin = AMBIGUOUS_MARGIN * min(MAX_MARGIN_FACTOR, 1.0 + HOMONYM_MARGIN_STEP * max(0, homonyms - 2))
     for other, other_score in scored[1:]:

@@ -142,6 +142,35 @@ class Resolution:
         }
 
 
+    def text_lines(self, limit: int = 5) -> list[str]:
+        """Return the human-readable lines of `frontline geocode`: the answer, then the runners-up.
+
+        Regions by name ("Kharkiv Oblast"), a fuzzy match marked "fuzzy:", an approximate point marked as such.
+        """
+        if self.status == "region":
+            return [f"{self.query}: region (a region's name, not a settlement's)"]
+        if self.best is None:
+            return [f"{self.query}: unresolved"]
+        b = self.best
+        how = "fuzzy: " if self.method == "fuzzy" else ""
+        lines = [f"{self.query}: {how}{self.status} -> {b.name} ({_where(b)}) {b.lat:.4f},{b.lon:.4f}"
+                 f"{_approximate(b)} geonameid={b.geonameid} population={b.population}"]
+        for place, score in self.candidates[1:limit]:
+            lines.append(f"    also {place.name} ({_where(place)}) {place.lat:.4f},{place.lon:.4f}"
+                         f"{_approximate(place)} score={score:.2f}")
+        return lines
+
+
+def _where(place: Place) -> str:
+    parts = [place.admin3 and f"{place.admin3} hromada", place.admin2 and f"{place.admin2} raion", place.region,
+             place.country]
+    return ", ".join(p for p in parts if p)
+
+
+def _approximate(place: Place) -> str:
+    return " (approximate location: hromada centre)" if place.precision == "hromada" else ""
+
+
 # The slots' own setters, as in place.unchecked_place: a Resolution is built for every first lookup of a name,
 # and a frozen dataclass's __init__ reaches each slot through object.__setattr__ by name.
 (_set_query, _set_status, _set_best, _set_candidates, _set_method) = (

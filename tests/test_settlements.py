@@ -209,3 +209,13 @@ def test_fingerprint_covers_the_table_content(tmp_path: Path) -> None:
     before = _fingerprint([source])
     write_table(table, TABLE_ROWS[:2])
     assert _fingerprint([source]) != before  # same IndexSource (size and mtime kept), other content
+
+
+def test_geocode_text_names_regions_marks_fuzzy_and_approximate(small: Gazetteer) -> None:
+    assert small.resolve("Robotyne").text_lines() == [
+        "Robotyne: resolved -> Robotyne (Tokmatska hromada, Polohivskyi raion, Zaporizhzhia Oblast, UA) "
+        "47.4456,35.8343 geonameid=UA23100270150025192 population=0"]
+    assert "(approximate location: hromada centre)" in small.resolve("Verbove").text_lines()[0]
+    assert small.resolve("Donbas").text_lines() == ["Donbas: region (a region's name, not a settlement's)"]
+    fuzzy = small.resolve("Sverdlikovoo", small.cues_from_text("Sudzha")).text_lines()[0]
+    assert fuzzy.startswith("Sverdlikovoo: fuzzy: ")

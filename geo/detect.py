@@ -74,9 +74,9 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
 _PARTIAL = _lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
                       r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
-_LIST_OPENER = (r"(?:(?:,\s*)?(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _LEX.list_openers)
-                + r")\s*:?\s*|(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
-                r"(?:the\s+)?§(?:\s+(?:oblast|region|province|district))?)?\s*:\s*|:\s*)?")
+_LIST_OPENER = (r"(?:(?:(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
+                r"(?:the\s+)?§(?:\s+(?:oblast|region|province|district))?)?\s*)?(?:(?:,\s*)?(?:"
+                + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _LEX.list_openers) + r")\s*:?|:)\s*)?")
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
         rf"{_ADJ}){{0,2}}{_LIST_OPENER}{_COORD_BEFORE}$")
 
@@ -254,6 +254,7 @@ _REFERENCE_BEFORE = compile_factored(r"\b(?:(?:north|south|east|west|northeast|n
 
 # A place name is the subject of a following verb unless a preposition governs it ("outskirts of Donetsk
 # were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
+_DETERMINER_BEFORE = _lower_re(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+$")
 _WORD = re.compile(r"[\w'’-]+")
 # Armed men in the sentence: attacks and advances are fighting only when they make them.
 _FORCE_CONTEXT = _lower_re(r"\b(?:" + "|".join(_LEX.force_nouns) + r"|enemy|russians|ukrainians|russia|ukraine|"
@@ -899,6 +900,8 @@ class Detector:
                     hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
                                      claimed(vpos, agent.side), partial))
                 elif name == "withdraw":
+                    if _DETERMINER_BEFORE.search(left, max(0, vpos - 8), vpos):
+                        continue  # "the retreat from X" is the noun: the nominal family reads it
                     # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing,
                     # also when another actor stands before it ("Kyiv's forces ... after Russian troops withdrew").
                     nearest = self._agent(actors, vpos, losers=True)
@@ -937,7 +940,7 @@ class Detector:
                     if hit:
                         hits.append(hit)
                 elif name == "contest":
-                    if _RETROSPECT_AFTER.match(right):
+                    if _RETROSPECT_AFTER.match(right) or _NOMINAL_FORESEEN.search(left, max(0, vpos - 50), vpos):
                         continue
                     near = (m.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
                     hits.append(_Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7,

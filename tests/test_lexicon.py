@@ -1,0 +1,151 @@
+"""Tests for geo.lexicon: generated forms, derived indexes, and every lemma in every construction it declares.
+
+The construction walk builds a sentence for each form of each family from the data file itself, so a lemma
+added to geo/data/lexicon.json is tested without a new row here; each positive sentence has a negative twin
+(an intention, or a direction named after the town) that must give no event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from geo import detect
+from geo.detect import Detector
+from geo.lexicon import Family, Lexicon, default_lexicon, verb_forms
+from geo.model import Article
+
+LEX = default_lexicon()
+DAY = dt.date(2024, 6, 5)  # a Wednesday
+KUPIANSK = 703656
+
+
+@pytest.mark.parametrize(("entry", "forms"), [
+    ("capture", ("capture", "captures", "captured", "captured", "capturing")),
+    ("seize", ("seize", "seizes", "seized", "seized", "seizing")),
+    ("take|took|taken", ("take", "takes", "took", "taken", "taking")),
+    ("repel+", ("repel", "repels", "repelled", "repelled", "repelling")),
+    ("stop+", ("stop", "stops", "stopped", "stopped", "stopping")),
+    ("occupy", ("occupy", "occupies", "occupied", "occupied", "occupying")),
+    ("push", ("push", "pushes", "pushed", "pushed", "pushing")),
+    ("free", ("free", "frees", "freed", "freed", "freeing")),
+    ("take back|took back|taken back", ("take back", "takes back", "took back", "taken back", "taking back")),
+    ("win+ back|won back|won back", ("win back", "wins back", "won back", "won back", "winning back")),
+    ("=occupied", ("occupied",) * 5),
+])
+def test_verb_forms(entry: str, forms: tuple[str, ...]) -> None:
+    f = verb_forms(entry)
+    assert (f.base, f.third, f.past, f.participle, f.gerund) == forms
+
+
+@pytest.mark.parametrize("bad", [{"class": "won"}, {"side": "somebody"}, {"confidence": 1.5}])
+def test_a_family_with_a_bad_field_is_refused(bad: dict) -> None:
+    spec = {"name": "x", "engine": "change", "cls": "change", "side": "agent", "confidence": 0.5,
+            "constructions": (), "verbs": (), "nouns": ()}
+    spec.update({("cls" if k == "class" else k): v for k, v in bad.items()})
+    with pytest.raises(ValueError):
+        Family(**spec)  # type: ignore[arg-type]
+
+
+def test_the_shipped_lexicon_loads_every_family() -> None:
+    assert {"capture", "retake", "withdraw", "fight", "attack", "advance", "fall"} <= set(LEX.families)
+    assert isinstance(Lexicon.load(), Lexicon)
+
+
+# -- every form reaches the keyword index and the sentence pre-filter (derived, never listed twice) ----------
+_GROUP_OF_ENGINE = {"change": "change", "lose": "lose", "enter": "enter", "withdraw": "withdraw",
+                    "nominal": "nominal", "fight": "fight"}
+_EVERY_FORM = sorted({(fam.engine, form) for fam in LEX.families.values()
+                      for form in (*fam.active_forms(), *fam.nouns)})
+
+
+@pytest.mark.parametrize(("engine", "form"), _EVERY_FORM)
+def test_every_form_is_in_the_keyword_index_and_the_prefilter(engine: str, form: str) -> None:
+    first = re.match(r"[a-z]+", form).group()  # type: ignore[union-attr]  # the index is keyed by letters
+    group = _GROUP_OF_ENGINE[engine]
+    words = detect._LEFT_KEYWORD_WORDS[group] | detect._LEFT_KEYWORD_WORDS["contest"]
+    assert first in words or (engine == "fight" and first in detect._LEFT_KEYWORD_WORDS["fight"])
+    assert detect._TRIGGER_HINT.search(form)
+
+
+# -- every lemma in its constructions, each with a negative twin ----------------------------------------------
+@pytest.fixture(scope="module")
+def detector(gazetteer) -> Detector:  # type: ignore[no-untyped-def]
+    """Return a detector over the real gazetteer."""
+    return Detector(gazetteer)
+
+
+def _events(detector: Detector, text: str) -> set[tuple[str, str, str | None]]:
+    found = detector.detect(Article("t", text, published=DAY))
+    return {(e.place.name, e.kind, e.side) for e in found.events if e.place.geonameid == KUPIANSK}
+
+
+def _cases(construction: str, engines: tuple[str, ...]) -> list[tuple[str, str]]:
+    return sorted({(fam.name, verb.past) for fam in LEX.families.values()
+                   if fam.engine in engines and construction in fam.constructions and not fam.object
+                   for verb in fam.verbs})
+
+
+@pytest.mark.parametrize(("family", "past"), _cases("active", ("change",)))
+def test_change_verbs_fire_in_the_active_voice(detector: Detector, family: str, past: str) -> None:
+    found = _events(detector, f"Russian troops {past} Kupiansk on Tuesday.")
+    assert found and all(kind in ("captured", "retaken") and side == "RU" for _, kind, side in found), found
+    assert _events(detector, f"Russian troops plan to {past} Kupiansk next month.") == set()
+
+
+@pytest.mark.parametrize("participle", sorted(
+    {p for fam in LEX.families.values() if fam.cls == "change" and "passive" in fam.constructions
+     for p in fam.participles()}))
+def test_change_participles_fire_in_the_passive(detector: Detector, participle: str) -> None:
+    found = _events(detector, f"Kupiansk was {participle} by Russian troops on Tuesday.")
+    assert {side for _, _, side in found} == {"RU"}, found
+    assert _events(detector, f"Kupiansk could be {participle} by Russian troops within weeks.") == set()
+
+
+@pytest.mark.parametrize("noun", sorted(LEX.fight_triggers("report")))
+def test_fight_words_make_a_reported_place_contested(detector: Detector, noun: str) -> None:
+    family = LEX.families[LEX.fight_triggers("report")[noun]]
+    prep = "near" if "near" not in LEX.prepositions_not_for.get(family.name, ()) else "around"
+    text = f"Over the past day Russian forces reported {noun} {prep} Kupiansk and Kurylivka."
+    assert _events(detector, text) == {("Kupyansk", "contested", None)}, text
+    # The same words before "the Kupiansk direction" name an axis of the front, not fighting in the town.
+    twin = f"Over the past day Russian forces reported {noun} in the Kupiansk direction."
+    assert _events(detector, twin) == set(), twin
+
+
+@pytest.mark.parametrize("noun", sorted(
+    n for fam in LEX.families.values() if fam.engine == "nominal" and fam.cls != "contested" for n in fam.nouns))
+def test_change_nouns_fire_as_nominalizations(detector: Detector, noun: str) -> None:
+    of = "from" if LEX.noun_families()[noun].cls == "withdraw" else "of"
+    text = f"Russian troops completed the {noun} {of} Kupiansk on Tuesday."
+    assert _events(detector, text), text
+    assert _events(detector, f"Russian troops fear the {noun} {of} Kupiansk.") == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # lists announced with a colon, "namely" or "including", and semicolon-separated report lists
+    ("The General Staff reported clashes in the areas of the following settlements: Kurylivka, Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("Russian forces attacked near several villages, namely Kurylivka and Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("Russian forces continued offensive operations near Kurylivka; and near Kupiansk on June 4.",
+     {("Kupyansk", "contested", None)}),
+    # no ground fighting at the place: an air strike, talks, a feared assault, pressure without armed men
+    ("A Russian drone attack near Kupiansk damaged a school.", set()),
+    ("Officials held talks in Kupiansk on Tuesday.", set()),
+    ("Mines were laid to prevent an assault on Kupiansk.", set()),
+    ("Western pressure on Kupiansk's council grew.", set()),
+    # bearings, not fighting: "toward X", "west of X"
+    ("Russian forces advanced toward Kupiansk.", set()),
+    ("Russian forces continued offensive operations west of Kupiansk.", set()),
+    # the fighting is "where" after the place
+    ("Russian units stormed Kurylivka and Kupiansk, where street fighting was under way.",
+     {("Kupyansk", "contested", None)}),
+    # a withdrawal ordered is the news of the day; an order to capture is an intention
+    ("Ukrainian troops were ordered to withdraw from Kupiansk on Tuesday.", {("Kupyansk", "withdrawn", "RU")}),
+    ("Russian troops were ordered to capture Kupiansk.", set()),
+])
+def test_report_register_table(detector: Detector, text: str, expected: set) -> None:
+    assert _events(detector, text) == expected

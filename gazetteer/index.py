@@ -452,8 +452,19 @@ class NameIndex:
 
     def _load_place(self, place_id: int) -> Place:
         encoded = self._theatre_places.get(place_id)
-        return self._keep_place(place_id, _decode_place_row(encoded) if encoded is not None
-                                else self._place_row(place_id))
+        if encoded is None:
+            return self._keep_place(place_id, self._place_row(place_id))
+        fields = encoded.split("\t")
+        if len(fields) != _PLACE_FIELDS:
+            return self._keep_place(place_id, _decode_place_row(encoded))
+        # The common case inline (no row tuple): a cold lookup of a village name decodes its places here.
+        gid, name, lat, lon, country, admin1, population, source, precision, admin2, admin3, seat = fields
+        place = self._place_cache[place_id] = unchecked_place(
+            int(gid) if source == "geonames" and gid.isdigit() else gid, name, float(lat), float(lon), country,
+            admin1, int(population), source, precision, admin2, admin3)
+        if seat != "0":
+            self._seat_ids.add(place_id)
+        return place
 
     def _keep_place(self, place_id: int, row: PlaceRow) -> Place:
         geonameid: int | str = int(row[0]) if row[7] == "geonames" and row[0].isdigit() else row[0]

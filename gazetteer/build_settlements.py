@@ -91,6 +91,43 @@ def latin(name: str) -> str:
     return transliterate(name.strip(), "ua_national_2010")
 
 
+# The Russian form of a Ukrainian village's name, as Russian reports write it (TASS's Novomikhailovka, Georgiyevka,
+# Krasnaya Gora, Stepovoye): first names and roots whose vowels differ, then endings, then letters. Conservative:
+# a form that is wrong for a village matches no report, and the rules never touch a name's first consonants.
+_RU_ROOTS = (
+    ("олександр", "александр"), ("олексі", "алексе"), ("микола", "никола"), ("андрі", "андре"), ("сергі", "серге"),
+    ("георгі", "георги"), ("василів", "васильев"), ("григорів", "григорьев"), ("дмитрі", "дмитри"),
+    ("красн", "красн"), ("біл", "бел"), ("вільн", "вольн"), ("нов", "нов"), ("стар", "стар"),
+)
+_RU_ENDINGS = (
+    ("іївка", "иевка"), ("ївка", "евка"), ("івка", "овка"), ("ське", "ское"), ("цьке", "цкое"), ("ине", "ино"),
+    ("ове", "овое"), ("еве", "евое"), ("не", "ное"), ("ке", "кое"), ("ще", "щее"),
+)
+_RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "'": "ь", "’": "ь", "ʼ": "ь"})
+
+
+def russian_form(name: str) -> str:
+    """Return the Russian spelling of a Ukrainian settlement name by rule (Новомихайлівка -> Новомихайловка)."""
+    words = name.strip().split(" ")
+    out = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        for ukrainian, russian in _RU_ROOTS:
+            if lower.startswith(ukrainian):
+                lower = russian + lower[len(ukrainian):]
+                break
+        for ukrainian, russian in _RU_ENDINGS:
+            if lower.endswith(ukrainian) and len(lower) > len(ukrainian) + 1:
+                lower = lower[:-len(ukrainian)] + russian
+                break
+        else:
+            if lower.endswith("а") and i + 1 < len(words) and lower[-2:-1] in ("н", "л", "к", "р", "в"):
+                lower += "я"  # Красна Гора -> Красная Гора: an adjective before its noun
+        lower = lower.replace("ськ", "ск").replace("цьк", "цк").translate(_RU_LETTERS)
+        out.append(lower[:1].upper() + lower[1:] if word[:1].isupper() else lower)
+    return " ".join(out)
+
+
 @dataclass
 class Settlement:
     """One KATOTTG settlement while its point is being chosen."""
@@ -398,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         if s.point is None:
             continue
         rows.append([s.code, "UA", s.admin1, s.raion, s.hromada, s.category, s.precision, f"{s.point[0]:.5f}",
-                     f"{s.point[1]:.5f}", s.geonameid, latin(s.name), "|".join([s.name, *s.former])])
+                     f"{s.point[1]:.5f}", s.geonameid, latin(s.name),
+                     "|".join(dict.fromkeys([s.name, russian_form(s.name), *s.former]))])
     russia = russian_border(postal, cities)
     print(f"russia: {len(russia):,} border-oblast places", file=sys.stderr)
     rows.extend(russia)

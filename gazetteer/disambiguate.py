@@ -36,10 +36,10 @@ W_CANONICAL = 2.0  # the name asked for resembles the place's canonical name (no
 W_THEATRE = 1.5  # close to the theatre's focus point (the front, for the war in Ukraine)
 THEATRE_KM = 500.0  # how fast the theatre prior fades with distance
 # A settlement of the KATOTTG table has no population figure: unknown, not zero. cities500 holds every place
-# GeoNames counts at 500 people or more, so one it lacks counts as a village of a few hundred: a cities500
-# namesake with a couple of thousand people no longer outranks it as if it were empty (a wrong point is worse
-# than none), while a town of ten thousand still does.
-UNKNOWN_POPULATION = 300
+# GeoNames counts at 500 people or more, so one it lacks is smaller, often much smaller, and counts as 100: a
+# cities500 namesake of a few hundred people no longer outranks it as if it were empty (a wrong point is worse
+# than none), while a town of several thousand still does.
+UNKNOWN_POPULATION = 100
 UNCOUNTED_SOURCES = frozenset({"katottg", "geonames_postal"})
 TOWN_POPULATION = 10_000
 AMBIGUOUS_MARGIN = 0.6  # a smaller lead than this between far-apart places is not a decision
@@ -73,6 +73,7 @@ class Area:
     lat: float = 0.0
     lon: float = 0.0
     km: float = 0.0
+    anchor: str = ""  # the town a circle is drawn around ("near Bakhmut"): no constraint on that name itself
 
     @property
     def is_circle(self) -> bool:
@@ -281,8 +282,13 @@ def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, m
     """Rank places by their prior scores (see `prior_scores`, with `cues.focus`) plus the cues' terms."""
     if not priors:
         return Resolution(query, "unresolved", None, (), method)
-    if cues.within:
-        kept = [(place, prior) for place, prior in priors if inside(place, cues.within)]
+    areas = cues.within
+    if areas and any(a.anchor for a in areas):
+        # "near Stepove" says where other names are, not where Stepove is.
+        key = _canonical_key(query)
+        areas = tuple(a for a in areas if not a.anchor or _canonical_key(a.anchor) != key)
+    if areas:
+        kept = [(place, prior) for place, prior in priors if inside(place, areas)]
         if not kept:  # only namesakes outside the region the text names: no answer, never one of them
             outside = sorted(((p, _with_cues(s, p, cues)) for p, s in priors), key=_rank_order)
             return _resolution(query, "unresolved", None, tuple(outside[:10]), method)

@@ -82,11 +82,13 @@ REGION_ONLY_NAMES = frozenset({
 _AREA_NAME = r"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)"
 _UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|province|governorate|area|"
                    r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector))\b")
-_NEAR = re.compile(r"\b(?i:near|outside|close to|around|in the vicinity of|on the outskirts of)\s+" + _AREA_NAME)
+_NEAR = re.compile(r"\b(?i:near|outside|close to|around|in the vicinity of|on the outskirts of|"
+                   r"(?:north|south)-?(?:east|west)(?:ern)? of|(?:north|south|east|west)(?:ern)? of)\s+" + _AREA_NAME)
 _FROM = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|kilometer)\b[^.;\d]{0,40}?"
                    r"\b(?:of|from)\s+" + _AREA_NAME)
 # Raions by name key -> (country, admin1, raion); hromadas by name key -> (country, admin1, raion, hromada).
 _Units = tuple[dict[str, set[tuple[str, str, str]]], dict[str, set[tuple[str, str, str, str]]]]
+_NOT_ANCHORS = frozenset({"Ukraine", "Russia", "Crimea", "Belarus", "Europe", "Moscow's", "Kyiv's"})
 NEAR_KM = 40.0  # "near X": villages reported near a town lie within this of it
 DIRECTION_KM = 80.0  # "the X direction": the front sector named after a town
 
@@ -443,7 +445,7 @@ class Gazetteer:
             if unit in ("direction", "axis", "sector"):
                 anchor = self._anchor(word)
                 if anchor is not None:
-                    areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM))
+                    areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM, anchor=word))
                 continue
             if unit in ("district", "districts", "raion", "rayon"):
                 found = self.unit_areas(word, "district")
@@ -456,14 +458,16 @@ class Gazetteer:
                 found = (Area(region[0], region[1]),) if region else ()
             areas.extend(found)
         for match in _NEAR.finditer(text):
+            if text[max(0, match.start() - 4):match.start()].lower() == "the " or match.group(1) in _NOT_ANCHORS:
+                continue  # "the east of Ukraine" is no place's neighbourhood
             anchor = self._anchor(match.group(1))
             if anchor is not None:
-                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=NEAR_KM))
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=NEAR_KM, anchor=match.group(1)))
         for match in _FROM.finditer(text):
             anchor = self._anchor(match.group(2))
             km = float(match.group(1).replace(",", "."))
             if anchor is not None:
-                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=km + max(15.0, 0.3 * km)))
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=km + max(15.0, 0.3 * km), anchor=match.group(2)))
         return tuple(dict.fromkeys(areas))
 
     def cues_from_text(self, text: str, **overrides: object) -> Cues:

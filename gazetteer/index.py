@@ -103,6 +103,7 @@ def name_variants(entry: Entry) -> dict[str, tuple[str, bool, int]]:
 
     transliterate = entry.place.country in CYRILLIC_SCRIPT_COUNTRIES or entry.place.source == "user"
     canonical = normalize(entry.place.name)
+    current = {canonical, *(normalize(n) for n in entry.current_names)}
     for name in dict.fromkeys(entry.names):
         if _is_cyrillic(name):
             if transliterate:
@@ -115,7 +116,7 @@ def name_variants(entry: Entry) -> dict[str, tuple[str, bool, int]]:
             continue
         key = normalize(name)
         if _usable_key(name, key):
-            add(key, "source", key == canonical)
+            add(key, "source", key in current)
     return found
 
 

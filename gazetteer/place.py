@@ -152,6 +152,9 @@ class Entry:
     place: Place
     names: tuple[str, ...] = ()
     feature_code: str = ""
+    # Names that are the place's current name as much as `place.name` is (the official Latin spelling that the
+    # settlements table adds to a cities500 place whose GeoNames name is an older spelling: Vysokopillya).
+    current_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,4 +78,4 @@ def enrich(entry: Entry, row: SettlementRow) -> Entry:
     place = entry.place
     richer = Place(place.geonameid, place.name, place.lat, place.lon, place.country, place.admin1,
                    place.population, place.source, "point", row.raion, row.hromada)
-    return Entry(richer, (*entry.names, *row.names), entry.feature_code)
+    return Entry(richer, (*entry.names, row.name, *row.names), entry.feature_code, (row.name,))

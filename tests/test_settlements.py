@@ -219,3 +219,30 @@ def test_geocode_text_names_regions_marks_fuzzy_and_approximate(small: Gazetteer
     assert small.resolve("Donbas").text_lines() == ["Donbas: region (a region's name, not a settlement's)"]
     fuzzy = small.resolve("Sverdlikovoo", small.cues_from_text("Sudzha")).text_lines()[0]
     assert fuzzy.startswith("Sverdlikovoo: fuzzy: ")
+
+
+@pytest.mark.parametrize(
+    ("ukrainian", "russian"),
+    [("Новомихайлівка", "Новомихайловка"), ("Георгіївка", "Георгиевка"), ("Красна Гора", "Красная Гора"),
+     ("Степове", "Степовое"), ("Побєда", "Победа"), ("Олександрівка", "Александровка"), ("Покровськ", "Покровск"),
+     ("Нова Каракуба", "Новая Каракуба"), ("Кур'янівка", "Курьяновка")],
+)  # fmt: skip
+def test_russian_forms_of_ukrainian_names(ukrainian: str, russian: str) -> None:
+    assert build.russian_form(ukrainian) == russian
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [("the village north of Balakliia", 703071),
+     ("Lyman, west of Donetsk", None),  # both Lymans lie more than 40 km from Donetsk
+     ("in the east of Ukraine", 704204)],  # no place's neighbourhood: the ranking alone
+)  # fmt: skip
+def test_bearing_of_a_town_is_a_neighbourhood(tiny_gazetteer: Gazetteer, context: str, expected: int | None) -> None:
+    result = tiny_gazetteer.resolve("Lyman", tiny_gazetteer.cues_from_text(context))
+    assert (result.best.geonameid if result.best else None) == expected
+
+
+def test_near_a_name_does_not_constrain_that_name(tiny_gazetteer: Gazetteer) -> None:
+    # "fighting near Lyman" says where other places are; Lyman itself is ranked as without the cue.
+    cues = tiny_gazetteer.cues_from_text("fighting near Lyman and Izium")
+    assert tiny_gazetteer.resolve("Lyman", cues).best == tiny_gazetteer.resolve("Lyman").best

@@ -138,8 +138,10 @@ _DIRECTION_WORDS = "|".join(_LEX.direction_words)
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
                  r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction))\b)[\w'’-]+|§)"
                  r"|\s*;(?:\s+and)?){0,10}?")
+_FIGHT_TRIGGERS = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in _FIGHT_TRIGGER_FAMILY),
+                                  key=lambda t: (-len(t), t)))
 LEFT_PATTERNS.append(("fight", _lower_re(
-    rf"\b(?P<verb>{'|'.join(sorted((re.escape(t).replace(chr(92) + ' ', chr(92) + 's+') for t in _FIGHT_TRIGGER_FAMILY), key=lambda t: (-len(t), t)))})"
+    rf"\b(?P<verb>{_FIGHT_TRIGGERS})"
     rf"(?P<mid>{_FIGHT_FILLER})\s+(?P<prep>{_FIGHT_PREPOSITIONS})\s+{_OBJ}")))
 
 

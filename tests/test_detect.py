@@ -88,7 +88,8 @@ CASES = [
     ("Russian forces seized Selydove and Toretsk in October.", dt.date(2024, 11, 2),
      {ev(SELYDOVE, "captured", "RU", "2024-10-15", "month"), ev(TORETSK, "captured", "RU", "2024-10-15", "month")}),
     # -- symbols of control
-    ("Ukrainian soldiers raised the national flag over the administration building in Vysokopillia, Kherson region.", WED,
+    ("Ukrainian soldiers raised the national flag over the administration building in Vysokopillia, Kherson region.",
+     WED,
      {ev(VYSOKOPILLIA, "retaken", "UA", "2022-09-14")}),
     ("Footage showed paratroopers hoisting a Russian flag in the centre of Krasnohorivka.", dt.date(2024, 9, 12),
      {ev(KRASNOHORIVKA, "captured", "RU", "2024-09-12", claimed=True)}),
@@ -230,7 +231,8 @@ CASES = [
     ("On October 20, Russia reported the liberation of the village of Tsukurino.", dt.date(2024, 10, 30),
      {ev(TSUKURYNE, "captured", "RU", "2024-10-20", claimed=True)}),
     # A date behind ", which" belongs to the relative clause, not to the recapture.
-    ("Ukrainian troops had recaptured the town of Vysokopillia in the Kherson region, which Russia had held since March.",
+    ("Ukrainian troops had recaptured the town of Vysokopillia in the Kherson region, which Russia had held since "
+     "March.",
      dt.date(2022, 10, 4), {ev(VYSOKOPILLIA, "retaken", "UA", "2022-10-04")}),
     ("Russian forces have pressed on Lyptsi from three directions.", dt.date(2024, 5, 20),
      {ev(LYPTSI_, "contested", None, "2024-05-20")}),

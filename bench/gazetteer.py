@@ -401,8 +401,8 @@ def speed_report(args: argparse.Namespace) -> list[str]:
     py = _median_runs([sys.executable, "-c", "pass"], env, runs, "python")
     rows.append(["python -c pass (interpreter alone)", f"{py[0]:.3f} s", f"min {py[1]:.3f} s, {runs} runs",
                  f"{py[2]:.0f} MB", ""])
-    imp = _median_runs([sys.executable, "-c", "import geo.cli, maps.cli"], env, runs, "import")
-    rows.append(["import geo.cli, maps.cli", f"{imp[0]:.3f} s", f"min {imp[1]:.3f} s", f"{imp[2]:.0f} MB", ""])
+    imp = _median_runs([sys.executable, "-c", "import frontline.cli"], env, runs, "import")
+    rows.append(["import frontline.cli", f"{imp[0]:.3f} s", f"min {imp[1]:.3f} s", f"{imp[2]:.0f} MB", ""])
     cli = _median_runs([_frontline(), "geocode", "Kupyansk", "--json"], env, runs, "frontline geocode")
     rows.append(["`frontline geocode Kupyansk --json`", f"{cli[0]:.3f} s", f"min {cli[1]:.3f} s, {runs} runs",
                  f"{cli[2]:.0f} MB", _verdict(cli[0] < TARGET_COLD_S, f"< {TARGET_COLD_S} s")])

@@ -58,9 +58,15 @@ class RunResult:
 
     def summary(self) -> str:
         """Return the one-line summary printed at the end of a run."""
-        return (f"{self.stats.articles} articles read, {len(self.stats.skipped)} skipped, {len(self.events)} events, "
-                f"{self.places} places, {len({u.surface for u in self.unresolved})} unresolved names, "
-                f"{self.seconds:.1f} s")
+        counts = (_count(self.stats.articles, "article") + " read", f"{len(self.stats.skipped)} skipped",
+                  _count(len(self.events), "event"), _count(self.places, "place"),
+                  _count(len({u.surface for u in self.unresolved}), "unresolved name"))
+        return ", ".join(counts) + f", {self.seconds:.1f} s"
+
+
+def _count(number: int, noun: str) -> str:
+    """Return "1 article", "2 articles", "0 articles"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 # Worker state: one detector per process, made once (the gazetteer is opened once per process).

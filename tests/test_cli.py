@@ -18,11 +18,11 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-import geo.cli
-import maps.cli  # noqa: F401  (registers `map` on geo.cli.cli, as the console script does)
+import frontline.cli
+from frontline.cli import cli
+from frontline.group import error_line
 from gazetteer.gazetteer import Gazetteer
 from geo.articles import EXTENSIONS
-from geo.cli import cli, error_line
 
 from .helpers import write
 
@@ -42,7 +42,7 @@ Invoke = Callable[..., Result]
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Invoke:
     """Return a function that runs `frontline ARGS...` in-process and returns click's Result."""
-    monkeypatch.setattr(geo.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
+    monkeypatch.setattr(frontline.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
     runner = CliRunner()
 
     def invoke(*args: object) -> Result:
@@ -65,7 +65,7 @@ def warnings_of(result: Result) -> list[str]:
 
 def summary_of(result: Result) -> str:
     """Return the closing summary line, with its timing replaced by 'T'."""
-    lines = [line for line in result.stderr.splitlines() if re.match(r"frontline: \d+ articles read", line)]
+    lines = [line for line in result.stderr.splitlines() if re.match(r"frontline: \d+ articles? read", line)]
     assert len(lines) == 1, result.stderr
     return re.sub(r"[\d.]+ s$", "T", lines[0])
 
@@ -127,7 +127,7 @@ def test_all_inputs_read_exits_0(run: Invoke, tmp_path: Path) -> None:
         ("a.txt", "Izyum", "retaken", "UA")
     ]
     assert warnings_of(result) == []
-    assert summary_of(result) == "frontline: 1 articles read, 0 skipped, 1 events, 1 places, 0 unresolved names, T"
+    assert summary_of(result) == "frontline: 1 article read, 0 skipped, 1 event, 1 place, 0 unresolved names, T"
 
 
 def test_seeds_map_exits_0_and_writes_every_output(run: Invoke, tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_some_inputs_skipped_exits_1_and_the_summary_names_them(run: Invoke, tmp
         f"Warning: {tmp_path / 'd.jsonl'}:2: skipped: not valid JSON (Expecting value at column 1)",
         f"Warning: {tmp_path / 'd.jsonl'}:3: skipped: field 'text' is a number, not a string",
     ]
-    assert summary_of(result) == "frontline: 2 articles read, 4 skipped, 2 events, 1 places, 0 unresolved names, T"
+    assert summary_of(result) == "frontline: 2 articles read, 4 skipped, 2 events, 1 place, 0 unresolved names, T"
     assert result.stderr.splitlines()[-1] == (
         f"frontline: skipped {tmp_path / 'b.bin.txt'}, {tmp_path / 'c.md'}, {tmp_path / 'd.jsonl'}:2, "
         f"{tmp_path / 'd.jsonl'}:3"
@@ -434,6 +434,12 @@ def test_json_records_with_bad_fields_are_warned_by_line_and_undated_or_skipped(
          "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1. See 'frontline events --help'."),
         (["map", "SEEDS", "--format", "shp"],
          "Invalid value for '--format': 'shp' is not one of 'geojson', 'csv', 'gpkg'. See 'frontline map --help'."),
+        (["geocode", ""],
+         "Invalid value for 'NAMES...': name 1 is empty; give a place name (for example Kupyansk). "
+         "See 'frontline geocode --help'."),
+        (["geocode", "Izium", "  "],
+         "Invalid value for 'NAMES...': name 2 is empty; give a place name (for example Kupyansk). "
+         "See 'frontline geocode --help'."),
         (["events"], "Missing argument 'SOURCES...'. See 'frontline events --help'."),
         (["frobnicate"], "No such command 'frobnicate'. See 'frontline --help'."),
         (["map", "SEEDS", "--bogus"], "No such option '--bogus'. Did you mean '--jobs'? See 'frontline map --help'."),
@@ -443,6 +449,23 @@ def test_bad_options_exit_2_with_one_line_naming_the_valid_form(run: Invoke, arg
     result = run(*[str(SEEDS) if a == "SEEDS" else a for a in args])
     assert result.exit_code == 2
     assert (result.stdout, result.stderr) == ("", f"Error: {message}\n")
+
+
+@pytest.mark.parametrize("period", ["Month", "MONTH", "month"])
+def test_period_is_read_whatever_its_case(run: Invoke, tmp_path: Path, period: str) -> None:
+    result = run("map", SEEDS, "-o", tmp_path / "out", "--period", period, "-q", "-j", 1)
+    assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")
+    assert '"2022-09"' in page
+
+
+def test_geocode_prints_the_resolution_text_lines(run: Invoke, gazetteer: Gazetteer) -> None:
+    result = run("geocode", "Izium", "Nowhereville")
+    assert result.exit_code == 0, result.stderr
+    cues = gazetteer.default_cues()
+    expected = [*gazetteer.resolve("Izium", cues).text_lines(), *gazetteer.resolve("Nowhereville", cues).text_lines()]
+    assert result.stdout.splitlines() == expected
+    assert expected[-1] == "Nowhereville: unresolved"
 
 
 @pytest.mark.parametrize(
@@ -491,7 +514,7 @@ def test_unusable_output_directory_exits_2_before_the_run(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: {message.format(out=out)}")
-    assert result.stderr.count("\n") == 1 and "articles read" not in result.stderr
+    assert result.stderr.count("\n") == 1 and " read, " not in result.stderr
 
 
 def test_same_inputs_give_byte_identical_outputs(run: Invoke, tmp_path: Path) -> None:

@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner
 
 import gazetteer.index
+from frontline.cli import cli
 from gazetteer.download import DownloadError, check_dump, country_code, download_countries, dump_url
 from gazetteer.errors import GazetteerError, GazetteerImportError
 from gazetteer.gazetteer import Gazetteer
-from geo.cli import cli
 
 FRONTLINE = Path(sys.executable).parent / "frontline"
 

@@ -16,10 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 import gazetteer.index
-import maps.cli  # noqa: F401  (registers `map`, as the console script does)
+from frontline.cli import cli
 from gazetteer.errors import GazetteerBuildError
 from gazetteer.index import INDEX_FILE, SCHEMA_VERSION, IndexSource, NameIndex
-from geo.cli import cli
 
 from .conftest import write_geonames_dump
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from frontline.cli import exit_code
 from gazetteer.gazetteer import Gazetteer
 from geo.articles import LoadStats
-from geo.cli import exit_code
 from geo.pipeline import RunResult, run_pipeline
 
 from .conftest import SEEDS
@@ -116,7 +116,7 @@ def test_the_summary_counts_articles_events_places_and_unresolved_names(
     places = len({e.place.key for e in seeds_alone.events})
     unresolved = len({u.surface for u in seeds_alone.unresolved})
     assert result.summary() == (f"{ROUNDS * 5} articles read, 0 skipped, {ROUNDS * len(seeds_alone.events)} events, "
-                                f"{places} places, {unresolved} unresolved names, 1.2 s")
+                                f"{places} places, {unresolved} unresolved name{'' if unresolved == 1 else 's'}, 1.2 s")
     assert places > 0
     assert exit_code(serial) == 0
 

@@ -247,7 +247,7 @@ PAUSED_RUN = textwrap.dedent("""
 
     geo.outputs.open = slow_open
     geo.outputs.os = SlowOs()
-    from maps.cli import main
+    from frontline.cli import main
     sys.argv[0] = "frontline"
     main()
 """)

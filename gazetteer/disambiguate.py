@@ -16,7 +16,7 @@ from .normalize import normalize
 from .place import Candidate, CandidateRow, Place, haversine_km, nearest_km
 
 __all__ = ["Area", "Cues", "DistanceCue", "Resolution", "rank", "prior_scores", "rank_priors", "destination",
-           "inside", "BEARINGS"]
+           "inside", "settle_by_neighbours", "BEARINGS"]
 
 BEARINGS = {
     "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
@@ -74,6 +74,7 @@ class Area:
     lon: float = 0.0
     km: float = 0.0
     anchor: str = ""  # the town a circle is drawn around ("near Bakhmut"): no constraint on that name itself
+    sector: bool = False  # a front sector ("the Pokrovsk direction"): binds every name of its sentence
 
     @property
     def is_circle(self) -> bool:
@@ -318,3 +319,25 @@ def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, m
             status = "ambiguous"
             break
     return _resolution(query, status, best, tuple(scored[:10]), method)
+
+
+NEIGHBOUR_KM = 30.0  # a namesake this close to a place named beside it is the one meant ...
+STRANGER_KM = 60.0  # ... when every other namesake lies farther than this from all of them
+
+
+def settle_by_neighbours(resolution: Resolution, neighbours: Sequence[tuple[float, float]]) -> Resolution:
+    """Decide an ambiguous name by the places named beside it, as an analyst reading a list would.
+
+    "repelled attacks near Torske and Terny": of the Ternys, the one 10 km from Torske is meant. Only one
+    candidate may lie within NEIGHBOUR_KM of a neighbour and every other beyond STRANGER_KM of all of them;
+    otherwise the resolution is returned as it was.
+    """
+    if resolution.status != "ambiguous" or not neighbours or not resolution.candidates:
+        return resolution
+    distances = [(nearest_km(p.lat, p.lon, neighbours), p, s) for p, s in resolution.candidates]
+    close = [(d, p, s) for d, p, s in distances if d <= NEIGHBOUR_KM]
+    if len(close) != 1 or any(d <= STRANGER_KM for d, p, _ in distances if p is not close[0][1]):
+        return resolution
+    _, place, score = close[0]
+    others = tuple((p, s) for _, p, s in distances if p is not place)
+    return _resolution(resolution.query, "resolved", place, ((place, score), *others), resolution.method)

@@ -82,15 +82,20 @@ REGION_ONLY_NAMES = frozenset({
 _AREA_NAME = r"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)"
 _UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|province|governorate|area|"
                    r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector))\b")
-_NEAR = re.compile(r"\b(?i:near|outside|close to|around|in the vicinity of|on the outskirts of|"
+_NEAR = re.compile(r"\b(?i:near|next to|outside|close to|around|in the vicinity of|on the outskirts of|"
                    r"(?:north|south)-?(?:east|west)(?:ern)? of|(?:north|south|east|west)(?:ern)? of)\s+" + _AREA_NAME)
+_BEARING_OF = re.compile(r"\b((?i:(?:north|south)-?(?:east|west)|north|south|east|west))(?:ern)?\s+of\s+"
+                         + _AREA_NAME)
+_COMPASS = re.compile(r"(?i:north|south|east|west)")
+BEARING_ONLY_KM = 15.0  # "south of X" with no distance: where such a village usually lies
 _FROM = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|kilometer)\b[^.;\d]{0,40}?"
                    r"\b(?:of|from)\s+" + _AREA_NAME)
 # Raions by name key -> (country, admin1, raion); hromadas by name key -> (country, admin1, raion, hromada).
 _Units = tuple[dict[str, set[tuple[str, str, str]]], dict[str, set[tuple[str, str, str, str]]]]
 _NOT_ANCHORS = frozenset({"Ukraine", "Russia", "Crimea", "Belarus", "Europe", "Moscow's", "Kyiv's"})
-NEAR_KM = 40.0  # "near X": villages reported near a town lie within this of it
+NEAR_KM = 80.0  # "near X" rules out namesakes elsewhere; the press says "near" up to 60-odd km (Snihurivka, near Mykolaiv)
 DIRECTION_KM = 80.0  # "the X direction": the front sector named after a town
+BEARING_KM = 60.0  # "north of X": a place described by its bearing from a town may lie a little farther out
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +397,14 @@ class Gazetteer:
             bearing = BEARINGS.get(word)
             cues.append(DistanceCue(anchor.best.lat, anchor.best.lon, float(match.group(1).replace(",", ".")),
                                     bearing))
+        for match in _BEARING_OF.finditer(text):
+            # "Shevchenko, south of Pokrovsk": no distance given, so a village's usual one from its town.
+            if _DISTANCE.search(text, max(0, match.start() - 30), match.end()):
+                continue  # "12 km south of X" is read above
+            anchor = self.resolve(match.group(2), fuzzy=False)
+            bearing = BEARINGS.get(match.group(1).lower().replace("-", ""))
+            if anchor.status == "resolved" and anchor.best is not None and bearing is not None:
+                cues.append(DistanceCue(anchor.best.lat, anchor.best.lon, BEARING_ONLY_KM, bearing))
         return tuple(cues)
 
     def _admin_units(self) -> _Units:
@@ -445,7 +458,7 @@ class Gazetteer:
             if unit in ("direction", "axis", "sector"):
                 anchor = self._anchor(word)
                 if anchor is not None:
-                    areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM, anchor=word))
+                    areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM, anchor=word, sector=True))
                 continue
             if unit in ("district", "districts", "raion", "rayon"):
                 found = self.unit_areas(word, "district")
@@ -462,7 +475,9 @@ class Gazetteer:
                 continue  # "the east of Ukraine" is no place's neighbourhood
             anchor = self._anchor(match.group(1))
             if anchor is not None:
-                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=NEAR_KM, anchor=match.group(1)))
+                bearing = bool(_COMPASS.match(match.group(0)))  # "north of", "south-west of"
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=BEARING_KM if bearing else NEAR_KM,
+                                  anchor=match.group(1)))
         for match in _FROM.finditer(text):
             anchor = self._anchor(match.group(2))
             km = float(match.group(1).replace(",", "."))

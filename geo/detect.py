@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from gazetteer.disambiguate import Cues, Resolution
+from gazetteer.disambiguate import Cues, Resolution, settle_by_neighbours
 from gazetteer.gazetteer import Gazetteer, remember
 from gazetteer.place import Place, nearest_km
 
@@ -489,6 +489,16 @@ def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
 
 
 _FAR_KM = 300.0
+_ANCHOR_REACH = 100  # characters between a name and the town of a "near X" that binds it
+
+
+def _anchor_close(sentence: str, anchor: str, start: int, end: int) -> bool:
+    """Return True when `anchor` stands within _ANCHOR_REACH characters of a name, in the same clause."""
+    for at in (m.start() for m in re.finditer(re.escape(anchor), sentence)):
+        between = sentence[min(end, at):max(start, at)]
+        if abs(at - start) <= _ANCHOR_REACH and not any(c in between for c in ";—(\"“”«»"):
+            return True
+    return False
 
 
 def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -> bool:
@@ -1256,9 +1266,18 @@ class Detector:
         if not hits:
             return [], [], last_side
         distance = self.gazetteer.distance_cues(s.text)  # "74 km southeast of Kharkiv", once per sentence
+        # "in the Kupiansk direction", "Kharkiv region", "near Bakhmut": where the sentence puts its names.
+        # Units and front sectors bind every name of the sentence; a circle ("near X", "south of X", "12 km from
+        # X") binds only the names close to its anchor: "... regions, further south around Donetsk" does not.
+        areas = self.gazetteer.within_cues(s.text)
         local = replace(cues, distance=distance) if distance else cues
         for index in {h.mention for h in hits}:
-            mentions[index].resolution = self.gazetteer.resolve(mentions[index].surface, local, fuzzy=True)
+            mention = mentions[index]
+            within = tuple(a for a in areas if not a.is_circle or a.sector
+                           or _anchor_close(s.text, a.anchor, mention.start, mention.end))
+            here = replace(local, within=within) if within else local
+            mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
+        self._settle_by_neighbours(mentions, local)
         if any(m.resolution and m.resolution.best and side_of_country(m.resolution.best.country) != "UA"
                for m in mentions):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
@@ -1302,6 +1321,22 @@ class Detector:
                 continue  # a change before this war ("liberated Kharkiv in August 1943", "fell in 1855")
             events.append(event)
         return events, unresolved, last_side
+
+    def _settle_by_neighbours(self, mentions: list[_Mention], cues: Cues) -> None:
+        """Decide ambiguous names by the places named beside them in the sentence and the article."""
+        if not any(m.resolution and m.resolution.status == "ambiguous" for m in mentions):
+            return
+        points = []
+        for m in mentions:
+            res = m.resolution or self.gazetteer.resolve(m.surface, cues, fuzzy=False)
+            if res.status == "resolved" and res.best is not None:
+                points.append((res.best.lat, res.best.lon))
+        # The places of the same sentence first (a list names neighbours), then those of the whole article.
+        for m in mentions:
+            if m.resolution and m.resolution.status == "ambiguous":
+                m.resolution = settle_by_neighbours(m.resolution, points)
+            if m.resolution and m.resolution.status == "ambiguous":
+                m.resolution = settle_by_neighbours(m.resolution, [*points, *cues.context_points])
 
     def _event(self, article: Article, s: Sentence, mention: _Mention, place: Place, hit: _Hit,
                dates: Sequence[DateMention], method: str, anchor: int) -> Event:

@@ -149,3 +149,32 @@ def test_change_nouns_fire_as_nominalizations(detector: Detector, noun: str) -> 
 ])
 def test_report_register_table(detector: Detector, text: str, expected: set) -> None:
     assert _events(detector, text) == expected
+
+
+# -- namesakes settled by the places named beside them, and by bearings ---------------------------------------
+def test_an_ambiguous_name_takes_the_namesake_beside_its_neighbours() -> None:
+    from gazetteer.disambiguate import Resolution, settle_by_neighbours
+    from gazetteer.place import Place
+
+    near = Place("a", "Terny", 49.09, 37.96, "UA", "05")
+    far = Place("b", "Terny", 48.15, 33.56, "UA", "04")
+    ambiguous = Resolution("Terny", "ambiguous", far, ((far, 5.0), (near, 4.9)))
+    settled = settle_by_neighbours(ambiguous, [(49.05, 37.95)])  # Torske, 5 km away
+    assert (settled.status, settled.best) == ("resolved", near)
+    # Two namesakes near the neighbours, or none: the name stays ambiguous.
+    twin = Place("c", "Terny", 49.12, 37.90, "UA", "05")
+    both = Resolution("Terny", "ambiguous", near, ((near, 5.0), (twin, 4.9), (far, 4.0)))
+    assert settle_by_neighbours(both, [(49.05, 37.95)]).status == "ambiguous"
+    assert settle_by_neighbours(ambiguous, [(46.0, 30.0)]).status == "ambiguous"
+
+
+@pytest.mark.parametrize(("text", "lat_range"), [
+    # list neighbours: the Terny beside Torske (Donetsk oblast), not the one of Dnipropetrovsk oblast
+    ("In the Lyman direction, the enemy attacked our positions near Torske and Terny.", (48.9, 49.2)),
+    # a bearing without a distance: the Shevchenko just south of Pokrovsk
+    ("Yesterday Russian forces claimed the capture of Shevchenko, south of Pokrovsk.", (48.15, 48.27)),
+])
+def test_namesakes_in_report_sentences(detector: Detector, text: str, lat_range: tuple[float, float]) -> None:
+    found = detector.detect(Article("t", text, published=DAY)).events
+    lats = [e.place.lat for e in found if e.surface in ("Terny", "Shevchenko")]
+    assert lats and all(lat_range[0] <= lat <= lat_range[1] for lat in lats), lats

@@ -93,7 +93,7 @@ _FROM = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|k
 # Raions by name key -> (country, admin1, raion); hromadas by name key -> (country, admin1, raion, hromada).
 _Units = tuple[dict[str, set[tuple[str, str, str]]], dict[str, set[tuple[str, str, str, str]]]]
 _NOT_ANCHORS = frozenset({"Ukraine", "Russia", "Crimea", "Belarus", "Europe", "Moscow's", "Kyiv's"})
-NEAR_KM = 80.0  # "near X" rules out namesakes elsewhere; the press says "near" up to 60-odd km (Snihurivka, near Mykolaiv)
+NEAR_KM = 80.0  # "near X" rules out namesakes elsewhere; the press says "near" up to 60-odd km (Snihurivka)
 DIRECTION_KM = 80.0  # "the X direction": the front sector named after a town
 BEARING_KM = 60.0  # "north of X": a place described by its bearing from a town may lie a little farther out
 

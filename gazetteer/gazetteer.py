@@ -81,7 +81,8 @@ REGION_ONLY_NAMES = frozenset({
 # "the Pokrovsk direction", "12 km from Kupiansk". Each gives an Area (see Gazetteer.within_cues).
 _AREA_NAME = r"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)"
 _UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|province|governorate|area|"
-                   r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector))\b")
+                   r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector|"
+                   r"people['’]s\s+republic))\b")
 _NEAR = re.compile(r"\b(?i:near|next to|outside|close to|around|in the vicinity of|on the outskirts of|"
                    r"(?:north|south)-?(?:east|west)(?:ern)? of|(?:north|south|east|west)(?:ern)? of)\s+" + _AREA_NAME)
 _BEARING_OF = re.compile(r"\b((?i:(?:north|south)-?(?:east|west)|north|south|east|west))(?:ern)?\s+of\s+"

@@ -50,9 +50,13 @@ _SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X 
         r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
 # "Rubizhne, next to Severodonetsk, and Dzerzhynsk": a short locating apposition between two items of a list.
 # Not "north of X": between a verb and its object that reads as part of a place (_PARTIAL).
-_LOCATING = r"(?:\s*,\s*(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?(?=\s*,))?"
-_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}(?:(?:the\s+)?(?:town|city|village|"
-                 rf"settlement|hamlet)s?\s+of\s+)?)*")
+_LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?|"
+             # "Shevchenkove, a district centre west of Kupiansk, and ...", "X, in the neighbouring Y region, and ..."
+             r"an?\s+(?:[\w'’-]+\s+){0,3}?(?:village|town|city|settlement|hamlet|district\s+cent(?:re|er)|suburb|hub)"
+             r"\b[^,.;:§]{0,30}?§?|in\s+the\s+(?:[\w'’-]+\s+)?§\s+(?:region|oblast|province))(?=\s*,))?")
+# "into the town of X ... and into the village of Y": the preposition may be said again after "and".
+_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{_SEP}"
+                 rf"(?:(?<=and\s)(?:into|in|near|around)\s+)?(?:(?:the\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
 _NEW_CLAUSE_AFTER = _lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
                               r"faced|faces|continued|continues|suffered|suffers|lies|lay)\b")
@@ -274,8 +278,8 @@ _SETTLEMENT_OF = _lower_re(r"\b(?:town|city|village|settlement|hamlet|suburb|str
                             r"(?:the\s+)?$|\b(?:cities|towns|villages|settlements)\s+of\s+(?:the\s+)?$")
 _CONDITIONAL_BEFORE = _lower_re(r"\b(?:if|unless|whether|until|before|should|once)\s+(?:[\w'’-]+\s+){0,3}$"
                                  r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
-_ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?)\s+(?:said|says|claimed|claims|reported|announced|stated|"
-                               r"added|insisted)\b[^,;]{0,40}$")
+_ATTRIBUTION_TAIL = _lower_re(r",\s*(?P<who>[^,;]{1,70}?),?\s+(?:said|says|claimed|claims|reported|announced|stated|"
+                               r"added|insisted|told|tells|wrote|writes|posted)\b[^,;]{0,40}$")
 _IN_PLACE_BEFORE = _lower_re(r"\b(?:in|inside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$")
 _LEAVE_NOT_PLACE = _lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b")  # match(left, end of "left")
 # Words that only ever name armed men: "the occupiers left X" withdraws, "Zelensky left Kyiv" does not.
@@ -287,7 +291,7 @@ _FLAG_TO_PLACE = _lower_re(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|acros
 _FLAG_SIDE = _lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
                         r"yellow-and-blue)\b[^.;]{0,25}$")
 _FLAG_VERB = _lower_re(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
-                        r"stood|put\s+up|erect\w*|install\w*|with)\b")
+                        r"hold\w*|held|stood|put\s+up|erect\w*|install\w*|with)\b")
 _FLAG_RAISED = _lower_re(r"s?\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:(?:now|again|finally|"
                          r"reportedly|already|just|once\s+again)\s+)*(?:raised|hoisted|planted|unfurled|installed|"
                          r"put\s+up|flown)\b")  # match(text after "flag")
@@ -881,7 +885,8 @@ class Detector:
                         name == "withdraw" and _ORDERED_BEFORE.search(left[max(0, vpos - 70):vpos])
                         or name == "fight" and _ATTEMPT_BEFORE.search(left[max(0, vpos - 70):vpos])):
                     continue
-                partial = bool(_PARTIAL.search(m.group(0)))
+                # Only the words before the first place of a list say "part of" ("west of" in an apposition does not).
+                partial = bool(_PARTIAL.search(m.group(0).split(MARK, 1)[0]))
                 agent = self._agent(actors, vpos)
                 if name == "change":
                     if verb == "occupied" and _ADJECTIVAL_BEFORE.search(left, max(0, vpos - 20), vpos):
@@ -1239,8 +1244,14 @@ class Detector:
             if institutions and memory:
                 actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
             if self.lexicon.has_pronoun_actor(tmpl.text):
-                actors = sorted(actors + self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side)),
-                                key=lambda a: a.start)
+                pronouns = self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side))
+                speaker = self._speaker_after(tmpl.lower, 0, actors) if any(
+                    a.text.lower().startswith("our ") for a in pronouns) else None
+                # '"Our units liberated X," the General Staff said': "our" is the speaker's side.
+                # Without a named speaker it is nobody's: the previous sentence's side is a guess too far.
+                pronouns = [replace(a, side=speaker) if a.text.lower().startswith("our ") else a
+                            for a in pronouns if speaker or not a.text.lower().startswith("our ")]
+                actors = sorted(actors + pronouns, key=lambda a: a.start)
             return actors
 
         # Most sentences match no pattern and need their actors only if a later "its troops" asks for the

@@ -1245,12 +1245,14 @@ class Detector:
                 actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
             if self.lexicon.has_pronoun_actor(tmpl.text):
                 pronouns = self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side))
-                speaker = self._speaker_after(tmpl.lower, 0, actors) if any(
-                    a.text.lower().startswith("our ") for a in pronouns) else None
-                # '"Our units liberated X," the General Staff said': "our" is the speaker's side.
-                # Without a named speaker it is nobody's: the previous sentence's side is a guess too far.
-                pronouns = [replace(a, side=speaker) if a.text.lower().startswith("our ") else a
-                            for a in pronouns if speaker or not a.text.lower().startswith("our ")]
+                ours = [a for a in pronouns if a.text.lower().startswith("our ")]
+                if ours:
+                    # '"Our units liberated X," the General Staff said': "our" is the speaker's side; without a
+                    # named speaker it is nobody's (the previous sentence's side would be a guess too far).
+                    speaker = self._speaker_after(tmpl.lower, 0, actors)
+                    pronouns = [a for a in pronouns if a not in ours]
+                    if speaker:
+                        pronouns += [replace(a, side=speaker) for a in ours]
                 actors = sorted(actors + pronouns, key=lambda a: a.start)
             return actors
 

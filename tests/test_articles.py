@@ -1,4 +1,4 @@
-"""Tests of geo.articles and geo.htmltext: finding, decoding, dating and streaming articles."""
+"""Tests of geo.articles, geo.readers and geo.htmltext: finding, decoding, dating and streaming articles."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from geo.articles import (
 from geo.errors import InputError
 from geo.htmltext import html_to_text, sniff_charset
 from geo.model import Article
+from geo.readers import chunks, encodings, manifest
 
 from .helpers import write
 
@@ -335,13 +336,13 @@ def test_manifest_is_read_once_per_directory(tmp_path: Path, monkeypatch: pytest
     for name in ("a.txt", "b.txt", "c.txt"):
         write(tmp_path / name, "Troops advanced.")
     calls: list[Path] = []
-    real = articles._read_manifest
+    real = manifest.read_manifest
 
     def counting(path: Path, run: object) -> object:
         calls.append(path)
         return real(path, run)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(articles, "_read_manifest", counting)
+    monkeypatch.setattr(manifest, "read_manifest", counting)
     assert [a.published for a in load(tmp_path)[0]] == [D(2022, 9, 10), None, None]
     assert calls == [tmp_path / "manifest.csv"]
 
@@ -534,6 +535,36 @@ def test_html_with_bad_meta_date_is_undated_with_a_warning(tmp_path: Path) -> No
 # --- JSON and JSONL -------------------------------------------------------------------------------------------
 
 
+def test_a_newsapi_response_gives_dated_articles(tmp_path: Path) -> None:
+    response = {
+        "status": "ok",
+        "totalResults": 1,
+        "articles": [{
+            "source": {"id": "reuters", "name": "Reuters"}, "author": "A", "title": "Kupiansk",
+            "description": "D", "url": "https://r.test/1", "urlToImage": None,
+            "publishedAt": "2022-09-10T14:05:00Z", "content": "Ukrainian forces retook Kupiansk.",
+        }],
+    }  # fmt: skip
+    path = write(tmp_path / "newsapi.json", json.dumps(response))
+    found, warnings, _ = load(path)
+    assert [(a.id, a.published, a.outlet, a.title, a.url) for a in found] == [
+        ("newsapi.json:1", D(2022, 9, 10), "Reuters", "Kupiansk", "https://r.test/1")
+    ]
+    assert warnings == []
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf", ".odt"])
+def test_a_document_beside_articles_is_skipped_with_a_warning(tmp_path: Path, suffix: str) -> None:
+    write(tmp_path / "a.txt", "Troops advanced.")
+    write(tmp_path / f"report{suffix}", b"PK\x03\x04\x00\x00word/document.xml")
+    write(tmp_path / "photo.png", b"\x89PNG\x00")
+    found, warnings, stats = load(tmp_path)
+    assert [a.id for a in found] == ["a.txt"]
+    reason = f"{suffix} files are not read; save the article as .txt, .md or .html"
+    assert warnings == [f"{tmp_path / f'report{suffix}'}: skipped: {reason}"]
+    assert stats.skipped == [(str(tmp_path / f"report{suffix}"), reason)]
+
+
 def test_jsonl_records_become_articles_and_bad_lines_are_skipped(tmp_path: Path) -> None:
     lines = [
         json.dumps(
@@ -657,7 +688,7 @@ def test_malformed_json_files_are_reported_with_line(
 
 
 def test_json_list_is_decoded_across_block_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(articles, "BLOCK_BYTES", 7)
+    monkeypatch.setattr(encodings, "BLOCK_BYTES", 7)
     records = [{"text": f"Record {i} " + "é" * i, "published": f"2022-09-{i + 1:02d}"} for i in range(20)]
     path = write(tmp_path / "f.json", json.dumps(records, indent=1))
     found, warnings, _ = load(path)
@@ -687,8 +718,8 @@ def test_split_chunks_cuts_at_paragraph_boundaries(pieces: list[str], size: int,
 def test_large_text_file_is_yielded_in_paragraph_chunks_with_the_same_metadata(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(articles, "BLOCK_BYTES", 64)
-    monkeypatch.setattr(articles, "CHUNK_CHARS", 100)
+    monkeypatch.setattr(encodings, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(chunks, "CHUNK_CHARS", 100)
     paragraphs = [f"Paragraph {i}: Ukrainian forces advanced near Izium.\r\n" for i in range(30)]
     text = "---\noutlet: AFP\n---\nKYIV, Sept. 10, 2022 - " + "\r\n".join(paragraphs)
     path = write(tmp_path / "big.txt", text)
@@ -702,8 +733,8 @@ def test_large_text_file_is_yielded_in_paragraph_chunks_with_the_same_metadata(
 
 
 def test_large_html_file_is_yielded_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(articles, "BLOCK_BYTES", 256)
-    monkeypatch.setattr(articles, "CHUNK_CHARS", 200)
+    monkeypatch.setattr(encodings, "BLOCK_BYTES", 256)
+    monkeypatch.setattr(chunks, "CHUNK_CHARS", 200)
     body = "".join(f"<p>Paragraph {i} about Kupiansk.</p><nav>menu {i}</nav>" for i in range(100))
     path = write(tmp_path / "big.html", f"<html><head><title>Big page</title></head><body>{body}</body></html>")
     found = load(path)[0]
@@ -715,7 +746,7 @@ def test_large_html_file_is_yielded_in_chunks(tmp_path: Path, monkeypatch: pytes
 def test_undecodable_bytes_late_in_a_large_file_are_replaced_with_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(articles, "BLOCK_BYTES", 16)
+    monkeypatch.setattr(encodings, "BLOCK_BYTES", 16)
     path = write(tmp_path / "a.txt", b"Plain ASCII text at the start, then \xff\xfe bad bytes.")
     found, warnings, _ = load(path)
     assert "".join(a.text for a in found) == "Plain ASCII text at the start, then \ufffd\ufffd bad bytes."

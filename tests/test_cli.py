@@ -163,6 +163,18 @@ def test_some_inputs_skipped_exits_1_and_the_summary_names_them(run: Invoke, tmp
     )
 
 
+def test_a_word_document_in_a_directory_is_a_warning_and_exits_1(run: Invoke, tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", EVENT)
+    write(tmp_path / "b.docx", b"PK\x03\x04\x00\x00word/document.xml")
+    result = run("events", tmp_path, "-j", 1)
+    assert result.exit_code == 1
+    assert [r["article"] for r in records(result)] == ["a.txt"]
+    assert warnings_of(result) == [
+        f"Warning: {tmp_path / 'b.docx'}: skipped: .docx files are not read; save the article as .txt, .md or .html"
+    ]
+    assert result.stderr.splitlines()[-1] == f"frontline: skipped {tmp_path / 'b.docx'}"
+
+
 def test_the_summary_names_ten_skipped_inputs_then_counts_the_rest(run: Invoke, tmp_path: Path) -> None:
     write(tmp_path / "a.txt", EVENT)
     for i in range(12):

@@ -105,6 +105,7 @@ class Event:
             "geonameid": self.place.geonameid,
             "lat": round(self.place.lat, 5),
             "lon": round(self.place.lon, 5),
+            "precision": self.place.precision,
             "country": self.place.country,
             "kind": self.kind,
             "side": self.side,

@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterable
 from typing import cast
 
+from gazetteer.place import Place
+
 from .detect import UnresolvedName
 from .model import Event
 
@@ -34,6 +36,7 @@ EVENT_COLUMNS = (
     "geonameid",
     "lat",
     "lon",
+    "precision",
     "country",
     "kind",
     "side",
@@ -50,9 +53,8 @@ def _sorted_events(events: Iterable[Event]) -> list[Event]:
 
 
 def event_properties(event: Event) -> dict[str, object]:
-    """Return the GeoJSON properties of an event: its JSONL record without lat/lon, plus title and published."""
-    record = event.to_record()
-    props = {key: value for key, value in record.items() if key not in ("lat", "lon")}
+    """Return the GeoJSON properties of an event: its JSONL record, plus title and published."""
+    props = event.to_record()
     props["title"] = event.title
     props["published"] = event.published.isoformat() if event.published else None
     return props
@@ -135,7 +137,7 @@ def unresolved_csv_text(names: Iterable[UnresolvedName]) -> str:
     rows = set()
     for name in names:
         candidates = "; ".join(
-            f"{place.name} ({place.country} {place.admin1}) {place.lat:.4f},{place.lon:.4f} id={place.geonameid}"
+            f"{place.name} ({_where(place)}) {place.lat:.4f},{place.lon:.4f} id={place.geonameid}"
             for place, _score in name.candidates[:5]
         )
         rows.add(tuple(_inert_text(cell) for cell in (name.surface, name.status, name.article_id, name.would_be,
@@ -143,3 +145,10 @@ def unresolved_csv_text(names: Iterable[UnresolvedName]) -> str:
     for row in sorted(rows):
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def _where(place: Place) -> str:
+    # As `frontline geocode` says it: "Shevchenkove hromada, Kupiansk raion, Kharkiv Oblast, UA".
+    parts = (place.admin3 and f"{place.admin3} hromada", place.admin2 and f"{place.admin2} raion", place.region,
+             place.country)
+    return ", ".join(part for part in parts if part)

@@ -76,15 +76,18 @@ def test_event_geometry_is_lon_lat():
     assert first["geometry"]["coordinates"] == [37.27679, 49.20697]
 
 
-def test_event_properties_are_the_record_without_lat_lon_plus_title_published():
+def test_event_properties_are_the_record_plus_title_published():
     features = events_feature_collection(EVENTS)["features"]
-    expected = (set(EVENT_COLUMNS) - {"lat", "lon"}) | {"title", "published"}
+    expected = set(EVENT_COLUMNS) | {"title", "published"}
     assert all(set(f["properties"]) == expected for f in features)
     assert features[1]["properties"] == {
         "article": "002.txt",
         "place": "IZIUM",
         "name": "Izium",
         "geonameid": 707292,
+        "lat": 49.20697,
+        "lon": 37.27679,
+        "precision": "point",
         "country": "UA",
         "kind": "retaken",
         "side": "UA",
@@ -145,6 +148,7 @@ def test_csv_parses_back_to_the_records():
         "geonameid": "704204",
         "lat": "48.99012",
         "lon": "37.80843",
+        "precision": "point",
         "country": "UA",
         "kind": "retaken",
         "side": "UA",

@@ -104,7 +104,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?P<verb>(?:lost|losing|loses|lose)\s+(?:full\s+|complete\s+|all\s+)?control\s+(?:of|over)|"
         rf"{_LEX.verbs('lose')})\s+{_OBJ}")),
     ("enter", _lower_re(
-        rf"\b(?P<verb>{_LEX.verbs('enter')}|(?:{_LEX.movement()})\s+{_FORCES}?(?:on\s+\w+day\s+|overnight\s+|yesterday\s+|today\s+)?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
+        rf"\b(?P<verb>{_LEX.verbs('enter')}|(?:{_LEX.presence()})\s+(?:(?:operating|fighting)\s+)?in|(?:{_LEX.movement()})\s+{_FORCES}?(?:on\s+\w+day\s+|overnight\s+|yesterday\s+|today\s+)?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
         rf"reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
@@ -203,6 +203,10 @@ _WHICH_AGAIN = _lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P
 # "X, where street fighting was under way": the place is fought over.
 RIGHT_WHERE_FIGHTING = _lower_re(
     rf"^(?:{_SEP}§)*\s*,\s*(?:where|in\s+which)\s+(?:[\w'’-]+\s+){{0,4}}?(?P<verb>{_LEX.triggers('fight')})\b")
+# "X, where they raised the Ukrainian flag over the village council": the flag's side holds the place.
+RIGHT_WHERE_FLAG = _lower_re(
+    rf"^(?:{_SEP}§)*\s*,\s*where\s+(?:[\w'’-]+\s+){{0,4}}?(?P<verb>raised|hoisted|planted|unfurled|put\s+up)\s+"
+    r"(?:the\s+|a\s+|their\s+|its\s+)?(?P<flag>ukrainian|russian|ukraine['’]s|russia['’]s|soviet)\s+(?:national\s+)?flag")
 # "the last Ukrainian fighters holed up in Mariupol had surrendered": the place goes to the other side.
 RIGHT_SURRENDER = _lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|reportedly)\s+)?"
                             r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")
@@ -261,6 +265,8 @@ _REFERENCE_BEFORE = compile_factored(r"\b(?:(?:north|south|east|west|northeast|n
 # A place name is the subject of a following verb unless a preposition governs it ("outskirts of Donetsk
 # were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
 _DETERMINER_BEFORE = _lower_re(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+$")
+_HELD_BY = compile_factored(r"-(?:held|controlled|occupied|backed|led|installed|appointed|annexed|allied)$", re.I)
+_ACCORDING = _lower_re(r"\baccording\s+to\b")
 _WORD = re.compile(r"[\w'’-]+")
 # Armed men in the sentence: attacks and advances are fighting only when they make them.
 _FORCE_CONTEXT = _lower_re(r"\b(?:" + "|".join(_LEX.force_nouns) + r"|enemy|russians|ukrainians|russia|ukraine|"
@@ -672,7 +678,8 @@ class Detector:
         pos = 0
         for piece in run.split(" ") + [""]:
             word = piece.rstrip("'’ʼ").removesuffix("'s").removesuffix("’s")
-            if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper():
+            if not word or word.lower() in _STOP_CAPS or self.lexicon.is_actor_word(word) or not word[:1].isupper() \
+                    or _HELD_BY.search(word):  # "the Ukrainian-held town of X"
                 if current:
                     groups.append(current)
                 current = []
@@ -818,9 +825,17 @@ class Detector:
         before it ("the ministry reported that X ..."), else a closing attribution ("..., the ministry said")."""
         side = None
         for m in _CLAIM.finditer(text, 0, pos):
-            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
-            if before:
-                side = before[-1].side
+            if m.group(0).lower().startswith("according"):  # "according to the ministry": the source follows
+                near = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40 and not a.locative]
+            else:
+                near = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
+            if near:
+                side = near[-1 if not m.group(0).lower().startswith("according") else 0].side
+        for m in _ACCORDING.finditer(text, pos):  # "X was liberated, according to the ministry"
+            after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40 and not a.locative]
+            if side is None:
+                side = after[0].side if after else self._side_of_text(
+                    re.sub(r"^\s*(?:the\s+)?", "", text[m.end():m.end() + 40]))
         return side or self._speaker_after(text, pos, actors)
 
     def _tail_side(self, tail: re.Match[str], actors: Sequence[Actor]) -> str | None:
@@ -911,9 +926,10 @@ class Detector:
                     hits.append(_Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
                                      claimed(vpos, side), partial))
                 elif name == "enter":
-                    if not agent or (verb.startswith("return") and not _FORCE_WORD.search(agent.text)):
+                    presence = verb.endswith(" in")  # "troops were filmed in X": armed men there
+                    if not agent or ((verb.startswith("return") or presence) and not _FORCE_WORD.search(agent.text)):
                         continue  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
-                    conf = 0.55 if verb.startswith("patrol") else 0.75
+                    conf = 0.55 if verb.startswith("patrol") or presence else 0.75
                     hits.append(_Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
                                      claimed(vpos, agent.side), partial))
                 elif name == "withdraw":
@@ -984,6 +1000,8 @@ class Detector:
         around = text[max(0, vpos - 30):m.start("prep")]
         if any(word in _LEX.not_ground_words for word in _WORD.findall(around)):
             return None
+        if len(_WORD.findall(m.group("mid"))) > family.max_gap:
+            return None  # "improved its position and inflicted losses ... near X": another clause between
         if family.needs_force and not _FORCE_CONTEXT.search(text):
             return None  # "Western pressure on Moscow": attacks and advances are made by armed men
         confidence = family.confidence - (0.05 if prep in ("near", "toward", "towards", "close to") else 0.0)
@@ -1118,6 +1136,11 @@ class Detector:
         if m:
             vpos = pos + 1 + m.start("verb")
             hits.append(_Hit(index, "contested", m.group("verb"), None, vpos, 0.65, claimed(vpos, None)))
+        m = RIGHT_WHERE_FLAG.match(right)
+        flag_side = self.lexicon.flags.get(m.group("flag")) if m else None
+        if m and flag_side:
+            vpos = pos + 1 + m.start("verb")
+            hits.append(_Hit(index, "change", "flag", flag_side, vpos, 0.75, claimed(vpos, flag_side)))
         m = RIGHT_SURRENDER.match(right)
         if m and _IN_PLACE_BEFORE.search(left[-40:]):
             # The subject that surrendered is the nearest actor before the place (losers included).

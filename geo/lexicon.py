@@ -97,8 +97,10 @@ class Family:
     retake: bool = False
     passive_only: tuple[VerbForms, ...] = ()
     movement: tuple[VerbForms, ...] = ()
+    presence: tuple[str, ...] = ()  # participles that put armed men in a place ("were filmed in X")
     object: str = ""
     needs_force: bool = False  # fires only where armed men are named in the sentence ("attacks", "advances")
+    max_gap: int = 10  # words allowed between the trigger and the place's preposition (weak triggers: fewer)
 
     def __post_init__(self) -> None:
         if self.cls not in ("change", "withdraw", "contested"):
@@ -136,7 +138,9 @@ class Lexicon:
                 nouns=tuple(spec.get("nouns", ())), retake=bool(spec.get("retake", False)),
                 passive_only=tuple(verb_forms(v) for v in spec.get("passive_only", ())),
                 movement=tuple(verb_forms(v) for v in spec.get("movement", ())),
-                object=spec.get("object", ""), needs_force=bool(spec.get("needs_force", False)))
+                presence=tuple(spec.get("presence", ())),
+                object=spec.get("object", ""), needs_force=bool(spec.get("needs_force", False)),
+                max_gap=int(spec.get("max_gap", 10)))
         self.fight_prepositions: tuple[str, ...] = tuple(data["fight_prepositions"])
         self.prepositions_not_for: dict[str, frozenset[str]] = {
             k: frozenset(v) for k, v in data.get("fight_prepositions_not_for", {}).items()}
@@ -183,6 +187,9 @@ class Lexicon:
         return _alternation(p for fam in self.families.values() if construction in fam.constructions
                             for p in fam.participles())
 
+    def presence(self, engine: str = "enter") -> str:
+        return _alternation(w for fam in self.of_engine(engine) for w in fam.presence)
+
     def past_forms(self, construction: str) -> str:
         """The past tense and participle forms of the families that take `construction` ("X, which Russia took")."""
         return _alternation(f for fam in self.families.values() if construction in fam.constructions
@@ -226,7 +233,7 @@ class Lexicon:
         """The first word of every form, noun and phrase: where a trigger can begin."""
         words: set[str] = set()
         for fam in self.families.values():
-            forms = [*fam.active_forms(), *fam.participles(), *fam.nouns,
+            forms = [*fam.active_forms(), *fam.participles(), *fam.nouns, *fam.presence,
                      *(f for v in fam.movement for f in v.all())]
             words.update(f.split()[0] for f in forms)
         return frozenset(words)

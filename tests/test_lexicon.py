@@ -143,6 +143,20 @@ def test_change_nouns_fire_as_nominalizations(detector: Detector, noun: str) -> 
     # the fighting is "where" after the place
     ("Russian units stormed Kurylivka and Kupiansk, where street fighting was under way.",
      {("Kupyansk", "contested", None)}),
+    # fighting one's way in, armed men seen there, positions improved near a place
+    ("Volunteer battalions fought their way into Kupiansk on Tuesday.", {("Kupyansk", "contested", None)}),
+    ("Russian troops were filmed in Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
+    ("Tourists were filmed in Kupiansk.", set()),
+    ("Russian units improved their positions near Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("The battlegroup improved its position and inflicted losses on four enemy brigades near Kupiansk.", set()),
+    # a flag raised "where" after the place; the side that reports its own "liberation"
+    ("Marines posted a video from Kupiansk, where they raised the Ukrainian flag over the council.",
+     {("Kupyansk", "retaken", "UA")}),
+    ("Kupiansk, located east of the Oskil, was liberated, according to the Russian Defence Ministry.",
+     {("Kupyansk", "captured", "RU")}),
+    # "the Ukrainian-held town of X" names no place "Ukrainian-held"
+    ("Russia launched an offensive operation around the Ukrainian-held town of Kupiansk.",
+     {("Kupyansk", "contested", None)}),
     # a withdrawal ordered is the news of the day; an order to capture is an intention
     ("Ukrainian troops were ordered to withdraw from Kupiansk on Tuesday.", {("Kupyansk", "withdrawn", "RU")}),
     ("Russian troops were ordered to capture Kupiansk.", set()),

@@ -420,7 +420,7 @@ class NameIndex:
             if conn is None:
                 _remove_stale_builds(directory)
                 verb = "building" if why == "missing" else f"rebuilding ({why})"
-                progress(f"gazetteer: {verb} the index in {path} (once; about 30 s)")
+                progress(f"gazetteer: {verb} the index in {path} (once; about 35 s)")
                 build_index(path, sources, progress)
                 conn, why = _try_open(path, wanted)
                 if conn is None:

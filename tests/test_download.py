@@ -410,7 +410,7 @@ def test_the_real_script_fails_with_one_line_and_no_traceback(cache: Path, serve
 @pytest.mark.slow
 def test_the_command_imports_into_the_real_gazetteer_and_a_later_failure_keeps_it(cache: Path,
                                                                                      server: Server) -> None:
-    """End to end, with cities500 (a full build, about 30 s): download, resolve, fail, still resolve."""
+    """End to end, with cities500 (a full build, about 35 s): download, resolve, fail, still resolve."""
     server.routes["/UA.zip"] = Route(UA_ZIP)
     result = invoke("UA", "--base-url", server.url)
     assert result.exit_code == 0, result.output

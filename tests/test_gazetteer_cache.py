@@ -53,7 +53,7 @@ def test_missing_index_is_built_with_a_message(tmp_path: Path, source: IndexSour
     messages: list[str] = []
     index = open_index(tmp_path / "cache", source, messages)
     path = tmp_path / "cache" / INDEX_FILE
-    assert messages == [f"gazetteer: building the index in {path} (once; about 30 s)", "gazetteer: index ready"]
+    assert messages == [f"gazetteer: building the index in {path} (once; about 35 s)", "gazetteer: index ready"]
     assert index.counts()["places_geonames"] == PLACES and healthy(index)
     messages.clear()
     open_index(tmp_path / "cache", source, messages)
@@ -127,7 +127,7 @@ def test_unusable_index_is_rebuilt_with_a_message_saying_why(
     messages: list[str] = []
     index = open_index(cache, source, messages)
     assert messages == [
-        f"gazetteer: rebuilding ({why}) the index in {cache / INDEX_FILE} (once; about 30 s)",
+        f"gazetteer: rebuilding ({why}) the index in {cache / INDEX_FILE} (once; about 35 s)",
         "gazetteer: index ready",
     ]
     assert index.counts()["places_geonames"] == PLACES and healthy(index)
@@ -139,7 +139,7 @@ def test_rebuild_on_request_says_so(tmp_path: Path, source: IndexSource) -> None
     messages: list[str] = []
     NameIndex.open(tmp_path, extra_sources=[source], progress=messages.append, include_embedded=False, rebuild=True)
     path = tmp_path / INDEX_FILE
-    assert messages[0] == f"gazetteer: rebuilding (rebuild asked for) the index in {path} (once; about 30 s)"
+    assert messages[0] == f"gazetteer: rebuilding (rebuild asked for) the index in {path} (once; about 35 s)"
 
 
 def test_interrupted_build_leaves_the_old_index_and_no_temporary_file(

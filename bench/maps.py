@@ -107,6 +107,75 @@ def synthetic_events(places: int, weeks: int, seed: int) -> list[Event]:
     return events
 
 
+def ukraine_points(count: int, seed: int) -> list[tuple[float, float]]:
+    """Return `count` random (lon, lat) points inside Ukraine's Natural Earth outline (world-atlas)."""
+    import shapely
+
+    from maps.areas import load_land
+
+    land = load_land()
+    if land is None:
+        raise SystemExit("bench/maps.py needs `npm ci` (world-atlas) for places inside Ukraine")
+    ukraine = dict(land)["804"]
+    shapely.prepare(ukraine)
+    rng = random.Random(seed)
+    west, south, east, north = UKRAINE_BBOX
+    points: list[tuple[float, float]] = []
+    while len(points) < count:
+        batch = [(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(count)]
+        inside = shapely.contains_xy(ukraine, [p[0] for p in batch], [p[1] for p in batch])
+        points.extend(p for p, ok in zip(batch, inside, strict=True) if ok)
+    return [(round(lon, 5), round(lat, 5)) for lon, lat in points[:count]]
+
+
+def front_offset_deg(lon: float, lat: float, week: int) -> float:
+    """Return how far east of a synthetic front a point lies (degrees; > 0: Russian-held side)."""
+    # A front from Kharkiv oblast down to the Dnipro at Kherson, moving 1.5 km west a week.
+    return lon - (36.6 + 0.55 * (lat - 48.0)) + 0.02 * week
+
+
+def front_events(places: int, weeks: int, seed: int) -> list[Event]:
+    """Return 1-4 reports per place inside Ukraine at random weeks; sides follow a moving front line.
+
+    Places within 15 km of the front that week are reported contested, 20% of reports are claims, and
+    every week has at least one report, so the timeline has exactly `weeks` periods.
+    """
+    rng = random.Random(seed)
+    start = dt.date(2023, 1, 2)
+    events = []
+    for i, (lon, lat) in enumerate(ukraine_points(places, seed)):
+        place = Place(900000 + i, f"Place {i:05d}", lat, lon, "UA", "Synthetic Oblast", rng.randint(100, 50000))
+        reports = sorted(rng.randrange(weeks) for _ in range(rng.randint(1, 4)))
+        if i < weeks:
+            reports = sorted({*reports, i})
+        for week in reports:
+            offset = front_offset_deg(lon, lat, week)
+            kind, side = ("contested", None) if abs(offset) < 0.05 else (
+                ("captured", "RU") if offset > 0 else ("retaken", "UA"))
+            day = start + dt.timedelta(days=7 * week + rng.randrange(7))
+            n = len(events)
+            events.append(
+                Event(
+                    place=place,
+                    surface=place.name,
+                    kind=kind,
+                    side=side,
+                    date=day,
+                    date_precision="day",
+                    claimed=rng.random() < 0.2,
+                    confidence=round(rng.uniform(0.5, 1.0), 3),
+                    article_id=f"{n // 3:06d}.txt",
+                    sentence=f"Forces reported that {place.name} changed hands after heavy fighting on the "
+                    f"approaches to the town, according to officials quoted on {day.isoformat()}.",
+                    outlet=OUTLETS[n % len(OUTLETS)],
+                    url=f"https://example.org/news/{n // 3:06d}",
+                    title=f"Front-line report {n // 3:06d}",
+                    published=day,
+                )
+            )
+    return events
+
+
 def browser_timings(path: Path) -> dict[str, float]:
     """Open the map in headless Chromium with the network blocked; time load, a period switch, a popup."""
     from playwright.sync_api import sync_playwright

@@ -26,6 +26,7 @@ __all__ = [
     "leaflet_css_inlined",
     "topojson_features",
     "country_outline",
+    "recognised_borders",
 ]
 
 INSTALL_HINT = "run `npm ci` in the Frontline source folder (it installs what package-lock.json pins)"
@@ -133,7 +134,8 @@ def topojson_features(topology: dict, name: str) -> list[dict[str, object]]:
     return features
 
 
-def _recognised_borders(ids: list[str], geoms: list) -> None:
+def recognised_borders(ids: list[str], geoms: list) -> None:
+    """Move Crimea from Russia's outline to Ukraine's, in place (ids are ISO 3166 numeric codes)."""
     from shapely.geometry import MultiPolygon, Point
 
     if RUSSIA_ID not in ids or UKRAINE_ID not in ids:
@@ -166,7 +168,7 @@ def country_outline(
     sources = topojson_features(topology, "countries")
     ids = [str(f.get("id") or "") for f in sources]
     geoms = [shapely.make_valid(shape(f["geometry"])) for f in sources]
-    _recognised_borders(ids, geoms)
+    recognised_borders(ids, geoms)
     features = []
     for feature, geom in zip(sources, geoms, strict=True):
         clipped = shapely.clip_by_rect(geom, *box)

@@ -33,6 +33,7 @@ from gazetteer.place import Place
 from geo.model import KINDS, Event
 from geo.timeline import Timeline
 
+from .areas import AREA_SIDES, FRONT_PAIRS, AreaSettings, PeriodAreas, area_method, is_stale, last_report
 from .offline import load_offline_assets
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "map_payload",
     "script_json",
     "changes_chart_svg",
+    "area_chart_svg",
     "render_map",
 ]
 
@@ -52,6 +54,10 @@ SIDE_COLORS = {"UA": "#1f5fbf", "RU": "#d62728", "contested": "#f28e2b", "unknow
 SIDE_LABELS = {"UA": "Ukraine", "RU": "Russia", "contested": "Contested", "unknown": "Unknown"}
 LEAFLET_JS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 LEAFLET_CSS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
+# Display geometry of the areas: simplified to ~100 m and rounded to ~10 m, which no zoom of a
+# reports-based estimate can tell apart; the exports keep the full geometry.
+AREA_SIMPLIFY_DEG = 0.001
+AREA_GRID_DEG = 1e-4
 # Without tiles Leaflet has no zoom ceiling; past ~14 a 1:50m outline says nothing more.
 OFFLINE_MAX_ZOOM = 14
 ONLINE_MAX_ZOOM = 19
@@ -82,30 +88,87 @@ def date_text(event: Event) -> str:
     return f"{text} ({event.date_note})" if event.date_note else text
 
 
-def period_summaries(timeline: Timeline) -> list[dict[str, object]]:
-    """Return per period: label, span, places held by each side, and changes towards each side."""
+def period_summaries(
+    timeline: Timeline, areas: Sequence[PeriodAreas] | None = None, stale_days: int | None = None
+) -> list[dict[str, object]]:
+    """Return per period: label, span, places held (and stale) by each side, changes towards each side,
+    and with `areas` the estimated km2 per side, km2 gained and lost, and the front line's length."""
     summaries = []
     previous: dict[str, str] = {}
     keys: dict[int, str] = {}  # Place.key builds a string; the same Place objects recur in every period
+    days = stale_days if stale_days is not None else AreaSettings().stale_days
+    lasts: dict[int, object] = {}
+    by_label = {a.period.label: a for a in areas or ()}
     for period in timeline.periods:
         states = timeline.states.get(period.label, ())
         held = Counter(state.side for state in states)
+        stale: Counter[str] = Counter()
+        for state in states:
+            marker = id(state.events)
+            if marker not in lasts:
+                lasts[marker] = last_report(state.events)
+            if is_stale(lasts[marker], period.end, days):  # type: ignore[arg-type]
+                stale[state.side] += 1
         current = {keys.setdefault(id(state.place), state.place.key): state.side for state in states}
         towards = Counter(
             state.side for state in states if state.changed and previous.get(keys[id(state.place)]) != state.side
         )
-        summaries.append(
-            {
-                "label": period.label,
-                "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
-                "held": {side: held.get(side, 0) for side in SIDE_ORDER},
-                "to": {side: towards.get(side, 0) for side in SIDE_ORDER},
-                "changed": sum(1 for state in states if state.changed),
-            }
-        )
+        summary: dict[str, object] = {
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "held": {side: held.get(side, 0) for side in SIDE_ORDER},
+            "stale": {side: stale.get(side, 0) for side in SIDE_ORDER},
+            "to": {side: towards.get(side, 0) for side in SIDE_ORDER},
+            "changed": sum(1 for state in states if state.changed),
+        }
+        estimate = by_label.get(period.label)
+        if estimate is not None:
+            summary["area_km2"] = {side: round(estimate.area_km2[side]) for side in AREA_SIDES}
+            summary["gained_km2"] = {side: round(estimate.gained_km2.get(side, 0.0)) for side in AREA_SIDES}
+            summary["lost_km2"] = {side: round(estimate.lost_km2.get(side, 0.0)) for side in AREA_SIDES}
+            summary["front_km"] = round(estimate.front_km)
+            summary["area_places"] = sum(estimate.places.values())
+        summaries.append(summary)
         previous = current
     return summaries
+
+
+def _display_geometry(geom: object) -> object:
+    """Return a geometry's GeoJSON coordinates for the page: simplified and rounded (lon, lat)."""
+    import shapely
+
+    small = shapely.simplify(geom, AREA_SIMPLIFY_DEG, preserve_topology=True)
+    small = shapely.set_precision(small, AREA_GRID_DEG)
+    if small.is_empty:
+        return None
+    return json.loads(shapely.to_geojson(small))
+
+
+def areas_payload(areas: Sequence[PeriodAreas]) -> dict[str, object]:
+    """Return the areas and front lines per period for the page; a period equal to the one before names its index."""
+    shapes: list[object] = []
+    fronts: list[object] = []
+    previous: PeriodAreas | None = None
+    last_index = -1
+    for i, estimate in enumerate(areas):
+        if previous is not None and estimate.areas is previous.areas and estimate.fronts is previous.fronts:
+            shapes.append(last_index)
+            fronts.append(last_index)
+            continue
+        last_index = i
+        shapes.append(
+            [[AREA_SIDES.index(side), g] for side in AREA_SIDES if (g := _display_geometry(estimate.areas[side]))]
+        )
+        fronts.append(
+            [
+                [k, g]
+                for k, (a, b) in enumerate(FRONT_PAIRS)
+                if (g := _display_geometry(estimate.fronts[f"{a}|{b}"]))
+            ]
+        )
+        previous = estimate
+    return {"shapes": shapes, "fronts": fronts}
 
 
 def _esc(text: object) -> str:
@@ -127,8 +190,15 @@ def _unique_events(events: Iterable[Event]) -> list[Event]:
     return sorted(dict.fromkeys(by_id.values()), key=Event.sort_key)
 
 
-def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object]:
-    """Return the map's data blob: places once, events and sources once, per-period state changes."""
+def map_payload(
+    timeline: Timeline,
+    events: Sequence[Event],
+    areas: Sequence[PeriodAreas] | None = None,
+    area_settings: AreaSettings | None = None,
+    clipped: bool = True,
+) -> dict[str, object]:
+    """Return the map's data blob: places once, events and sources once, per-period state changes, areas."""
+    settings = area_settings or AreaSettings()
     period_states = [timeline.states.get(period.label, ()) for period in timeline.periods]
     # A place's state keeps the same events tuple from period to period until it changes.
     tuples: dict[int, tuple[Event, ...]] = {}
@@ -197,9 +267,20 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
             if state.changed or previous.get(p) != signature:
                 evidence = len(indexes) if indexes == history[p][: len(indexes)] else list(indexes)
                 since = state.since.isoformat() if state.since else ""
-                rows.append([p, _side_code(state.side), int(state.claimed), since, evidence, int(state.changed)])
+                last = last_report(state.events)
+                rows.append(
+                    [
+                        p,
+                        _side_code(state.side),
+                        int(state.claimed),
+                        since,
+                        evidence,
+                        int(state.changed),
+                        last.isoformat() if last else "",
+                    ]
+                )
         # A place can only vanish from a hand-made timeline; -1 tells the script to drop it.
-        rows.extend([p, -1, 0, "", 0, 0] for p in sorted(set(previous) - set(current)))
+        rows.extend([p, -1, 0, "", 0, 0, ""] for p in sorted(set(previous) - set(current)))
         rows.sort(key=itemgetter(0))
         deltas.append(rows)
         previous = current
@@ -208,13 +289,16 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
     lats = [places_by_key[k].lat for k in place_keys]
     bounds = [min(lons), min(lats), max(lons), max(lats)] if place_keys else None
     return {
-        "periods": period_summaries(timeline),
+        "periods": period_summaries(timeline, areas, settings.stale_days),
+        "areas": areas_payload(areas) if areas is not None else None,
+        "area_method": area_method(settings, clipped) if areas is not None else "",
+        "stale_days": settings.stale_days,
         "places": [
             [
                 round(places_by_key[k].lon, 5),
                 round(places_by_key[k].lat, 5),
                 _esc(places_by_key[k].name),
-                _esc(", ".join(x for x in (places_by_key[k].admin1, places_by_key[k].country) if x)),
+                _esc(_place_detail(places_by_key[k])),
             ]
             for k in place_keys
         ],
@@ -227,6 +311,14 @@ def map_payload(timeline: Timeline, events: Sequence[Event]) -> dict[str, object
         "bounds": bounds,
         "outline": None,
     }
+
+
+def _place_detail(place: Place) -> str:
+    """Return the popup's second line: raion, oblast by name, country; 'approximate location' when so."""
+    raion = f"{place.admin2} raion" if place.admin2 else ""
+    parts = [raion, place.region, place.country]
+    text = ", ".join(x for x in parts if x)
+    return f"{text} (approximate location: hromada centre)" if place.approximate else text
 
 
 def script_json(data: object) -> str:
@@ -277,6 +369,52 @@ def changes_chart_svg(summaries: Sequence[dict[str, object]], width: int = 276, 
     return "".join(parts)
 
 
+def area_chart_svg(summaries: Sequence[dict[str, object]], width: int = 276, height: int = 64) -> str:
+    """Return an inline SVG chart of estimated km2 gained per period: Ukraine above the axis, Russia below."""
+    if not summaries or "gained_km2" not in summaries[0]:
+        return ""
+    mid = height // 2 - 4
+    gains = [(int(s["gained_km2"]["UA"]), int(s["gained_km2"]["RU"])) for s in summaries]  # type: ignore[index]
+    peak = max(max(max(g) for g in gains), 1)
+    step = width / len(summaries)
+    bar = max(step * 0.72, 1.0)
+    half = mid - 4
+    parts = [
+        f'<svg class="fl-chart fl-area-chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="Estimated km2 gained per period">'
+    ]
+    for i, (summary, (ua, ru)) in enumerate(zip(summaries, gains, strict=True)):
+        lost: dict[str, int] = summary["lost_km2"]  # type: ignore[assignment]
+        tip = (
+            f"{summary['label']}: Ukraine +{ua:,} / -{lost['UA']:,} km\u00b2, "
+            f"Russia +{ru:,} / -{lost['RU']:,} km\u00b2 (estimate)"
+        )
+        x = i * step
+        parts.append(
+            f'<g class="fl-bar" data-index="{i}"><title>{_esc(tip)}</title>'
+            f'<rect class="fl-hit" x="{x:.2f}" y="0" width="{step:.2f}" height="{height - 12}"></rect>'
+        )
+        if ua:
+            h = ua / peak * half
+            parts.append(
+                f'<rect x="{x + (step - bar) / 2:.2f}" y="{mid - h:.2f}" width="{bar:.2f}" height="{h:.2f}" '
+                f'fill="{SIDE_COLORS["UA"]}"></rect>'
+            )
+        if ru:
+            h = ru / peak * half
+            parts.append(
+                f'<rect x="{x + (step - bar) / 2:.2f}" y="{mid:.2f}" width="{bar:.2f}" height="{h:.2f}" '
+                f'fill="{SIDE_COLORS["RU"]}"></rect>'
+            )
+        parts.append("</g>")
+    parts.append(f'<line x1="0" y1="{mid}" x2="{width}" y2="{mid}" stroke="#999"></line>')
+    parts.append(f'<text x="0" y="{height - 2}">{_esc(summaries[0]["label"])}</text>')
+    if len(summaries) > 1:
+        parts.append(f'<text x="{width}" y="{height - 2}" text-anchor="end">{_esc(summaries[-1]["label"])}</text>')
+    parts.append(f'<text x="{width}" y="9" text-anchor="end">max {peak:,} km\u00b2</text></svg>')
+    return "".join(parts)
+
+
 def _legend_html() -> str:
     def dot(fill: str, stroke: str, r: float = 5, width: float = 1.5, dash: str = "", opacity: float = 0.85) -> str:
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
@@ -285,14 +423,45 @@ def _legend_html() -> str:
             f'fill-opacity="{opacity}" stroke="{stroke}" stroke-width="{width}"{dashed}></circle></svg>'
         )
 
+    def swatch(fill: str, line: str = "", dash: str = "") -> str:
+        if line:
+            dashed = f' stroke-dasharray="{dash}"' if dash else ""
+            return (
+                f'<svg width="20" height="20" viewBox="0 0 20 20"><line x1="1" y1="10" x2="19" y2="10" '
+                f'stroke="{line}" stroke-width="3"{dashed}></line></svg>'
+            )
+        return (
+            f'<svg width="20" height="20" viewBox="0 0 20 20"><rect x="2" y="4" width="16" height="12" '
+            f'fill="{fill}" fill-opacity="0.3" stroke="none"></rect></svg>'
+        )
+
     items = [dot(SIDE_COLORS[s], SIDE_COLORS[s]) + SIDE_LABELS[s] for s in SIDE_ORDER]
     items += [
-        dot(SIDE_COLORS["UA"], SIDE_COLORS["UA"], dash="3 3", opacity=0.12) + "Claimed only",
+        dot(SIDE_COLORS["UA"], "#222", dash="3 2", opacity=0.55)
+        + dot(SIDE_COLORS["RU"], "#222", dash="3 2", opacity=0.55)
+        + "Claimed only (side's colour, dashed outline)",
+        dot(SIDE_COLORS["RU"], SIDE_COLORS["RU"], opacity=0.25).replace(
+            'stroke-width="1.5"', 'stroke-width="1.5" stroke-opacity="0.45"'
+        )
+        + "Stale: no report for the cut-off",
         dot(SIDE_COLORS["UA"], "#111", r=8, width=3) + "Changed this period",
         dot(SIDE_COLORS["RU"], "#fff", r=4, width=1, opacity=0.9) + "Report (All reports)",
         dot("#fff", SIDE_COLORS["RU"], r=4, width=2, dash="2 2", opacity=0.9) + "Undated report",
+        swatch(SIDE_COLORS["UA"]) + swatch(SIDE_COLORS["RU"]) + swatch(SIDE_COLORS["contested"])
+        + "Estimated area (UA, RU, contested)",
+        swatch("", "#111") + "Estimated front line (UA | RU)",
+        swatch("", "#444", "4 3") + "Edge of a contested area",
     ]
-    return '<ul class="fl-legend">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    # Items with two or three swatches or a long text take the legend's full width.
+    return (
+        '<ul class="fl-legend">'
+        + "".join(
+            f'<li class="fl-legend-wide">{item}</li>' if item.count("<svg") > 1 or len(re.sub("<[^>]*>", "", item)) > 24
+            else f"<li>{item}</li>"
+            for item in items
+        )
+        + "</ul>"
+    )
 
 
 def _date_span(timeline: Timeline, events: Sequence[Event]) -> str:
@@ -320,17 +489,37 @@ def _panel_html(timeline: Timeline, events: Sequence[Event], title: str, summari
     if n_periods:
         facts.append(f"{n_periods} {_esc(timeline.period_size)} period{'s' * (n_periods != 1)}")
     joined = " \u00b7 ".join(facts)
+    span = _date_span(timeline, events)
+    dated = "Undated reports only: no period to show" if span == "no dated reports" else f"Reports dated {span}"
     head = (
-        f'<h1 id="fl-title">{_esc(title)}</h1>'
-        f'<div class="fl-span">Reports dated {_esc(_date_span(timeline, events))}<br>{joined}</div>'
+        '<div class="fl-head"><h1 id="fl-title">'
+        f'{_esc(title)}</h1><button id="fl-toggle" type="button" aria-expanded="true" aria-controls="fl-body" '
+        'title="Show or hide the panel">\u2630</button></div>'
+        f'<div class="fl-span" id="fl-span">{_esc(dated)}<br>{joined}</div>'
     )
     if not n_periods:
         body = '<div class="fl-section">No dated control changes to show.</div>'
     else:
         rows = "".join(
             f'<tr><td><span class="fl-swatch" style="background:{SIDE_COLORS[s]}"></span>{SIDE_LABELS[s]}</td>'
-            f'<td id="fl-held-{s.lower()}">0</td><td id="fl-to-{s.lower()}">0</td></tr>'
+            f'<td id="fl-held-{s.lower()}">0</td><td id="fl-stale-{s.lower()}">0</td>'
+            f'<td id="fl-to-{s.lower()}">0</td></tr>'
             for s in SIDE_ORDER
+        )
+        area_rows = "".join(
+            f'<tr><td><span class="fl-swatch" style="background:{SIDE_COLORS[s]}"></span>{SIDE_LABELS[s]}</td>'
+            f'<td id="fl-area-{s.lower()}">0</td><td id="fl-gain-{s.lower()}">0</td>'
+            f'<td id="fl-loss-{s.lower()}">0</td></tr>'
+            for s in AREA_SIDES
+        )
+        area_section = (
+            '<div class="fl-section"><table class="fl-summary" id="fl-areas"><thead><tr>'
+            '<th>Estimated area</th><th>km\u00b2</th><th>gained</th><th>lost</th></tr></thead>'
+            f'<tbody>{area_rows}</tbody></table><div class="fl-note" id="fl-area-note"></div>'
+            '<div>km\u00b2 gained per period (Ukraine up, Russia down)</div>'
+            f"{area_chart_svg(summaries)}</div>"
+            if summaries and "area_km2" in summaries[0]
+            else ""
         )
         body = (
             '<div class="fl-section"><div class="fl-period-row">'
@@ -341,12 +530,13 @@ def _panel_html(timeline: Timeline, events: Sequence[Event], title: str, summari
             f'<input id="fl-slider" type="range" min="0" max="{n_periods - 1}" step="1" value="{n_periods - 1}" '
             'aria-label="Period">'
             '<table class="fl-summary" id="fl-summary"><thead><tr><th>End of period</th><th>places held</th>'
-            f"<th>changes to</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            f"<th>of them stale</th><th>changes to</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            f"{area_section}"
             '<div class="fl-section"><div>Changes per period (click a bar)</div>'
             f"{changes_chart_svg(summaries)}</div>"
         )
     legend = f'<div class="fl-section">{_legend_html()}<div class="fl-note">Click a place for its sources.</div></div>'
-    return f'<div id="fl-panel" class="leaflet-control">{head}{body}{legend}</div>'
+    return f'<div id="fl-panel" class="leaflet-control">{head}<div id="fl-body">{body}{legend}</div></div>'
 
 
 class _Raw(Element):
@@ -384,6 +574,8 @@ class _FrontlineScript(MacroElement):
   }
   window.frontline = frontlineMap.create(map, {
     periods: [{% for group in this.periods %}{{ group.get_name() }}{{ ", " if not loop.last }}{% endfor %}],
+    areas: {{ this.areas.get_name() if this.areas else "null" }},
+    front: {{ this.front.get_name() if this.front else "null" }},
     all: {{ this.all_reports.get_name() }},
     undated: {{ this.undated.get_name() if this.undated else "null" }}
   }, data);
@@ -398,9 +590,13 @@ class _FrontlineScript(MacroElement):
         periods: list[folium.FeatureGroup],
         all_reports: folium.FeatureGroup,
         undated: folium.FeatureGroup | None,
+        areas: folium.FeatureGroup | None = None,
+        front: folium.FeatureGroup | None = None,
     ) -> None:
         super().__init__()
         self._name = "FrontlineScript"
+        self.areas = areas
+        self.front = front
         self.library = library
         self.periods = periods
         self.all_reports = all_reports
@@ -421,9 +617,29 @@ def _stable_ids(root: Element) -> None:
         queue.extend(element._children.values())
 
 
-def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = False, title: str = "Frontline") -> str:
-    """Return the whole HTML document of the map: one layer per period, reports, legend, summary, slider."""
-    payload = map_payload(timeline, events)
+NO_LEAFLET_MESSAGE = (
+    "The map library (Leaflet) could not be loaded from cdn.jsdelivr.net, so no map can be drawn: this "
+    "page needs the network. Write a map that needs none with `frontline map --offline`."
+)
+_NO_LEAFLET_SCRIPT = (
+    "<script>document.addEventListener('DOMContentLoaded',function(){if(typeof L!=='undefined')return;"
+    "var m=document.createElement('div');m.id='fl-no-leaflet';m.setAttribute('role','alert');"
+    "m.textContent=%s;document.body.insertBefore(m,document.body.firstChild);});</script>"
+)
+
+
+def render_map(
+    timeline: Timeline,
+    events: Sequence[Event],
+    *,
+    offline: bool = False,
+    title: str = "Frontline",
+    areas: Sequence[PeriodAreas] | None = None,
+    area_settings: AreaSettings | None = None,
+    clipped: bool = True,
+) -> str:
+    """Return the whole HTML document of the map: one layer per period, reports, areas, legend, summary, slider."""
+    payload = map_payload(timeline, events, areas, area_settings, clipped)
     bounds = cast("list[float] | None", payload["bounds"])
     if offline:
         west, south, east, north = bounds or (
@@ -449,6 +665,7 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
         figure.header.add_child(_Raw(f"<script>{assets.leaflet_js}</script>"), name="fl_leaflet_js")
     else:
         folium.TileLayer("OpenStreetMap", control=False, max_zoom=ONLINE_MAX_ZOOM).add_to(fmap)
+        figure.header.add_child(_Raw(_NO_LEAFLET_SCRIPT % json.dumps(NO_LEAFLET_MESSAGE)), name="fl_no_leaflet")
     figure.header.add_child(_Raw(f"<style>{_asset_text('frontline.css')}</style>"), name="fl_css")
 
     groups = []
@@ -457,6 +674,12 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
         group = folium.FeatureGroup(name=_esc(period.label), overlay=False, show=i == last)
         group.add_to(fmap)
         groups.append(group)
+    area_group = front_group = None
+    if areas is not None and groups:
+        area_group = folium.FeatureGroup(name="Estimated areas", overlay=True, show=True)
+        area_group.add_to(fmap)
+        front_group = folium.FeatureGroup(name="Front line (estimate)", overlay=True, show=True)
+        front_group.add_to(fmap)
     all_reports = folium.FeatureGroup(name="All reports", overlay=True, show=not groups)
     all_reports.add_to(fmap)
     undated = None
@@ -470,6 +693,6 @@ def render_map(timeline: Timeline, events: Sequence[Event], *, offline: bool = F
     figure.html.add_child(
         _Raw(f'<script type="application/json" id="fl-data">{script_json(payload)}</script>'), name="fl_data"
     )
-    _FrontlineScript(_asset_text("frontline.js"), groups, all_reports, undated).add_to(fmap)
+    _FrontlineScript(_asset_text("frontline.js"), groups, all_reports, undated, area_group, front_group).add_to(fmap)
     _stable_ids(figure)
     return figure.render()

@@ -191,7 +191,16 @@ def outputs(tmp_path_factory):
 
 def test_write_map_outputs_writes_every_file(outputs):
     folder, paths = outputs
-    assert [p.name for p in paths] == ["map.html", "events.geojson", "control.geojson", "events.csv", "events.gpkg"]
+    assert [p.name for p in paths] == [
+        "map.html",
+        "events.geojson",
+        "control.geojson",
+        "control_places.geojson",
+        "control_areas.geojson",
+        "front_line.geojson",
+        "events.csv",
+        "events.gpkg",
+    ]
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths)  # no temp files left
 
 
@@ -215,15 +224,27 @@ def test_geojson_reads_back_through_gdal(outputs):
     assert frame["sentence"][2] == TRICKY
     assert list(frame["confidence"]) == [0.9, 0.9, 0.667, 0.9, 0.9]
     assert list(frame["claimed"]) == [False, False, True, False, False]
-    control = pyogrio.read_dataframe(folder / "control.geojson")
+    control = pyogrio.read_dataframe(folder / "control_places.geojson")
     assert list(control["name"]) == ["Sudzha", "Lyman", "Izium", "Hrakove"]
     assert list(control["sources"]) == [1, 1, 2, 1]
+    runs = pyogrio.read_dataframe(folder / "control.geojson")
+    # QGIS's Temporal Controller reads these as dates: one feature per place and unchanged state.
+    izium = runs[runs["name"] == "Izium"]
+    assert [(d.date().isoformat(), e.date().isoformat(), s) for d, e, s in zip(
+        izium["period_start"], izium["period_end"], izium["side"], strict=True
+    )] == [("2022-04-01", "2022-08-31", "RU"), ("2022-09-01", "2023-03-12", "UA"), ("2023-03-13", "2024-08-31", "UA")]
 
 
 def test_geopackage_has_both_layers_with_exact_values(outputs):
     folder, _ = outputs
     path = folder / "events.gpkg"
-    assert [tuple(x) for x in pyogrio.list_layers(path)] == [("events", "Point"), ("control", "Point")]
+    assert [tuple(x) for x in pyogrio.list_layers(path)] == [
+        ("events", "Point"),
+        ("control", "Point"),
+        ("control_places", "Point"),
+        ("control_areas", "MultiPolygon"),
+        ("front_line", "MultiLineString"),
+    ]
     events = pyogrio.read_dataframe(path, layer="events")
     assert list(events.columns) == [c for c in EVENT_COLUMNS if c not in ("lat", "lon")] + [
         "title",
@@ -235,7 +256,14 @@ def test_geopackage_has_both_layers_with_exact_values(outputs):
     assert list(events["date_precision"].fillna("")) == ["day", "day", "day", "week", ""]
     assert [(g.x, g.y) for g in events.geometry][3] == (35.271, 51.191)
     assert events["sentence"][2] == TRICKY
-    control = pyogrio.read_dataframe(path, layer="control")
+    runs = pyogrio.read_dataframe(path, layer="control")
+    izium_runs = runs[runs["name"] == "Izium"]
+    assert list(izium_runs["side"]) == ["RU", "UA", "UA"]
+    assert list(izium_runs["stale"]) == [False, False, True]
+    assert list(izium_runs["last_report"]) == ["2022-04-01", "2022-09-10", "2022-09-10"]
+    areas = pyogrio.read_dataframe(path, layer="control_areas")
+    assert areas.is_valid.all() and set(areas["side"]) <= {"UA", "RU", "contested"}
+    control = pyogrio.read_dataframe(path, layer="control_places")
     izium = control[control["name"] == "Izium"].iloc[0]
     assert (izium["latest_side"], izium["latest_period"], izium["sources"]) == ("UA", "2024-08", 2)
     assert json.loads(izium["states"])["2022-09"] == {
@@ -261,7 +289,15 @@ def test_writes_are_byte_identical(outputs, tmp_path):
 
 def test_default_formats_are_geojson_and_csv(tmp_path):
     paths = write_map_outputs(tmp_path, EVENTS, TIMELINE)
-    assert [p.name for p in paths] == ["map.html", "events.geojson", "control.geojson", "events.csv"]
+    assert [p.name for p in paths] == [
+        "map.html",
+        "events.geojson",
+        "control.geojson",
+        "control_places.geojson",
+        "control_areas.geojson",
+        "front_line.geojson",
+        "events.csv",
+    ]
 
 
 @pytest.mark.parametrize("formats", [("shp",), ("geojson", "kml"), ("GeoJSON",)])

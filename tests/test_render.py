@@ -240,7 +240,7 @@ def test_payload_stores_places_once_and_states_as_changes():
     assert payload["places"][kherson][:2] == [32.61458, 46.63695]  # lon, lat
     # Kherson: captured in 2022-03, unchanged until retaken in 2022-11; only the two changes are stored.
     rows = [(i, row) for i, rows in enumerate(payload["deltas"]) for row in rows if row[0] == kherson]
-    assert rows == [(0, [1, 1, 0, "2022-03-02", 1, 1]), (4, [1, 0, 0, "2022-11-11", 2, 1])]
+    assert rows == [(0, [1, 1, 0, "2022-03-02", 1, 1, "2022-03-02"]), (4, [1, 0, 0, "2022-11-11", 2, 1, "2022-11-11"])]
     history = [payload["events"][i] for i in payload["history"][kherson]]
     assert [(e[1], e[2], e[4]) for e in history] == [(0, 1, "2022-03-02"), (1, 0, "2022-11-11")]
     assert len(payload["all"]) == len(EVENTS)

@@ -17,22 +17,42 @@
   // Row layouts, mirrored from maps/render.py.
   var P_LON = 0, P_LAT = 1, P_NAME = 2, P_DETAIL = 3;
   var E_PLACE = 0, E_KIND = 1, E_SIDE = 2, E_CLAIMED = 3, E_DATE = 4, E_SENTENCE = 5, E_SOURCE = 6;
-  var S_PLACE = 0, S_SIDE = 1, S_CLAIMED = 2, S_SINCE = 3, S_EVENTS = 4, S_CHANGED = 5;
+  var S_PLACE = 0, S_SIDE = 1, S_CLAIMED = 2, S_SINCE = 3, S_EVENTS = 4, S_CHANGED = 5, S_LAST = 6;
+  var AREA_COLORS = ["#1f5fbf", "#d62728", "#f28e2b"];
+  var FRONT_PAIRS = ["UA | RU", "UA | contested", "RU | contested"];
+  // Place names are drawn as labels from this zoom on, at most LABEL_MAX of them in view.
+  var LABEL_ZOOM = 9, LABEL_MAX = 300;
+  var DAY_MS = 86400000;
   var SRC_OUTLET = 0, SRC_TITLE = 1, SRC_HREF = 2, SRC_PUBLISHED = 3;
 
-  function stateStyle(row, changed, renderer) {
+  // Claims keep their side's colour (a lighter fill, a dark dashed outline); stale states are faded.
+  function stateStyle(row, changed, renderer, stale) {
     var side = row[S_SIDE];
     var claimed = row[S_CLAIMED] === 1;
     return {
       renderer: renderer,
       radius: changed ? 9 : 6,
-      weight: changed ? 3.5 : 1.5,
-      color: changed ? "#111111" : COLORS[side],
+      weight: changed ? 3.5 : (claimed ? 2 : 1.5),
+      color: changed || claimed ? "#222222" : COLORS[side],
       fillColor: COLORS[side],
-      fillOpacity: claimed ? 0.12 : 0.85,
-      dashArray: claimed ? "3 3" : null,
-      opacity: 1
+      fillOpacity: stale ? 0.25 : (claimed ? 0.55 : 0.85),
+      dashArray: claimed ? "3 2" : null,
+      opacity: stale ? 0.45 : 1
     };
+  }
+
+  function daysBetween(isoFrom, isoTo) {
+    if (!isoFrom || !isoTo) return null;
+    return Math.round((Date.parse(isoTo) - Date.parse(isoFrom)) / DAY_MS);
+  }
+
+  function ageText(days) {
+    if (days === null) return "";
+    if (days < 1) return "in the last days of this period";
+    if (days < 45) return days + " day" + (days === 1 ? "" : "s") + " before the end of this period";
+    var months = Math.round(days / 30.44);
+    if (months < 24) return months + " months before the end of this period";
+    return (days / 365.25).toFixed(1) + " years before the end of this period";
   }
 
   function eventStyle(event, undated, renderer) {
@@ -52,6 +72,9 @@
   function create(map, layers, data) {
     var places = data.places, events = data.events, sources = data.sources;
     var periods = data.periods, deltas = data.deltas, history = data.history;
+    var staleDays = data.stale_days || 183;
+    var areaData = data.areas;
+    var labels = L.layerGroup();
     var many = places.length > CANVAS_THRESHOLD || events.length > CANVAS_THRESHOLD;
     var renderer = many ? L.canvas({ padding: 0.3 }) : L.svg({ padding: 0.3 });
     var container = map.getContainer();
@@ -69,6 +92,18 @@
           return { color: "#7a7a7a", weight: home ? 1.4 : 0.8, fillColor: home ? "#fbf8f0" : "#eeebe3", fillOpacity: 1 };
         }
       }).addTo(map);
+    }
+
+    map.createPane("fl-areas");
+    map.getPane("fl-areas").style.zIndex = 350;
+    map.getPane("fl-areas").style.pointerEvents = "none";
+    map.createPane("fl-front");
+    map.getPane("fl-front").style.zIndex = 380;
+    map.getPane("fl-front").style.pointerEvents = "none";
+
+    function isStale(row, k) {
+      var days = daysBetween(row[S_LAST], periods[k].end);
+      return days === null || days > staleDays;
     }
 
     // State of every place at the end of period k: the previous period's states with this period's changes applied.
@@ -126,6 +161,8 @@
       var idx = eventIndexes(row);
       var latest = events[idx[idx.length - 1]];
       var side = row[S_SIDE];
+      var age = daysBetween(row[S_LAST], periods[k].end);
+      var stale = isStale(row, k);
       var items = [];
       for (var i = idx.length - 1; i >= 0; i--) items.push(sourceHtml(events[idx[i]]));
       return '<div class="fl-popup">' + placeHeader(p) +
@@ -134,6 +171,8 @@
         (row[S_CLAIMED] === 1 ? "claimed, unconfirmed" : "confirmed") + "</div>" +
         (latest ? '<div class="fl-popup-latest">Latest report: ' + KINDS[latest[E_KIND]] + ", " + latest[E_DATE] +
           "</div>" : "") +
+        (row[S_LAST] ? '<div class="fl-popup-age">Last report ' + row[S_LAST] + ", " + ageText(age) +
+          (stale ? " (stale: older than " + staleDays + " days, so it grows no estimated area)" : "") + "</div>" : "") +
         '<div class="fl-popup-h">Supporting reports (' + idx.length + ')</div><ol class="fl-evidence">' +
         items.join("") + "</ol></div>";
     }
@@ -147,13 +186,15 @@
     function record(k) {
       var states = statesAt(k);
       var counts = [0, 0, 0, 0];
-      var drawn = 0, changed = 0;
+      var drawn = 0, changed = 0, stale = 0;
       for (var p = 0; p < states.length; p++) {
         if (!states[p]) continue;
         drawn++;
         counts[states[p][S_SIDE]]++;
         if (states.changed[p]) changed++;
+        if (isStale(states[p], k)) stale++;
       }
+      container.setAttribute("data-stale", String(stale));
       container.setAttribute("data-period", periods[k].label);
       container.setAttribute("data-drawn", String(drawn));
       container.setAttribute("data-changed", String(changed));
@@ -168,14 +209,80 @@
         var row = states[p];
         if (!row) continue;
         var changed = states.changed[p] === 1;
-        var marker = L.circleMarker([places[p][P_LAT], places[p][P_LON]], stateStyle(row, changed, renderer));
+        var marker = L.circleMarker([places[p][P_LAT], places[p][P_LON]],
+                                    stateStyle(row, changed, renderer, isStale(row, k)));
         marker.flPlace = p;
         marker.flPeriod = k;
         group.addLayer(marker);
         if (changed) marker.bringToFront();
       }
       record(k);
+      drawLabels();
     }
+
+    // Estimated areas and front line of period k; a period equal to an earlier one names its index.
+    function areaRows(kind, k) {
+      if (!areaData) return [];
+      var rows = areaData[kind][k];
+      while (typeof rows === "number") rows = areaData[kind][rows];
+      return rows || [];
+    }
+
+    function drawAreas(k) {
+      if (!layers.areas || k < 0) return;
+      layers.areas.clearLayers();
+      var rows = areaRows("shapes", k);
+      for (var i = 0; i < rows.length; i++) {
+        var color = AREA_COLORS[rows[i][0]];
+        layers.areas.addLayer(L.geoJSON(rows[i][1], {
+          pane: "fl-areas", interactive: false,
+          style: function () { return { stroke: false, fillColor: color, fillOpacity: 0.22 }; }
+        }));
+      }
+      container.setAttribute("data-areas", String(rows.length));
+    }
+
+    function drawFront(k) {
+      if (!layers.front || k < 0) return;
+      layers.front.clearLayers();
+      var rows = areaRows("fronts", k);
+      for (var i = 0; i < rows.length; i++) {
+        var pair = rows[i][0];
+        layers.front.addLayer(L.geoJSON(rows[i][1], {
+          pane: "fl-front", interactive: false,
+          style: function () {
+            return pair === 0 ? { color: "#111111", weight: 2.5, opacity: 0.9 }
+              : { color: "#444444", weight: 1.5, opacity: 0.8, dashArray: "4 3" };
+          }
+        }));
+      }
+      container.setAttribute("data-fronts", String(rows.length));
+    }
+
+    // Place names as labels once zoomed in: only those in view, changed places first.
+    function drawLabels() {
+      labels.clearLayers();
+      var count = 0;
+      if (current >= 0 && map.getZoom() >= LABEL_ZOOM) {
+        var states = statesAt(current);
+        var view = map.getBounds();
+        var order = [];
+        for (var p = 0; p < states.length; p++) {
+          if (!states[p]) continue;
+          if (!view.contains([places[p][P_LAT], places[p][P_LON]])) continue;
+          if (states.changed[p]) order.unshift(p); else order.push(p);
+        }
+        for (var i = 0; i < order.length && count < LABEL_MAX; i++, count++) {
+          var q = order[i];
+          labels.addLayer(L.tooltip({ permanent: true, direction: "right", offset: [7, 0], className: "fl-label",
+                                      interactive: false })
+            .setLatLng([places[q][P_LAT], places[q][P_LON]]).setContent(places[q][P_NAME]));
+        }
+      }
+      container.setAttribute("data-labels", String(count));
+    }
+    labels.addTo(map);
+    map.on("zoomend moveend", drawLabels);
 
     function drawEvents(group, indexes, undated) {
       group.clearLayers();
@@ -206,6 +313,12 @@
       group.bindTooltip(nameOf, { direction: "top", offset: [0, -6] });
       // Only the group's own add/remove: children's events reach the group too when they propagate.
       group.on("add", function (e) { if (e.target === group) { drawPeriod(k); select(k); } });
+      group.on("remove", function (e) { if (e.target === group) group.clearLayers(); });
+    });
+    [[layers.areas, drawAreas], [layers.front, drawFront]].forEach(function (spec) {
+      var group = spec[0];
+      if (!group) return;
+      group.on("add", function (e) { if (e.target === group) spec[1](current); });
       group.on("remove", function (e) { if (e.target === group) group.clearLayers(); });
     });
     [[layers.all, data.all, false], [layers.undated, data.undated, true]].forEach(function (spec) {
@@ -239,9 +352,23 @@
       if (summary) {
         for (var s = 0; s < SIDES.length; s++) {
           setText("fl-held-" + SIDES[s].toLowerCase(), String(period.held[SIDES[s]] || 0));
+          setText("fl-stale-" + SIDES[s].toLowerCase(), String((period.stale || {})[SIDES[s]] || 0));
           setText("fl-to-" + SIDES[s].toLowerCase(), String(period.to[SIDES[s]] || 0));
         }
       }
+      if (period.area_km2) {
+        for (var a = 0; a < 3; a++) {
+          var id = SIDES[a].toLowerCase();
+          setText("fl-area-" + id, period.area_km2[SIDES[a]].toLocaleString("en-US"));
+          setText("fl-gain-" + id, "+" + period.gained_km2[SIDES[a]].toLocaleString("en-US"));
+          setText("fl-loss-" + id, "\u2212" + period.lost_km2[SIDES[a]].toLocaleString("en-US"));
+        }
+        setText("fl-area-note", "Estimate from " + period.area_places + " reported places; front line " +
+          period.front_km.toLocaleString("en-US") + " km. " + (data.area_method || ""));
+      }
+      if (layers.areas && map.hasLayer(layers.areas)) drawAreas(k);
+      if (layers.front && map.hasLayer(layers.front)) drawFront(k);
+      drawLabels();
       var bars = document.querySelectorAll(".fl-bar");
       for (var b = 0; b < bars.length; b++) {
         bars[b].classList.toggle("fl-bar-on", bars[b].getAttribute("data-index") === String(k));
@@ -289,6 +416,14 @@
     if (panel) {
       L.DomEvent.disableClickPropagation(panel);
       L.DomEvent.disableScrollPropagation(panel);
+      var toggle = document.getElementById("fl-toggle");
+      var setOpen = function (open) {
+        panel.classList.toggle("fl-collapsed", !open);
+        if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      // On a phone the panel starts folded, so the map shows first.
+      setOpen(map.getSize().x > 600);
+      if (toggle) toggle.addEventListener("click", function () { setOpen(panel.classList.contains("fl-collapsed")); });
     }
 
     if (data.bounds) {

@@ -1,0 +1,540 @@
+"""Estimated control areas and front line per period, from the places' reported states.
+
+Pure functions over a `Timeline`: no I/O except `load_land`, which reads the Natural Earth outline
+of the npm package `world-atlas` (the offline basemap's source) when it is installed.
+
+Method, per period (always an estimate from the reports, never a survey):
+
+1. The active places are those whose state is UA, RU or contested and whose last report is at most
+   `stale_days` before the end of the period; a stale state keeps its point on the map but grows no area.
+2. A Voronoi tessellation of the active places (shapely 2 / GEOS) in an equal-area projection (Lambert
+   azimuthal equal-area centred on the theatre), each cell limited to the disc of `radius_km` around its
+   place and to the land of the countries that hold a reported place (Natural Earth 1:50m outlines).
+3. Cells dissolved by side into UA, RU and contested areas; km2 measured in the same projection.
+4. The front line: where the UA and the RU areas meet (lines); edges between contested and either side
+   are kept apart, with `between` saying which pair.
+
+Because a point of a Voronoi cell is nearer its own place than any other, the union of a side's
+disc-limited cells equals the union of its whole cells intersected with the union of all discs; so each
+side is one coverage union of exact Voronoi cells clipped once, which keeps 20,000 places x 52 periods
+to seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.timeline import Period, Timeline
+
+__all__ = [
+    "AREA_SIDES",
+    "FRONT_PAIRS",
+    "DEFAULT_RADIUS_KM",
+    "DEFAULT_STALE_DAYS",
+    "AreaSettings",
+    "PeriodAreas",
+    "last_report",
+    "is_stale",
+    "load_land",
+    "estimate_areas",
+    "areas_feature_collection",
+    "front_feature_collection",
+    "area_method",
+]
+
+AREA_SIDES = ("UA", "RU", "contested")
+FRONT_PAIRS = (("UA", "RU"), ("UA", "contested"), ("RU", "contested"))
+# Chosen from bench/areas.py against DeepStateMap (README, "Estimated control areas").
+DEFAULT_RADIUS_KM = 15.0
+# A state not reported for half a year no longer grows an area (README, "Estimated control areas").
+DEFAULT_STALE_DAYS = 183
+# Lambert azimuthal equal-area centred on the theatre: areas in m2, distances near the front within 1%.
+EQUAL_AREA_CRS = "+proj=laea +lat_0=48.5 +lon_0=33 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+# A disc is a polygon of 4 x QUAD_SEGS sides: 0.5% short of the circle's area at 16.
+QUAD_SEGS = 16
+# Places closer than this (m) are one site: two names of one village must not split a cell.
+SITE_SNAP_M = 50.0
+# Land is cut into tiles of this size (m) before small cells are clipped to it.
+TILE_M = 200_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSettings:
+    """How the areas are estimated: the radius of each place's cell and the age at which a state is stale."""
+
+    radius_km: float = DEFAULT_RADIUS_KM
+    stale_days: int = DEFAULT_STALE_DAYS
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.radius_km, int | float) and math.isfinite(self.radius_km) and self.radius_km > 0):
+            raise ValueError(f"area radius {self.radius_km!r} km: give a positive number of kilometres, e.g. 15")
+        if not (isinstance(self.stale_days, int) and self.stale_days > 0):
+            raise ValueError(f"stale cut-off {self.stale_days!r} days: give a positive whole number of days")
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodAreas:
+    """One period's estimated areas (lon/lat geometries), their km2, gains and losses, and the front line."""
+
+    period: Period
+    areas: dict[str, Any]  # side -> shapely (Multi)Polygon, possibly empty
+    area_km2: dict[str, float]
+    places: dict[str, int]  # active places per side
+    stale: int  # reported places left out as stale
+    fronts: dict[str, Any]  # "UA|RU" ... -> shapely (Multi)LineString, possibly empty
+    front_km: float  # length of the UA|RU line
+    gained_km2: dict[str, float] = field(default_factory=dict)
+    lost_km2: dict[str, float] = field(default_factory=dict)
+
+
+def area_method(settings: AreaSettings, clipped: bool = True) -> str:
+    """Return the one-line description of the method carried by every exported area."""
+    land = "clipped to Natural Earth 1:50m land of the reporting countries" if clipped else "not clipped to land"
+    return (
+        f"estimate: Voronoi cells of the reported places limited to {settings.radius_km:g} km, {land}, "
+        f"dissolved by side; states not reported for {settings.stale_days} days left out"
+    )
+
+
+def last_report(events: Sequence[Any]) -> dt.date | None:
+    """Return the latest date among a state's supporting events."""
+    days = [e.date for e in events if e.date]
+    return max(days) if days else None
+
+
+def is_stale(last: dt.date | None, period_end: dt.date | None, stale_days: int) -> bool:
+    """Return whether a state last reported on `last` is stale at `period_end`."""
+    if last is None or period_end is None:
+        return True
+    return (period_end - last).days > stale_days
+
+
+def load_land(node_modules: Path | None = None) -> list[tuple[str, Any]] | None:
+    """Return Natural Earth country outlines as (name, lon/lat shapely geometry); None when not installed."""
+    import shapely
+    from shapely.geometry import shape
+
+    from geo.errors import OutputError
+
+    from .offline import find_node_modules, recognised_borders, topojson_features
+
+    try:
+        folder = node_modules or find_node_modules()
+        topology = json.loads((folder / "world-atlas" / "countries-50m.json").read_text(encoding="utf-8"))
+    except (OutputError, OSError, ValueError):
+        return None
+    sources = topojson_features(topology, "countries")
+    ids = [str(f.get("id") or "") for f in sources]
+    geoms = [shapely.make_valid(shape(f["geometry"])) for f in sources]
+    recognised_borders(ids, geoms)
+    return [(i, g) for i, g in zip(ids, geoms, strict=True)]
+
+
+def _transformers():  # type: ignore[no-untyped-def]
+    from pyproj import Transformer
+
+    forward = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
+    inverse = Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True)
+    return forward, inverse
+
+
+def _project(transformer: Any, geom: Any) -> Any:
+    import numpy as np
+    import shapely
+
+    def apply(coords: Any) -> Any:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, apply)
+
+
+def _land_mask(land: list[tuple[str, Any]], lonlat: Any, bbox: tuple[float, float, float, float], forward: Any) -> Any:
+    """Union of the countries holding a place, clipped to `bbox` (lon/lat), projected."""
+    import shapely
+
+    points = shapely.points(lonlat)
+    geoms = [g for _, g in land]
+    tree = shapely.STRtree(geoms)
+    hits = tree.query(points, predicate="intersects")
+    chosen = sorted(set(hits[1].tolist()))
+    if not chosen:
+        # Places only off the outlines (a coarse coast): the nearest country still bounds them.
+        chosen = sorted(set(tree.nearest(points).tolist()))
+    union = shapely.union_all([shapely.clip_by_rect(geoms[i], *bbox) for i in chosen])
+    return shapely.make_valid(_project(forward, union))
+
+
+def _polygonal(geom: Any) -> Any:
+    import shapely
+
+    if geom.is_empty or geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _lineal(geom: Any) -> Any:
+    import shapely
+
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("LineString", "MultiLineString")]
+    if not parts:
+        return shapely.MultiLineString()
+    merged = shapely.line_merge(shapely.union_all(parts))
+    return merged
+
+
+@dataclass(slots=True)
+class _Tessellation:
+    xy: Any  # numpy (n, 2): projected sites
+    cells: Any  # numpy array of the sites' whole Voronoi cells (projected)
+    clipped: Any  # numpy array: each cell limited to its disc and the land mask (possibly empty)
+    interior: Any  # numpy bool: the cell needed no clipping (so the cells share exact edges)
+    cell_km2: Any  # numpy float: area of each clipped cell
+
+
+def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
+    import numpy as np
+    import shapely
+
+    n = len(xy)
+    if n == 1:
+        cells = np.array([shapely.box(*(xy[0] - 2 * radius_m), *(xy[0] + 2 * radius_m))], dtype=object)
+    else:
+        west, south = xy.min(axis=0) - 2 * radius_m
+        east, north = xy.max(axis=0) + 2 * radius_m
+        sites = xy
+        if n == 2 or shapely.area(shapely.convex_hull(shapely.multipoints(xy))) == 0:
+            # GEOS needs a triangle; a millimetre nudge of the last site gives the same bisectors.
+            sites = xy.copy()
+            sites[-1, 1] += 1e-3
+        tess = shapely.voronoi_polygons(
+            shapely.multipoints(sites), extend_to=shapely.box(west, south, east, north), ordered=True
+        )
+        cells = np.array(shapely.get_parts(tess), dtype=object)
+    # A convex cell with every vertex inside its disc lies inside it; only the others are cut.
+    coords, index = shapely.get_coordinates(cells, return_index=True)
+    far = np.zeros(len(cells))
+    np.maximum.at(far, index, np.hypot(coords[:, 0] - xy[index, 0], coords[:, 1] - xy[index, 1]))
+    in_disc = far <= radius_m * math.cos(math.pi / (4 * QUAD_SEGS))
+    clipped = cells.copy()
+    cut = np.nonzero(~in_disc)[0]
+    if len(cut):
+        discs = shapely.buffer(shapely.points(xy[cut]), radius_m, quad_segs=QUAD_SEGS)
+        clipped[cut] = shapely.intersection(cells[cut], discs)
+    interior = in_disc.copy()
+    if mask is not None:
+        on_land = shapely.contains(mask, clipped)
+        interior &= on_land
+        edge = np.nonzero(~on_land)[0]
+        if len(edge):
+            clipped[edge] = _clip_to(clipped[edge], mask)
+    odd = np.nonzero(~np.isin(shapely.get_type_id(clipped), (3, 6)))[0]  # not Polygon / MultiPolygon
+    for i in odd:
+        clipped[i] = _polygonal(clipped[i])
+    return _Tessellation(
+        xy=xy,
+        cells=cells,
+        clipped=clipped,
+        interior=interior,
+        cell_km2=shapely.area(clipped) / 1e6,
+    )
+
+
+def _clip_to(geoms: Any, mask: Any) -> Any:
+    """Intersect many small polygons with a large mask, one tile of the mask at a time."""
+    import numpy as np
+    import shapely
+
+    tiles = _mask_tiles(mask)
+    tree = shapely.STRtree(tiles)
+    cell, tile = tree.query(geoms)
+    pieces = shapely.intersection(geoms[cell], tiles[tile])
+    out = np.full(len(geoms), shapely.Polygon(), dtype=object)
+    once = np.bincount(cell, minlength=len(geoms)) == 1
+    single = once[cell]
+    out[cell[single]] = pieces[single]
+    for i in np.unique(cell[~single]):
+        out[i] = shapely.union_all(pieces[cell == i])
+    return out
+
+
+_TILE_CACHE: dict[int, Any] = {}
+
+
+def _mask_tiles(mask: Any) -> Any:
+    # Cut once per mask (kept while the mask object lives): an overlay's cost grows with the mask's vertices.
+    import numpy as np
+    import shapely
+
+    cached = _TILE_CACHE.get(id(mask))
+    if cached is not None and cached[0] is mask:
+        return cached[1]
+    west, south, east, north = mask.bounds
+    size = TILE_M
+    xs = np.arange(west, east + size, size)
+    ys = np.arange(south, north + size, size)
+    boxes = shapely.box(*np.meshgrid(xs[:-1], ys[:-1]), *np.meshgrid(xs[1:], ys[1:]))  # type: ignore[call-overload]
+    tiles = shapely.intersection(boxes.ravel(), mask)
+    tiles = tiles[~shapely.is_empty(tiles)]
+    _TILE_CACHE.clear()
+    _TILE_CACHE[id(mask)] = (mask, tiles)
+    return tiles
+
+
+def _sites(xy: Any, codes: Any) -> tuple[Any, Any]:
+    """Merge places within SITE_SNAP_M into one site (the first in order); sides that differ make it contested."""
+    import numpy as np
+
+    if not len(xy):
+        return xy.reshape(-1, 2), codes
+    snapped = np.round(xy / SITE_SNAP_M).astype(np.int64)
+    _, first, inverse = np.unique(snapped, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    low = np.full(len(first), 99)
+    high = np.full(len(first), -1)
+    np.minimum.at(low, inverse, codes)
+    np.maximum.at(high, inverse, codes)
+    merged = np.where(low == high, low, AREA_SIDES.index("contested"))
+    return xy[first], merged
+
+
+def _dissolve(tess: _Tessellation, chosen: Any) -> Any:
+    """Union of the chosen clipped cells: one coverage union of the untouched cells, then the cut ones."""
+    import shapely
+
+    inner = chosen & tess.interior
+    outer = chosen & ~tess.interior
+    parts = []
+    if inner.any():
+        parts.append(shapely.coverage_union_all(tess.cells[inner]))
+    if outer.any():
+        parts.extend(g for g in tess.clipped[outer] if not g.is_empty)
+    if not parts:
+        return shapely.Polygon()
+    return _polygonal(parts[0] if len(parts) == 1 else shapely.union_all(parts))
+
+
+def estimate_areas(
+    timeline: Timeline,
+    settings: AreaSettings | None = None,
+    land: list[tuple[str, Any]] | None = None,
+) -> list[PeriodAreas]:
+    """Return, per period of `timeline`, the estimated UA, RU and contested areas, their km2 and the front line."""
+    import numpy as np
+    import shapely
+
+    settings = settings or AreaSettings()
+    radius_m = settings.radius_km * 1000.0
+    forward, inverse = _transformers()
+    place_by_key = {p.key: p for p in timeline.places}
+    for states in timeline.states.values():
+        for state in states:
+            place_by_key.setdefault(state.place.key, state.place)
+    keys = sorted(place_by_key)
+    key_row = {k: i for i, k in enumerate(keys)}
+    all_xy = np.zeros((len(keys), 2))
+    mask = None
+    if keys:
+        lon = np.array([place_by_key[k].lon for k in keys], dtype=float)
+        lat = np.array([place_by_key[k].lat for k in keys], dtype=float)
+        px, py = forward.transform(lon, lat)
+        all_xy = np.column_stack([px, py])
+        if land:
+            pad = settings.radius_km / 111.0 * 2 + 0.5
+            widen = pad / max(math.cos(math.radians(min(float(np.abs(lat).max()), 80.0))), 0.1)
+            bbox = (
+                max(-180.0, float(lon.min()) - widen),
+                max(-90.0, float(lat.min()) - pad),
+                min(180.0, float(lon.max()) + widen),
+                min(90.0, float(lat.max()) + pad),
+            )
+            mask = _land_mask(land, np.column_stack([lon, lat]), bbox, forward)
+            shapely.prepare(mask)
+
+    empty_line = shapely.MultiLineString()
+    empty = shapely.Polygon()
+    previous_projected: dict[str, Any] | None = None
+    results: list[PeriodAreas] = []
+    tess: _Tessellation | None = None
+    old_tess: _Tessellation | None = None
+    site_key: bytes | None = None
+    side_code = {side: i for i, side in enumerate(AREA_SIDES)}
+    row_of: dict[int, int] = {}
+    previous: PeriodAreas | None = None
+    previous_sides: Any = None
+    last_cache: dict[int, dt.date | None] = {}
+
+    def to_lonlat(geom: Any) -> Any:
+        if geom.is_empty:
+            return geom
+        out = _project(inverse, geom)
+        # Vertices a few millimetres apart can cross when projected back; repair those rare cases.
+        return out if out.is_valid else shapely.make_valid(out, method="structure", keep_collapsed=False)
+
+    for period in timeline.periods:
+        picked: list[int] = []
+        codes_list: list[int] = []
+        stale = 0
+        for state in timeline.states.get(period.label, ()):
+            code = side_code.get(state.side)
+            if code is None:
+                continue
+            marker = id(state.events)
+            if marker not in last_cache:
+                last_cache[marker] = last_report(state.events)
+            if is_stale(last_cache[marker], period.end, settings.stale_days):
+                stale += 1
+                continue
+            row = row_of.get(id(state.place))
+            if row is None:
+                row = row_of[id(state.place)] = key_row[state.place.key]
+            picked.append(row)
+            codes_list.append(code)
+        xy, codes = _sites(all_xy[np.array(picked, dtype=np.int64)], np.array(codes_list, dtype=np.int64))
+        sides = np.array(AREA_SIDES, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
+        key = xy.tobytes()
+        old_tess = tess
+        if key != site_key:
+            site_key = key
+            tess = _tessellate(xy, radius_m, mask) if len(xy) else None
+        counts = {side: int((sides == side).sum()) for side in AREA_SIDES}
+        if tess is None:
+            projected_areas = {side: empty for side in AREA_SIDES}
+            areas = dict(projected_areas)
+            area_km2 = dict.fromkeys(AREA_SIDES, 0.0)
+            fronts = {f"{a}|{b}": empty_line for a, b in FRONT_PAIRS}
+            front_km = 0.0
+        elif previous is not None and tess is old_tess and np.array_equal(sides, previous_sides):
+            areas, area_km2, fronts, front_km = previous.areas, previous.area_km2, previous.fronts, previous.front_km
+            projected_areas = previous_projected or {}
+        else:
+            projected_areas = {side: _dissolve(tess, sides == side) for side in AREA_SIDES}
+            area_km2 = {side: round(float(tess.cell_km2[sides == side].sum()), 1) for side in AREA_SIDES}
+            fronts_projected = {}
+            for a, b in FRONT_PAIRS:
+                if projected_areas[a].is_empty or projected_areas[b].is_empty:
+                    fronts_projected[f"{a}|{b}"] = empty_line
+                else:
+                    # Neighbouring cells share exact Voronoi edges, so the areas meet along lines.
+                    meet = shapely.intersection(projected_areas[a].boundary, projected_areas[b].boundary)
+                    fronts_projected[f"{a}|{b}"] = _lineal(meet)
+            front_km = round(float(shapely.length(fronts_projected["UA|RU"])) / 1000.0, 1)
+            areas = {side: to_lonlat(g) for side, g in projected_areas.items()}
+            fronts = {pair: to_lonlat(g) for pair, g in fronts_projected.items()}
+        if tess is not None and tess is old_tess and previous_sides is not None:
+            changes = {}
+            for side in AREA_SIDES:
+                moved_in = (sides == side) & (previous_sides != side)
+                moved_out = (sides != side) & (previous_sides == side)
+                changes[side] = (float(tess.cell_km2[moved_in].sum()), float(tess.cell_km2[moved_out].sum()))
+        else:
+            changes = {}
+            for side in AREA_SIDES:
+                before = previous_projected.get(side, empty) if previous_projected else empty
+                now = projected_areas.get(side, empty)
+                both = 0.0
+                if not (before.is_empty or now.is_empty):
+                    both = float(shapely.area(shapely.intersection(now, before)))
+                changes[side] = (
+                    max(float(shapely.area(now)) - both, 0.0) / 1e6,
+                    max(float(shapely.area(before)) - both, 0.0) / 1e6,
+                )
+        current = PeriodAreas(
+            period=period,
+            areas=areas,
+            area_km2=area_km2,
+            places=counts,
+            stale=stale,
+            fronts=fronts,
+            front_km=front_km,
+            gained_km2={s: round(changes[s][0], 1) for s in AREA_SIDES},
+            lost_km2={s: round(changes[s][1], 1) for s in AREA_SIDES},
+        )
+        results.append(current)
+        previous, previous_sides, previous_projected = current, sides, projected_areas
+    return results
+
+
+def _geometry(geom: Any, grid: float) -> dict[str, object]:
+    import shapely
+    from shapely.geometry import mapping
+
+    if geom.is_empty:
+        return mapping(geom)
+    rounded = shapely.set_precision(geom, grid)
+    rounded = shapely.force_2d(rounded)
+    if rounded.geom_type in ("Polygon", "MultiPolygon"):
+        rounded = shapely.orient_polygons(rounded, exterior_cw=False)  # RFC 7946: exteriors counterclockwise
+    return mapping(rounded)
+
+
+def areas_feature_collection(
+    results: Sequence[PeriodAreas], settings: AreaSettings, clipped: bool = True, grid: float = 1e-5
+) -> dict[str, object]:
+    """Return one feature per period and side with area: period, side, area_km2, places, gains, method."""
+    method = area_method(settings, clipped)
+    features = []
+    for result in results:
+        for side in AREA_SIDES:
+            geom = result.areas[side]
+            if geom.is_empty:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": _geometry(geom, grid),
+                    "properties": {
+                        "period": result.period.label,
+                        "period_start": result.period.start.isoformat(),
+                        "period_end": result.period.end.isoformat(),
+                        "side": side,
+                        "area_km2": result.area_km2[side],
+                        "gained_km2": result.gained_km2.get(side, 0.0),
+                        "lost_km2": result.lost_km2.get(side, 0.0),
+                        "places": result.places[side],
+                        "stale_places": result.stale,
+                        "method": method,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def front_feature_collection(
+    results: Sequence[PeriodAreas], settings: AreaSettings, clipped: bool = True, grid: float = 1e-5
+) -> dict[str, object]:
+    """Return one feature per period and pair of sides whose areas meet: period, between, length_km, method."""
+    import shapely
+
+    method = area_method(settings, clipped)
+    forward, _ = _transformers()
+    features = []
+    for result in results:
+        for pair, geom in result.fronts.items():
+            if geom.is_empty:
+                continue
+            length = result.front_km
+            if pair != "UA|RU":
+                length = round(float(shapely.length(_project(forward, geom))) / 1000, 1)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": _geometry(geom, grid),
+                    "properties": {
+                        "period": result.period.label,
+                        "period_start": result.period.start.isoformat(),
+                        "period_end": result.period.end.isoformat(),
+                        "between": pair,
+                        "length_km": length,
+                        "method": method,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}

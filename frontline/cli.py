@@ -33,6 +33,7 @@ from geo.records import (
     unresolved_csv_text,
 )
 from geo.timeline import PERIOD_SIZES, build_timeline
+from maps.areas import DEFAULT_RADIUS_KM, AreaSettings
 from maps.export import FORMATS, write_map_outputs
 
 from .group import FrontlineGroup, fail, install_signal_handlers, silence_stdout
@@ -171,6 +172,14 @@ def cli() -> None:
     help="Exports to write (repeat; default: geojson and csv).",
 )
 @click.option("--title", default="Frontline", show_default=True, help="Title shown on the map.")
+@click.option(
+    "--area-radius",
+    type=click.FloatRange(min=0, min_open=True, max=500),
+    default=DEFAULT_RADIUS_KM,
+    show_default=True,
+    metavar="KM",
+    help="Estimated control areas: each reported place's cell reaches at most this far.",
+)
 def map_command(
     sources: tuple[Path, ...],
     default_date: dt.date | None,
@@ -184,6 +193,7 @@ def map_command(
     offline: bool,
     formats: tuple[str, ...],
     title: str,
+    area_radius: float,
 ) -> None:
     """Write a layered HTML map and GIS exports of the events found in SOURCES.
 
@@ -197,7 +207,8 @@ def map_command(
                          online=online, nominatim_domain=nominatim_domain, quiet=quiet)
     timeline = build_timeline(result.events, period)
     write_map_outputs(
-        outdir, result.events, timeline, offline=offline, title=title, formats=formats or ("geojson", "csv")
+        outdir, result.events, timeline, offline=offline, title=title, formats=formats or ("geojson", "csv"),
+        areas=AreaSettings(radius_km=area_radius),
     )
     write_text_atomic(outdir / "unresolved.csv", unresolved_csv_text(result.unresolved))
     click.echo(str((outdir / "map.html").resolve()))

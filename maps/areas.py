@@ -288,6 +288,49 @@ def _mask_tiles(mask: Any) -> Any:
     return tiles
 
 
+def _within_reach(lines: Any, tess: _Tessellation, radius_m: float, mask: Any) -> Any:
+    """Keep the parts of Voronoi edges within `radius_m` of their sites, on land.
+
+    A point of an edge is equidistant from the two sites it separates, so each segment is cut to the disc
+    of its nearest site (exactly, as a line meets a circle), then to the land mask.
+    """
+    import numpy as np
+    import shapely
+
+    if lines.is_empty:
+        return shapely.MultiLineString()
+    coords, index = shapely.get_coordinates(shapely.get_parts(lines), return_index=True)
+    same = index[1:] == index[:-1]
+    start, end = coords[:-1][same], coords[1:][same]
+    if not len(start):
+        return shapely.MultiLineString()
+    tree = shapely.STRtree(shapely.points(tess.xy))
+    nearest = tree.query_nearest(shapely.points((start + end) / 2), return_distance=False)
+    # query_nearest returns (input, tree) pairs; ties give one pair more, the first is enough.
+    first = np.unique(nearest[0], return_index=True)[1]
+    centre = tess.xy[nearest[1][first]]
+    d = end - start
+    f = start - centre
+    a = (d * d).sum(axis=1)
+    b = 2 * (f * d).sum(axis=1)
+    c = (f * f).sum(axis=1) - radius_m**2
+    disc = b * b - 4 * a * c
+    ok = (disc > 0) & (a > 0)
+    root = np.sqrt(np.where(ok, disc, 0))
+    t0 = np.clip((-b - root) / np.where(a > 0, 2 * a, 1), 0, 1)
+    t1 = np.clip((-b + root) / np.where(a > 0, 2 * a, 1), 0, 1)
+    keep = ok & (t1 > t0)
+    if not keep.any():
+        return shapely.MultiLineString()
+    p0 = start[keep] + t0[keep, None] * d[keep]
+    p1 = start[keep] + t1[keep, None] * d[keep]
+    segments = shapely.linestrings(np.stack([p0, p1], axis=1))
+    merged = shapely.line_merge(shapely.union_all(segments))
+    if mask is not None:
+        merged = shapely.intersection(merged, mask)
+    return _lineal(merged)
+
+
 def _sites(xy: Any, codes: Any) -> tuple[Any, Any]:
     """Merge places within SITE_SNAP_M into one site (the first in order); sides that differ make it contested."""
     import numpy as np
@@ -418,13 +461,18 @@ def estimate_areas(
             projected_areas = {side: _dissolve(tess, sides == side) for side in AREA_SIDES}
             area_km2 = {side: round(float(tess.cell_km2[sides == side].sum()), 1) for side in AREA_SIDES}
             fronts_projected = {}
+            wholes: dict[str, Any] = {}
             for a, b in FRONT_PAIRS:
                 if projected_areas[a].is_empty or projected_areas[b].is_empty:
                     fronts_projected[f"{a}|{b}"] = empty_line
-                else:
-                    # Neighbouring cells share exact Voronoi edges, so the areas meet along lines.
-                    meet = shapely.intersection(projected_areas[a].boundary, projected_areas[b].boundary)
-                    fronts_projected[f"{a}|{b}"] = _lineal(meet)
+                    continue
+                for side in (a, b):
+                    if side not in wholes:
+                        wholes[side] = shapely.coverage_union_all(tess.cells[sides == side])
+                # Whole Voronoi cells share exact edges; the part of them inside a's estimated area is the
+                # front (within reach, on land).
+                shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))
+                fronts_projected[f"{a}|{b}"] = _within_reach(shared, tess, radius_m, mask)
             front_km = round(float(shapely.length(fronts_projected["UA|RU"])) / 1000.0, 1)
             areas = {side: to_lonlat(g) for side, g in projected_areas.items()}
             fronts = {pair: to_lonlat(g) for pair, g in fronts_projected.items()}

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from geo import detect
+from geo import grammar
 from geo.detect import Detector
 from geo.lexicon import Family, Lexicon, default_lexicon, verb_forms
 from geo.model import Article
@@ -65,9 +65,9 @@ _EVERY_FORM = sorted({(fam.engine, form) for fam in LEX.families.values()
 def test_every_form_is_in_the_keyword_index_and_the_prefilter(engine: str, form: str) -> None:
     first = re.match(r"[a-z]+", form).group()  # type: ignore[union-attr]  # the index is keyed by letters
     group = _GROUP_OF_ENGINE[engine]
-    words = detect._LEFT_KEYWORD_WORDS[group] | detect._LEFT_KEYWORD_WORDS["contest"]
-    assert first in words or (engine == "fight" and first in detect._LEFT_KEYWORD_WORDS["fight"])
-    assert detect._TRIGGER_HINT.search(form)
+    words = grammar.LEFT_KEYWORD_WORDS[group] | grammar.LEFT_KEYWORD_WORDS["contest"]
+    assert first in words or (engine == "fight" and first in grammar.LEFT_KEYWORD_WORDS["fight"])
+    assert grammar.TRIGGER_HINT.search(form)
 
 
 # -- every lemma in its constructions, each with a negative twin ----------------------------------------------

@@ -1,0 +1,413 @@
+"""Triggers: the constructions matched around each place (pure matching), read by one function per family."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gazetteer.gazetteer import remember
+
+from .actors import Actor, other_side
+from .cues import (
+    ADJECTIVAL_BEFORE,
+    ADMITTED_NOUN,
+    ATTEMPT_BEFORE,
+    CONDITIONAL_BEFORE,
+    DETERMINER_BEFORE,
+    FORCE_CONTEXT,
+    FORCE_WORD,
+    FORESEEN_AFTER,
+    FREED_FROM_THREAT,
+    IN_PLACE_BEFORE,
+    LEAVE_NOT_PLACE,
+    MODAL_AFTER,
+    MODAL_PASSIVE,
+    NOMINAL_FORESEEN,
+    NON_MILITARY_SUBJECT,
+    ORDERED_BEFORE,
+    REPORTED_NOUN,
+    RETROSPECT_AFTER,
+    TAKEN_IDIOM,
+    WORD,
+)
+from .grammar import (
+    ANY_LEFT_KEYWORD,
+    CONTEST_NOUNS,
+    CONTESTED_PARTICIPLES,
+    FIGHT_TRIGGER_FAMILY,
+    FLAG_DOWN,
+    FLAG_RAISED,
+    FLAG_SIDE,
+    FLAG_TO_PLACE,
+    FLAG_VERB,
+    FLAG_WORD,
+    LEFT_KEYWORD_WORDS,
+    LEFT_PATTERNS,
+    LETTERS,
+    LEXICON,
+    LOSS_NOUNS,
+    MARK,
+    NEW_CLAUSE_AFTER,
+    NOUN_FAMILY,
+    PARTIAL,
+    RIGHT_APPOSITIVE,
+    RIGHT_BY,
+    RIGHT_FELL,
+    RIGHT_FELL_BARE,
+    RIGHT_PASSIVE,
+    RIGHT_SURRENDER,
+    RIGHT_TO,
+    RIGHT_UNDER,
+    RIGHT_VERB_HINT,
+    RIGHT_WHERE_FIGHTING,
+    RIGHT_WHERE_FLAG,
+    RIGHT_WHICH_ACTIVE,
+    VERBAL_FAMILIES,
+    WHICH_AGAIN,
+    WINDOW,
+    WITHDRAW_NOUNS,
+    is_retake,
+    is_subject,
+)
+from .mentions import APPOSITION_BEFORE, POSSESSIVE_AFTER, NameMention, Template
+from .reading import SideReader
+from .timeline import side_of_country
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    mention: int
+    cls: str  # change | withdraw | contested
+    verb: str
+    side: str | None
+    trigger_pos: int  # in template
+    confidence: float
+    claimed: bool
+    partial: bool = False
+    actor_note: str = ""
+
+
+class TriggerReader(SideReader):
+    """Match the constructions around each place of a template and read each match into a hit."""
+
+    _families_memo: dict[str, tuple[str, ...]]
+
+    # -- matching ---------------------------------------------------------------------------------------
+    def _keyword_families(self, text: str, pos: int) -> tuple[str, ...]:
+        """Return the left-pattern families with a keyword at `pos` (a word start where one of them begins)."""
+        word = LETTERS.match(text, pos)
+        key = word.group() if word else ""
+        families = self._families_memo.get(key)
+        if families is None:
+            # A keyword is a whole first word: the word alone decides.
+            families = tuple(name for name, words in LEFT_KEYWORD_WORDS.items() if key in words)
+            remember(self._families_memo, key, families)
+        return families
+
+    def _hits(self, tmpl: Template, mentions: list[NameMention], actors: Sequence[Actor]) -> list[Hit]:
+        text = tmpl.lower
+        hits: list[Hit] = []
+        claimed = self._claims(text, actors)
+        flag_ok = "flag" in text
+
+        last_right_verb = max((k.start() for k in RIGHT_VERB_HINT.finditer(text)), default=-1)
+        # The left patterns with a keyword in the sentence, each with where its keywords start.
+        starts_of: dict[str, list[int]] = {}
+        for k in ANY_LEFT_KEYWORD.finditer(text):
+            for name in self._keyword_families(text, k.start()):
+                starts_of.setdefault(name, []).append(k.start())
+        keyword_starts = [(name, pattern, starts_of[name]) for name, pattern in LEFT_PATTERNS if name in starts_of]
+        if not keyword_starts and last_right_verb < 0 and not flag_ok:
+            return hits
+        for index, pos in enumerate(tmpl.marks):
+            left, right = text[:pos], text[pos + 1:]
+            mention = mentions[index]
+            if mention.direction:
+                continue  # "in the Pokrovsk direction": an axis of the front, not fighting in the town
+            if POSSESSIVE_AFTER.match(right) and APPOSITION_BEFORE.search(left):
+                continue  # "in Myrnohrad, Pokrovsk's twin town": Pokrovsk only describes Myrnohrad
+            country = mention.resolution.best.country if mention.resolution and mention.resolution.best else ""
+            owner = side_of_country(country) or "UA"
+
+            # The patterns end at the mark and start at one of their keywords within a bounded window.
+            for name, pattern, starts in keyword_starts:
+                first = next((k for k in starts if pos - WINDOW <= k < pos), None)
+                if first is None:
+                    continue
+                m = pattern.search(left, first)
+                if not m:
+                    continue
+                if name in VERBAL_FAMILIES and "§" in left[m.end("verb"):] and NEW_CLAUSE_AFTER.match(right):
+                    continue  # a later item of the list is the subject of the next clause, not an object
+                verb = re.sub(r"\s+", " ", m.group("verb").lower())
+                vpos = m.start("verb")
+                if self._blocked_before(left[:vpos]) and not (
+                        name == "withdraw" and ORDERED_BEFORE.search(left[max(0, vpos - 70):vpos])
+                        or name == "fight" and ATTEMPT_BEFORE.search(left[max(0, vpos - 70):vpos])):
+                    continue
+                # Only the words before the first place of a list say "part of" ("west of" in an apposition does not).
+                partial = bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
+                agent = self._agent(actors, vpos)
+                if name == "change":
+                    if verb == "occupied" and ADJECTIVAL_BEFORE.search(left, max(0, vpos - 20), vpos):
+                        continue
+                    if FREED_FROM_THREAT.match(right) or (not agent and NON_MILITARY_SUBJECT.search(
+                            left, max(0, vpos - 40), vpos)):
+                        continue
+                    retake = is_retake(verb)
+                    side: str | None
+                    speaker = self._speaker_after(text, vpos, actors) if not agent else None
+                    if FORESEEN_AFTER.match(right):
+                        continue  # "claimed control of Pokrovsk was imminent": a change foreseen
+                    if (verb.endswith(" over") or verb.startswith("now")) and not agent:
+                        continue  # "Syrskyi took over Kharkiv operations": a post, not a town, without troops named
+                    if agent:
+                        side, conf = agent.side, 0.9
+                    elif speaker:
+                        # "Units of the Center group liberated X, the Russian ministry said": the side speaks.
+                        side, conf = speaker, 0.7
+                    else:
+                        side, conf = (owner if retake else other_side(owner)), 0.6
+                    hits.append(Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
+                                     claimed(vpos, side), partial))
+                elif name == "enter":
+                    presence = verb.endswith(" in")  # "troops were filmed in X": armed men there
+                    if not agent or ((verb.startswith("return") or presence) and not FORCE_WORD.search(agent.text)):
+                        continue  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
+                    conf = 0.55 if verb.startswith("patrol") or presence else 0.75
+                    hits.append(Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
+                                     claimed(vpos, agent.side), partial))
+                elif name == "withdraw":
+                    if DETERMINER_BEFORE.search(left, max(0, vpos - 8), vpos):
+                        continue  # "the retreat from X" is the noun: the nominal family reads it
+                    # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing,
+                    # also when another actor stands before it ("Kyiv's forces ... after Russian troops withdrew").
+                    nearest = self._agent(actors, vpos, losers=True)
+                    if nearest and (agent is None or nearest.start > agent.start):
+                        agent = nearest
+                    if not agent:
+                        continue
+                    if verb.startswith(("left", "leav")) and (LEAVE_NOT_PLACE.match(left, m.end("verb"))
+                                                             or not FORCE_WORD.search(agent.text)):
+                        continue  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
+                    gainer = other_side(agent.side)
+                    hits.append(Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
+                elif name == "lose":
+                    # The side that gave the place up is the subject (an actor "lost" marks as a loser); the
+                    # other side gained it.
+                    agent = self._agent(actors, vpos, losers=True)
+                    if not agent:
+                        continue
+                    gainer = other_side(agent.side)
+                    hits.append(Hit(index, "contested" if partial else "change", verb, gainer, vpos, 0.75,
+                                     claimed(vpos, gainer), partial))
+                elif name == "expel":
+                    loser = self._side_of_text(m.group("obj"))
+                    if loser:
+                        gainer = other_side(loser)
+                        hits.append(Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
+                elif name == "nominal":
+                    if MODAL_AFTER.match(right) or NOMINAL_FORESEEN.search(left, max(0, vpos - 50), vpos) \
+                            or (verb in CONTEST_NOUNS and RETROSPECT_AFTER.match(right)):
+                        continue
+                    hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial, left[:vpos])
+                    if hit:
+                        hits.append(hit)
+                elif name == "fight":
+                    hit = self._fight_hit(index, m, verb, vpos, right, text, claimed)
+                    if hit:
+                        hits.append(hit)
+                elif name == "contest":
+                    if RETROSPECT_AFTER.match(right) or NOMINAL_FORESEEN.search(left, max(0, vpos - 50), vpos):
+                        continue
+                    near = (m.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
+                    hits.append(Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7,
+                                     claimed(vpos, None)))
+
+            if flag_ok:
+                hit = self._flag_hit(index, left, actors, claimed)
+                if hit:
+                    hits.append(hit)
+            if last_right_verb > pos:  # every pattern after a place has one of these verbs
+                hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
+        return hits
+
+    @staticmethod
+    def _fight_hit(index: int, m: re.Match[str], verb: str, vpos: int, right: str, text: str,
+                   claimed) -> Hit | None:  # type: ignore[no-untyped-def]
+        """Fighting at a place in the register of military reports: contested, or nothing."""
+        family = LEXICON.families[FIGHT_TRIGGER_FAMILY.get(verb, "fight")]
+        prep = re.sub(r"\s+", " ", m.group("prep"))
+        if prep in LEXICON.prepositions_not_for.get(family.name, ()) or RETROSPECT_AFTER.match(right) \
+                or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
+            return None  # "to prevent an assault on Odesa": fighting feared, not fought
+        # "a drone attack near X", "political pressure on Kyiv": no ground fighting at the place.
+        around = text[max(0, vpos - 30):m.start("prep")]
+        if any(word in LEXICON.not_ground_words for word in WORD.findall(around)):
+            return None
+        if len(WORD.findall(m.group("mid"))) > family.max_gap:
+            return None  # "improved its position and inflicted losses ... near X": another clause between
+        if family.needs_force and not FORCE_CONTEXT.search(text):
+            return None  # "Western pressure on Moscow": attacks and advances are made by armed men
+        confidence = family.confidence - (0.05 if prep in ("near", "toward", "towards", "close to") else 0.0)
+        return Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None))
+
+    def _nominal_hit(self, index: int, noun: str, vpos: int, right: str, actors: Sequence[Actor],
+                     owner: str, claimed, partial: bool,  # type: ignore[no-untyped-def]
+                     before: str = "") -> Hit | None:
+        by = RIGHT_BY.match(right)
+        by_side = self._side_of_text(by.group("actor")) if by else None
+        possessor = self._agent([a for a in actors if a.end <= vpos and vpos - a.end <= 12], vpos)
+        reporter = REPORTED_NOUN.search(before)
+        if possessor is None and reporter and noun not in LOSS_NOUNS:
+            # "The ministry reported the liberation of X": a side announces its own gain.
+            said = reporter.start("verb")
+            possessor = self._agent([a for a in actors if a.end <= said and said - a.end <= 30], vpos)
+        admitted = ADMITTED_NOUN.search(before) if noun == "loss" and possessor is None else None
+        if admitted:
+            # "The Ukrainian military confirmed the loss of X": the side that admits a loss is the loser.
+            said = admitted.start("verb")
+            possessor = self._agent([a for a in actors if a.end <= said and said - a.end <= 30], vpos)
+        voted = self._votes(actors)
+        if noun in CONTEST_NOUNS:
+            return Hit(index, "contested", noun, None, vpos, 0.65, claimed(vpos, None))
+        if noun in WITHDRAW_NOUNS:
+            loser = by_side or (possessor.side if possessor else None) or voted
+            gainer = other_side(loser)
+            return Hit(index, "withdraw", noun, gainer, vpos, 0.75, claimed(vpos, gainer)) if loser else None
+        if noun in LOSS_NOUNS:
+            to = RIGHT_TO.match(right)
+            gainer = self._side_of_text(to.group("actor")) if to else None
+            if gainer is None and possessor:
+                gainer = other_side(possessor.side)
+            conf = 0.75
+            if gainer is None and voted in (None, other_side(owner)):
+                # "The fall of Bakhmut": a place falls to the side that did not hold it.
+                gainer, conf = other_side(owner), 0.6
+            if gainer is None:
+                return None
+            return Hit(index, "contested" if partial else "change", noun, gainer, vpos, conf,
+                        claimed(vpos, gainer), partial)
+        side = by_side or (possessor.side if possessor else None)
+        conf = 0.8
+        if side is None and NOUN_FAMILY[noun].retake:
+            # "The liberation of X was completed, the Russian ministry said": the side that reports it gains.
+            side = self._reporter_side(before + " " + right, len(before), actors)
+            conf = 0.7
+        if side is None:
+            retake = NOUN_FAMILY[noun].retake
+            prior = owner if retake else other_side(owner)
+            side = prior if voted in (None, prior) else None
+            conf = 0.65 if voted == prior else 0.55
+        if side is None:
+            return None
+        return Hit(index, "contested" if partial else "change", noun, side, vpos, conf, claimed(vpos, side),
+                    partial)
+
+    def _flag_hit(self, index: int, left: str, actors: Sequence[Actor],
+                  claimed) -> Hit | None:  # type: ignore[no-untyped-def]
+        best: tuple[int, str] | None = None
+        for m in FLAG_WORD.finditer(left):
+            tail = left[m.end():]
+            if MARK in tail or not FLAG_TO_PLACE.match(tail):
+                continue
+            before = left[max(0, m.start() - 60):m.start()]
+            if FLAG_RAISED.match(tail):  # "the Ukrainian flag was raised over X": the flag's own side
+                word = FLAG_SIDE.search(before)
+                side = self.lexicon.flags.get(word.group(1).lower()) if word else None
+                if side:
+                    best = (m.start(), side)
+                continue
+            verbs = list(FLAG_VERB.finditer(before))
+            if not verbs or FLAG_DOWN.search(before):
+                continue
+            verb = verbs[-1]
+            word = FLAG_SIDE.search(before[verb.end():])
+            side = self.lexicon.flags.get(word.group(1).lower()) if word else None
+            if side is None:
+                agent = self._agent(actors, m.start() - len(before) + verb.start())
+                side = agent.side if agent else None
+            if side:
+                best = (m.start(), side)
+        if best is None:
+            return None
+        return Hit(index, "change", "flag", best[1], best[0], 0.8, claimed(best[0], best[1]))
+
+    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: Sequence[Actor],
+                    claimed) -> list[Hit]:  # type: ignore[no-untyped-def]
+        hits: list[Hit] = []
+        subject = is_subject(left)
+        conditional = bool(CONDITIONAL_BEFORE.search(left[-60:]))
+        for pattern, conf in ((RIGHT_PASSIVE, 0.9), (RIGHT_APPOSITIVE, 0.85)):
+            m = pattern.match(right)
+            if not m or conditional:
+                continue
+            verb = re.sub(r"\s+", " ", m.group("verb").lower())
+            if verb == "taken" and TAKEN_IDIOM.match(right, m.end("verb")):
+                continue
+            if pattern is RIGHT_PASSIVE:
+                if MODAL_PASSIVE.search(right[m.end("paren") if m.group("paren") else 0: m.start("verb")]):
+                    continue
+                if not m.group("rel") and not subject:
+                    continue  # "the outskirts of Donetsk were captured": Donetsk is not what was taken
+            elif m.group("aux") and not (m.group("det") or m.group("rel")):
+                continue  # ", was captured" is a predicate, not an appositive: the passive rule reads it
+            vpos = pos + 1 + m.start("verb")
+            if verb in CONTESTED_PARTICIPLES:
+                hits.append(Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos, None)))
+                continue
+            side = self._side_of_text(m.group("actor")) if m.group("actor") else None
+            reporter = self._reporter_side(left + MARK + right, vpos, actors) \
+                if side is None and is_retake(verb) else None
+            if reporter:
+                # "X had been liberated, the Russian ministry said": each side "liberates" what it gains.
+                side, conf = reporter, conf - 0.15
+            elif side is None:
+                retake = is_retake(verb)
+                side, conf = (owner if retake else other_side(owner)), conf - 0.25
+            partial = pattern is RIGHT_PASSIVE and bool(re.search(r"\bpart(?:ly|ially)\b", m.group("mods"), re.I))
+            hits.append(Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
+                             claimed(vpos, side), partial))
+        if conditional:
+            return hits
+        m = RIGHT_WHICH_ACTIVE.match(right)
+        while m:
+            side = self._side_of_text(m.group("actor"))
+            if side:
+                vpos = pos + 1 + m.start("verb")
+                hits.append(Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
+            m = WHICH_AGAIN.match(right, m.end())
+        m = RIGHT_WHERE_FIGHTING.match(right)
+        if m:
+            vpos = pos + 1 + m.start("verb")
+            hits.append(Hit(index, "contested", m.group("verb"), None, vpos, 0.65, claimed(vpos, None)))
+        m = RIGHT_WHERE_FLAG.match(right)
+        flag_side = self.lexicon.flags.get(m.group("flag")) if m else None
+        if m and flag_side:
+            vpos = pos + 1 + m.start("verb")
+            hits.append(Hit(index, "change", "flag", flag_side, vpos, 0.75, claimed(vpos, flag_side)))
+        m = RIGHT_SURRENDER.match(right)
+        if m and IN_PLACE_BEFORE.search(left[-40:]):
+            # The subject that surrendered is the nearest actor before the place (losers included).
+            near = [a for a in actors if a.end <= pos and pos - a.end <= 120 and not a.locative]
+            gainer = other_side(near[-1].side) if near else None
+            if gainer:
+                vpos = pos + 1 + m.start("verb")
+                hits.append(Hit(index, "change", "surrendered", gainer, vpos, 0.7, claimed(vpos, gainer)))
+        m = RIGHT_FELL.match(right)
+        if m and (m.group("rel") or subject):
+            side = self._side_of_text(m.group("actor"))
+            if side:
+                vpos = pos + 1 + m.start("verb")
+                hits.append(Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
+        elif (under := RIGHT_UNDER.match(right)) and subject:
+            side = self._side_of_text(under.group("actor"))
+            if side:
+                vpos = pos + 1 + under.start("verb")
+                hits.append(Hit(index, "change", "under", side, vpos, 0.7, claimed(vpos, side)))
+        elif (bare := RIGHT_FELL_BARE.match(right)) and (bare.group("rel") or subject):
+            gainer = other_side(owner)
+            vpos = pos + 1 + bare.start("verb")
+            hits.append(Hit(index, "change", bare.group("verb"), gainer, vpos, 0.6, claimed(vpos, gainer)))
+        return hits

@@ -24,6 +24,7 @@ from gazetteer.place import Place  # noqa: E402
 from geo.model import Event  # noqa: E402
 from geo.outputs import write_text_atomic  # noqa: E402
 from geo.timeline import build_timeline  # noqa: E402
+from maps.areas import AreaSettings, estimate_areas, load_land  # noqa: E402
 from maps.export import write_map_outputs  # noqa: E402
 from maps.render import render_map  # noqa: E402
 
@@ -225,12 +226,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--online", action="store_true", help="tile basemap and CDN Leaflet instead of offline")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
+    parser.add_argument(
+        "--sides",
+        choices=["front", "random"],
+        default="front",
+        help="front: places inside Ukraine, sides from a moving front line (default); random: random sides "
+        "in Ukraine's bounding box (the worst case for the areas: every neighbour differs)",
+    )
+    parser.add_argument("--area-radius", type=float, default=AreaSettings().radius_km)
     parser.add_argument("-o", "--outdir", type=Path, help="keep the outputs here (default: a temp folder)")
     args = parser.parse_args(argv)
 
     rows: list[tuple[str, str]] = []
-    events = synthetic_events(args.places, args.weeks, args.seed)
-    rows.append(("synthetic events", f"{len(events):,} events, {args.places:,} places"))
+    make = front_events if args.sides == "front" else synthetic_events
+    events = make(args.places, args.weeks, args.seed)
+    rows.append(("synthetic events", f"{len(events):,} events, {args.places:,} places, sides: {args.sides}"))
     t0 = time.perf_counter()
     timeline = build_timeline(events, "week")
     rows.append(
@@ -243,8 +253,28 @@ def main(argv: list[str] | None = None) -> int:
 
     outdir = args.outdir or Path(tempfile.mkdtemp(prefix="frontline-bench-"))
     outdir.mkdir(parents=True, exist_ok=True)
+    settings = AreaSettings(radius_km=args.area_radius)
     t0 = time.perf_counter()
-    page = render_map(timeline, events, offline=not args.online, title="Frontline benchmark")
+    land = load_land()
+    areas = estimate_areas(timeline, settings, land)
+    seconds = time.perf_counter() - t0
+    last = areas[-1] if areas else None
+    rows.append(
+        (
+            "estimate_areas",
+            f"{seconds:.2f} s, radius {settings.radius_km:g} km"
+            + (
+                f"; last period UA {last.area_km2['UA']:,.0f} km2, RU {last.area_km2['RU']:,.0f} km2, "
+                f"front line {last.front_km:,.0f} km, {last.stale:,} stale"
+                if last
+                else ""
+            ),
+        )
+    )
+    t0 = time.perf_counter()
+    page = render_map(
+        timeline, events, offline=not args.online, title="Frontline benchmark", areas=areas, area_settings=settings
+    )
     rows.append(("render_map", f"{time.perf_counter() - t0:.2f} s ({'online' if args.online else 'offline'})"))
     t0 = time.perf_counter()
     write_text_atomic(outdir / "map.html", page)
@@ -252,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         ("write map.html", f"{time.perf_counter() - t0:.2f} s, {(outdir / 'map.html').stat().st_size / 1e6:.1f} MB")
     )
     t0 = time.perf_counter()
-    paths = write_map_outputs(outdir / "all", events, timeline, offline=not args.online)
+    paths = write_map_outputs(outdir / "all", events, timeline, offline=not args.online, areas=settings)
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
     rows.append(("write_map_outputs", f"{time.perf_counter() - t0:.2f} s: {sizes}"))
 

@@ -51,7 +51,7 @@ __all__ = [
 AREA_SIDES = ("UA", "RU", "contested")
 FRONT_PAIRS = (("UA", "RU"), ("UA", "contested"), ("RU", "contested"))
 # Chosen from bench/areas.py against DeepStateMap (README, "Estimated control areas").
-DEFAULT_RADIUS_KM = 15.0
+DEFAULT_RADIUS_KM = 20.0
 # A state not reported for half a year no longer grows an area (README, "Estimated control areas").
 DEFAULT_STALE_DAYS = 183
 # Lambert azimuthal equal-area centred on the theatre: areas in m2, distances near the front within 1%.
@@ -348,6 +348,25 @@ def _sites(xy: Any, codes: Any) -> tuple[Any, Any]:
     return xy[first], merged
 
 
+def _union_cells(cells: Any) -> Any:
+    """Union Voronoi cells: a coverage union (fast, edges shared exactly), else a full overlay union.
+
+    Sites on a regular grid put four cells at one vertex, which GEOS may node inexactly; the overlay
+    union handles that at a higher cost.
+    """
+    import shapely
+
+    try:
+        return shapely.coverage_union_all(cells)
+    except shapely.errors.GEOSException:
+        pass
+    try:
+        return shapely.union_all(cells)
+    except shapely.errors.GEOSException:
+        # Nearly coincident Voronoi vertices: snap to a centimetre grid, which no area or line here can show.
+        return shapely.union_all(shapely.make_valid(cells), grid_size=0.01)
+
+
 def _dissolve(tess: _Tessellation, chosen: Any) -> Any:
     """Union of the chosen clipped cells: one coverage union of the untouched cells, then the cut ones."""
     import shapely
@@ -356,7 +375,7 @@ def _dissolve(tess: _Tessellation, chosen: Any) -> Any:
     outer = chosen & ~tess.interior
     parts = []
     if inner.any():
-        parts.append(shapely.coverage_union_all(tess.cells[inner]))
+        parts.append(_union_cells(tess.cells[inner]))
     if outer.any():
         parts.extend(g for g in tess.clipped[outer] if not g.is_empty)
     if not parts:
@@ -468,7 +487,7 @@ def estimate_areas(
                     continue
                 for side in (a, b):
                     if side not in wholes:
-                        wholes[side] = shapely.coverage_union_all(tess.cells[sides == side])
+                        wholes[side] = _union_cells(tess.cells[sides == side])
                 # Whole Voronoi cells share exact edges; the part of them inside a's estimated area is the
                 # front (within reach, on land).
                 shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))

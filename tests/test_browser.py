@@ -184,7 +184,7 @@ def test_slider_and_buttons_move_through_periods(session):
     assert_clean(log)
 
 
-def test_changed_places_are_emphasised_and_claims_hollow(session):
+def test_changed_places_are_emphasised_and_claims_keep_their_side_colour(session):
     page, log = session
     styles = page.eval_on_selector_all(
         ".leaflet-overlay-pane path.leaflet-interactive",
@@ -196,7 +196,7 @@ def test_changed_places_are_emphasised_and_claims_hollow(session):
             [UA, "#111111", "3.5", "0.85", None],  # Kherson, retaken this period
             [CONTESTED, "#111111", "3.5", "0.85", None],  # Bakhmut, contested this period
             [UA, UA, "1.5", "0.85", None],  # Izium, unchanged
-            [UA, UA, "1.5", "0.12", "3 3"],  # Lyman, claimed only
+            [UA, "#222222", "2", "0.55", "3 2"],  # Lyman, claimed only: Ukraine's colour, dashed outline
         ],
         key=str,
     )
@@ -205,7 +205,7 @@ def test_changed_places_are_emphasised_and_claims_hollow(session):
 
 def test_popup_shows_evidence_and_hostile_text_stays_inert(session):
     page, log = session
-    page.click(".leaflet-overlay-pane path[stroke-dasharray='3 3']")
+    page.click(".leaflet-overlay-pane path[stroke-dasharray='3 2']")
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     text = popup.inner_text()

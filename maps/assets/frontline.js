@@ -33,7 +33,7 @@
       renderer: renderer,
       radius: changed ? 9 : 6,
       weight: changed ? 3.5 : (claimed ? 2 : 1.5),
-      color: changed || claimed ? "#222222" : COLORS[side],
+      color: changed ? "#111111" : (claimed ? "#222222" : COLORS[side]),
       fillColor: COLORS[side],
       fillOpacity: stale ? 0.25 : (claimed ? 0.55 : 0.85),
       dashArray: claimed ? "3 2" : null,
@@ -441,6 +441,7 @@
     if (layers.undated && map.hasLayer(layers.undated)) drawEvents(layers.undated, data.undated, true);
 
     var api = {
+      map: map,
       show: show,
       current: function () { return current; },
       statePopup: statePopup

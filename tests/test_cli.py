@@ -28,7 +28,8 @@ from .helpers import write
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-OUTPUTS = ["control.geojson", "events.csv", "events.geojson", "map.html", "unresolved.csv"]
+OUTPUTS = ["control.geojson", "control_areas.geojson", "control_places.geojson", "events.csv", "events.geojson",
+           "front_line.geojson", "map.html", "unresolved.csv"]
 LOOKED_FOR = ", ".join(EXTENSIONS)
 # One sentence the detector reads as Ukraine retaking Izium; the tests are about everything around it.
 EVENT = "Ukrainian forces recaptured Izium, the army said."

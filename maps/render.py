@@ -316,7 +316,8 @@ def map_payload(
 def _place_detail(place: Place) -> str:
     """Return the popup's second line: raion, oblast by name, country; 'approximate location' when so."""
     raion = f"{place.admin2} raion" if place.admin2 else ""
-    parts = [raion, place.region, place.country]
+    region = place.region  # the oblast by name, else "admin1, country"
+    parts = [raion, region] if region.endswith(place.country) else [raion, region, place.country]
     text = ", ".join(x for x in parts if x)
     return f"{text} (approximate location: hromada centre)" if place.approximate else text
 

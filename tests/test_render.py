@@ -10,9 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from gazetteer.place import Place
 from geo.errors import OutputError
 from geo.model import Event
 from geo.timeline import build_timeline
+from maps.areas import AreaSettings, estimate_areas
 from maps.offline import find_node_modules, leaflet_css_inlined, topojson_features
 from maps.render import (
     changes_chart_svg,
@@ -373,3 +375,97 @@ def test_template_syntax_in_text_is_not_evaluated(text):
     assert f"<title>Map {escaped}</title>" in page
     assert [row[5] for row in data_blob(page)["events"]] == [f"Izium {escaped} fell."]
     assert data_blob(page)["sources"][0][0] == escaped
+
+
+# --- estimated areas, front line, labels and admin names: hostile text stays escaped there too
+
+EVIL_PLACE = Place(
+    "user:evil",
+    '<img src=x onerror="window.__pwned = 7">Evilvillage</script>',
+    48.6,
+    37.9,
+    "UA",
+    "<script>alert(8)</script>",
+    0,
+    "user",
+    admin2='"><svg onload=alert(9)>',
+)
+AREA_EVENTS = (*EVENTS, make_event(EVIL_PLACE, "retaken", "UA", dt.date(2022, 11, 2), sentence=HOSTILE))
+
+
+@pytest.fixture(scope="module")
+def area_html() -> str:
+    timeline = build_timeline(AREA_EVENTS, "month")
+    settings = AreaSettings(radius_km=20)
+    areas = estimate_areas(timeline, settings)
+    return render_map(timeline, AREA_EVENTS, areas=areas, area_settings=settings)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<img src=x onerror="window.__pwned = 7">',
+        "<script>alert(8)</script>",
+        '"><svg onload=alert(9)>',
+        "Evilvillage</script>",
+    ],
+)
+def test_hostile_place_names_and_regions_never_appear_raw(area_html, raw):
+    assert raw not in area_html
+
+
+def test_labels_and_popups_read_pre_escaped_names_and_admin_names(area_html):
+    blob = data_blob(area_html)
+    names = {row[2]: row[3] for row in blob["places"]}
+    evil = html.escape(EVIL_PLACE.name)
+    assert names[evil] == html.escape('"><svg onload=alert(9)> raion, <script>alert(8)</script>, UA')
+    assert names["Izium"] == "Kharkiv Oblast, UA"
+
+
+def test_area_payload_holds_only_numbers_and_geometry(area_html):
+    blob = data_blob(area_html)
+    assert blob["stale_days"] == 183
+    assert blob["area_method"].startswith("estimate: Voronoi cells of the reported places limited to 20 km")
+    assert len(blob["areas"]["shapes"]) == len(blob["periods"]) == len(blob["areas"]["fronts"])
+    strings = []
+
+    def walk(value):
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+
+    walk(blob["areas"]["shapes"])
+    walk(blob["areas"]["fronts"])
+    assert set(strings) <= {"type", "coordinates", "Polygon", "MultiPolygon", "LineString", "MultiLineString"}
+    last = blob["periods"][-1]
+    assert set(last["area_km2"]) == {"UA", "RU", "contested"} and last["area_km2"]["UA"] > 0
+    assert '<table class="fl-summary" id="fl-areas">' in area_html
+    assert 'class="fl-chart fl-area-chart"' in area_html
+
+
+def test_overlays_with_areas_list_the_estimate_layers(area_html):
+    overlays = re.search(r"overlays :  \{([^}]*)\}", area_html).group(1)
+    assert re.findall(r'"([^"]+)" :', overlays) == [
+        "Estimated areas",
+        "Front line (estimate)",
+        "All reports",
+        "Undated reports",
+    ]
+
+
+def test_undated_only_header_says_so():
+    undated = [e for e in EVENTS if not e.date]
+    page = render_map(build_timeline(undated, "month"), undated)
+    assert "Undated reports only: no period to show" in page
+    assert "Reports dated no dated reports" not in page
+
+
+def test_online_page_says_when_leaflet_cannot_load(online_html, offline_html):
+    assert 'id=\'fl-no-leaflet\'' in online_html and "frontline map --offline" in online_html
+    assert "id='fl-no-leaflet'" not in offline_html

@@ -270,6 +270,60 @@ def accuracy_report(gazetteer: Gazetteer, rows: Sequence[Row], verbose: int) -> 
     return out
 
 
+# -- the dev articles' names -----------------------------------------------------------------------------
+
+# The gold of the development sets only: the held-out sets (test_articles_*) are never read here.
+DEV_GOLD = (*sorted((ROOT / "tests" / "data" / "gold").glob("dev_articles*.jsonl")),
+            ROOT.parent / "shared" / "dev" / "seeds_gold.jsonl")
+DEV_RIGHT_KM = 15.0  # the events' matching rule
+
+
+def read_dev_gold(paths: Iterable[Path] = DEV_GOLD) -> list[tuple[str, str, float, float]]:
+    """Return the distinct (name, sentence, lat, lon) of the dev gold rows, in file order."""
+    seen: dict[tuple[str, str], tuple[str, str, float, float]] = {}
+    for path in paths:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                key = (row["place"], row.get("sentence") or "")
+                seen.setdefault(key, (*key, float(row["lat"]), float(row["lon"])))
+    return list(seen.values())
+
+
+def dev_gold_report(gazetteer: Gazetteer, verbose: int) -> list[str]:
+    """Return the dev-gold section: each gold name resolved with its own sentence as context (hard areas apply)."""
+    rows = read_dev_gold()
+    counts = {"right": 0, "near": 0, "far": 0, "ambiguous": 0, "unresolved": 0, "approximate": 0}
+    bad: list[str] = []
+    for name, sentence, lat, lon in rows:
+        result = gazetteer.resolve(name, gazetteer.cues_from_text(sentence))
+        if result.status != "resolved" or result.best is None:
+            counts["ambiguous" if result.status == "ambiguous" else "unresolved"] += 1
+            if verbose > 1:
+                bad.append(f"- {result.status}: {name} ({sentence[:90]})")
+            continue
+        p = result.best
+        km = haversine_km(p.lat, p.lon, lat, lon)
+        counts["approximate"] += p.precision != "point"
+        kind = "right" if km <= DEV_RIGHT_KM else "near" if km <= FAR_KM else "far"
+        counts[kind] += 1
+        if kind != "right" and verbose:
+            bad.append(f"- {kind}: {name} -> {p.name} ({p.country} {p.admin1}, {p.admin2}, {p.precision}) "
+                       f"{km:.0f} km ({sentence[:90]})")
+    n = len(rows)
+    out = ["## The dev articles' names", "",
+           f"{n} distinct name-sentence pairs of the dev gold (sets 1-4 and the seeds), each resolved with its "
+           f"sentence as context: right (<= {DEV_RIGHT_KM:.0f} km) {counts['right']} ({_pct(counts['right'], n)}), "
+           f"{DEV_RIGHT_KM:.0f}-{FAR_KM:.0f} km {counts['near']}, wrong-far {counts['far']} "
+           f"({_pct(counts['far'], n)}), ambiguous {counts['ambiguous']}, unresolved {counts['unresolved']}; "
+           f"{counts['approximate']} answers approximate (hromada centre)."]
+    if bad:
+        out += ["", *sorted(bad)]
+    return out
+
+
 # -- speed and memory -------------------------------------------------------------------------------------
 
 
@@ -446,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="list wrong-far, 10-50 km and ambiguous names (-vv: the baseline's too)")
     parser.add_argument("--no-accuracy", action="store_true", help="skip the accuracy section")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed and memory section")
+    parser.add_argument("--no-dev-gold", action="store_true", help="skip the dev articles' names section")
     parser.add_argument("--build", action=argparse.BooleanOptionalAction, default=None,
                         help="time a clean index build in a temp cache (default: on, off with --quick)")
     parser.add_argument("--reference", type=Path, default=REFERENCE)
@@ -472,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_accuracy:
         gazetteer = Gazetteer.open()
         print("\n".join(accuracy_report(gazetteer, read_reference(args.reference), args.verbose)))
+        print()
+    if not args.no_dev_gold:
+        print("\n".join(dev_gold_report(Gazetteer.open(), args.verbose)))
         print()
     if not args.no_speed:
         print("\n".join(speed_report(args)))

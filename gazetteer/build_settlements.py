@@ -103,8 +103,69 @@ _RU_ROOTS = (
 _RU_ENDINGS = (
     ("іївка", "иевка"), ("ївка", "евка"), ("івка", "овка"), ("ське", "ское"), ("цьке", "цкое"), ("ине", "ино"),
     ("ове", "овое"), ("еве", "евое"), ("не", "ное"), ("ке", "кое"), ("ще", "щее"),
+    # Привілля -> Приволье, Затишшя -> Затишье: a doubled consonant and я is the Russian soft sign and e.
+    ("лля", "лье"), ("ння", "нье"), ("ття", "тье"), ("шшя", "шье"), ("жжя", "жье"), ("ччя", "чье"),
+    ("ддя", "дье"), ("сся", "сье"), ("ззя", "зье"),
+    # The neuter adjective's -е is Russian -ое after any consonant (Світле -> Светлое, Золоте -> Золотое).
+    ("ле", "лое"), ("те", "тое"), ("де", "дое"), ("ре", "рое"), ("хе", "хое"), ("се", "сое"), ("зе", "зое"),
 )
 _RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "'": "ь", "’": "ь", "ʼ": "ь"})
+
+
+# Roots whose vowel Russian keeps where Ukrainian turned it into і (Піски -> Пески, Новосілка -> Новосёлка,
+# Кліщіївка -> Клещеевка) or whose letters differ (Кам'янка -> Каменка, Роботине -> Работино), anywhere in a
+# word. A name gets this second Russian form beside the first, so a wrong guess only adds a spelling nobody
+# writes; the first matching rule of each word is applied.
+_RU_VOWEL_ROOTS = (
+    ("новосілк", "новосёлк"), ("сілк", "сёлк"), ("сіл", "сел"), ("піск", "песк"), ("пісоч", "песоч"),
+    ("ліс", "лес"), ("кліщ", "клещ"), ("кам'ян", "камен"), ("світл", "светл"), ("світ", "свет"),
+    ("річ", "реч"), ("гірськ", "горск"), ("гірн", "горн"), ("ріг", "рог"), ("робот", "работ"), ("оріх", "орех"),
+    ("привіл", "привол"), ("вовч", "волч"), ("жовт", "желт"), ("чорн", "черн"), ("іллін", "ильин"),
+    ("сіверськ", "северск"), ("дніпр", "днепр"), ("бір", "бор"), ("під", "под"), ("шахтарськ", "шахтерск"),
+)
+# A Ukrainian -іївка after a consonant is often Russian -еевка (Кліщіївка -> Клещеевка), not -иевка.
+_RU_VOWEL_ENDINGS = (("іївка", "еевка"),)
+# Names that are words, translated rather than spelled by the Russian press (Перемога -> Победа), with the
+# Russian word in Ukrainian letters that was the official name until the renamings of 2016 and 2024
+# (Побєда, Сєверне): TASS's Pobeda and the older Ukrainian press's Sieverne find the renamed village.
+_RU_TRANSLATIONS = {
+    "перемога": ("победа", "побєда"), "північне": ("северное", "сєверне"), "південне": ("южное", "южне"),
+    "східне": ("восточное",), "західне": ("западное",), "сонячне": ("солнечное",), "жовтневе": ("октябрьское",),
+}
+
+
+def _second_russian_word(word: str) -> str:
+    lower = word.lower()
+    for ukrainian, russian in _RU_VOWEL_ROOTS:
+        at = lower.find(ukrainian)
+        if at >= 0:
+            lower = lower[:at] + russian + lower[at + len(ukrainian):]
+            break
+    for ukrainian, russian in _RU_VOWEL_ENDINGS:
+        if lower.endswith(ukrainian) and len(lower) > len(ukrainian) + 1:
+            lower = lower[:-len(ukrainian)] + russian
+            break
+    return lower[:1].upper() + lower[1:] if word[:1].isupper() else lower
+
+
+def russian_forms(name: str) -> tuple[str, ...]:
+    """Return the Russian spellings of a Ukrainian settlement name by rule, the usual one first.
+
+    Новомихайлівка -> (Новомихайловка,); Піски -> (Писки, Пески); Перемога -> (Перемога, Победа, Побєда).
+    """
+    name = name.strip()
+    for apostrophe in "’ʼ":
+        name = name.replace(apostrophe, "'")
+    forms = [russian_form(name)]
+    second = " ".join(_second_russian_word(w) for w in name.split(" "))
+    if second != name:
+        forms.append(russian_form(second))
+    words = name.split(" ")
+    for i, word in enumerate(words):
+        for translated in _RU_TRANSLATIONS.get(word.lower(), ()):
+            word_out = translated[:1].upper() + translated[1:] if word[:1].isupper() else translated
+            forms.append(" ".join([*words[:i], word_out, *words[i + 1:]]))
+    return tuple(f for f in dict.fromkeys(forms) if f != name)
 
 
 def russian_form(name: str) -> str:
@@ -124,6 +185,8 @@ def russian_form(name: str) -> str:
         else:
             if lower.endswith("а") and i + 1 < len(words) and lower[-2:-1] in ("н", "л", "к", "р", "в"):
                 lower += "я"  # Красна Гора -> Красная Гора: an adjective before its noun
+            elif lower.endswith("ий") and len(lower) > 3 and lower[-3] not in "кгхжшчщ":
+                lower = lower[:-2] + "ый"  # Новий Світ -> Новый Свет; Великий stays
         lower = lower.replace("ськ", "ск").replace("цьк", "цк").translate(_RU_LETTERS)
         out.append(lower[:1].upper() + lower[1:] if word[:1].isupper() else lower)
     return " ".join(out)
@@ -309,8 +372,13 @@ def place_ukraine(settlements: list[Settlement], postal: list[dict[str, object]]
             centre = _hromada_point(s, hromadas[s.hromada_code], centres)
             if centre is not None:
                 s.point, s.precision = centre, "hromada"
-        counts[s.precision or "none"] += 1
     _link_renamed_cities(settlements, cities, used_ids)
+    for s in settlements:
+        if s.precision == "hromada" and not any(m.precision == "point" for m in hromadas[s.hromada_code]):
+            # A hromada none of whose settlements has a trusted point has a centre made of namesakes' points
+            # only: its villages stay out rather than be put where nothing confirms.
+            s.point, s.precision = None, ""
+        counts[s.precision or "none"] += 1
     counts["former names"] = _former_names(settlements, postal)
     return dict(counts)
 
@@ -453,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rows.append([s.code, "UA", s.admin1, s.raion, s.hromada, s.category, s.precision, f"{s.point[0]:.5f}",
                      f"{s.point[1]:.5f}", s.geonameid, latin(s.name),
-                     "|".join(dict.fromkeys([s.name, russian_form(s.name), *s.former]))])
+                     "|".join(dict.fromkeys([s.name, *russian_forms(s.name), *s.former]))])
     russia = russian_border(postal, cities)
     print(f"russia: {len(russia):,} border-oblast places", file=sys.stderr)
     rows.extend(russia)

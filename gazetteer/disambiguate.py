@@ -31,6 +31,10 @@ W_REGION = 4.0  # in a region the text names ("Kharkiv region")
 W_DISTANCE_CUE = 6.0  # where "74 km southeast of Kharkiv" points
 W_NEAR = 4.0  # near an explicit --near point
 W_COHERENCE = 2.5  # close to the other places of the same article
+# ... and a few kilometres from one of them: a report's villages lie beside each other ("repelled attacks near
+# Andriivka and Klishchiivka"), so a village next to a named place beats a namesake 60 km from all of them.
+W_NEIGHBOUR = 3.0
+NEIGHBOUR_SCALE_KM = 15.0
 W_USER = 10.0  # the user's own gazetteer entries override the rest
 W_CANONICAL = 2.0  # the name asked for resembles the place's canonical name (not a former name of a city)
 W_THEATRE = 1.5  # close to the theatre's focus point (the front, for the war in Ukraine)
@@ -247,11 +251,13 @@ def _with_cues(score: float, place: Place, cues: Cues) -> float:
     if cues.countries and place.country in cues.countries:
         score += W_FOCUS
     if cues.regions and (place.country, place.admin1) in cues.regions:
-        score += W_REGION
+        # An article that names three regions says of no name which one it lies in: the cue is shared out.
+        score += W_REGION / len(cues.regions)
     if cues.near is not None:
         score += W_NEAR * math.exp(-haversine_km(place.lat, place.lon, *cues.near) / 50.0)
     if cues.context_points:
-        score += W_COHERENCE * math.exp(-nearest_km(place.lat, place.lon, cues.context_points) / 150.0)
+        km = nearest_km(place.lat, place.lon, cues.context_points)
+        score += W_COHERENCE * math.exp(-km / 150.0) + W_NEIGHBOUR * math.exp(-km / NEIGHBOUR_SCALE_KM)
     for cue in cues.distance:
         if cue.bearing_deg is None:
             off = abs(haversine_km(place.lat, place.lon, cue.anchor_lat, cue.anchor_lon) - cue.km)

@@ -56,7 +56,8 @@ yesterday monday tuesday wednesday thursday friday saturday sunday january febru
 july august september october november december ukrainian ukrainians russian russians occupied
 oblast region raion district city town village province
 """.split())
-_REGION_WORDS = r"(?:region|regions|oblast|oblasts|province|provinces|governorate|district|area)"
+# "the Kherson regional council" places the article in the Kherson region as "the Kherson region" does.
+_REGION_WORDS = r"(?:region|regions|regional|oblast|oblasts|province|provinces|governorate|district|area)"
 # The name keeps its capital; the word after it may be written either way ("Kharkiv Oblast", "Kursk region").
 # The capital comes first and its look-behind stands for a leading \b, so that the regex engine can skip
 # ahead to capitals; the possessive runs cannot give back a character that would lead to another match.

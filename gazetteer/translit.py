@@ -309,6 +309,9 @@ def latin_variants(name: str) -> dict[str, str]:
             add(short, "press")
         if system == "de_press":
             add(_GERMAN_GLIDE.sub("i", spelling), "press")
+    if "ё" in name or "Ё" in name:
+        # Новосёлка: the English press writes ё as yo (Velikaya Novosyolka), BGN/PCGN as ë, folded to e.
+        add(transliterate(name.replace("ё", "йо").replace("Ё", "Йо"), "ru_bgn_pcgn").replace("yyo", "yo"), "press")
     if _YE_AFTER_CONSONANT.search(name):
         # Сєвєродонецьк is often printed from its Russian form: Severodonetsk.
         russified = _YE_AFTER_CONSONANT.sub(lambda m: "е" if m.group() == "є" else "Е", name)

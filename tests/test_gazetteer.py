@@ -274,3 +274,26 @@ def test_theatre_focus_prefers_the_nearer_of_equal_villages() -> None:
     east = _candidate(2, 48.4, 37.2, 2000)
     result = rank("Pisky", [west, east], Cues(countries=("UA",), focus=(48.3, 37.0)))
     assert result.best is not None and result.best.geonameid == 2
+
+
+def test_a_village_beside_a_named_place_beats_a_bigger_namesake_in_a_named_region() -> None:
+    # "repelled attacks near Andriivka and Klishchiivka" in an article that also names two other regions.
+    beside = Candidate(Place(1, "Andriivka", 48.50, 37.97, "UA", "05", 0, "katottg"), True, False, "source", 1, True)
+    elsewhere = Candidate(Place(2, "Andriyivka", 47.09, 36.59, "UA", "26", 2755), True, False, "source", 1, True)
+    cues = Cues(countries=("UA",), regions=frozenset({("UA", "26"), ("UA", "14")}),
+                context_points=((48.53, 37.96), (47.58, 35.78)))
+    result = rank("Andriivka", [beside, elsewhere], cues)
+    assert result.best is not None and result.best.geonameid == 1
+
+
+def test_one_named_region_keeps_its_full_weight() -> None:
+    inside_region = Candidate(Place(1, "P1", 47.09, 36.59, "UA", "26", 500), True, False, "source", 1, True)
+    bigger = _candidate(2, 48.50, 37.97, 2000)
+    result = rank("Andriivka", [inside_region, bigger], Cues(countries=("UA",), regions=frozenset({("UA", "26")})))
+    assert result.best is not None and result.best.geonameid == 1
+
+
+@pytest.mark.parametrize(("text", "cue"), [("the Kharkiv regional council said", True),
+                                           ("Kharkiv regional governor Oleh Syniehubov", True)])
+def test_a_regional_body_names_its_region(tiny_gazetteer: Gazetteer, text: str, cue: bool) -> None:
+    assert tiny_gazetteer.region_cues(text) == (frozenset({("UA", "07")}) if cue else frozenset())

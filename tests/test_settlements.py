@@ -232,6 +232,37 @@ def test_russian_forms_of_ukrainian_names(ukrainian: str, russian: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("ukrainian", "forms"),
+    [("Піски", ("Писки", "Пески")), ("Велика Новосілка", ("Великая Новосилка", "Великая Новосёлка")),
+     ("Кліщіївка", ("Клищиевка", "Клещеевка")), ("Роботине", ("Роботино", "Работино")),
+     ("Кам’янка", ("Камьянка", "Каменка")), ("Затишшя", ("Затишье",)), ("Привілля", ("Привилье", "Приволье")),
+     ("Світле", ("Свитлое", "Светлое")), ("Новий Світ", ("Новый Свит", "Новый Свет")),
+     ("Перемога", ("Победа", "Побєда")), ("Північне", ("Пивничное", "Северное", "Сєверне")),
+     ("Новомихайлівка", ("Новомихайловка",)), ("Великий Бурлук", ()),
+     # -ів stays: Антонів -> Антонов would be a surname (the Antonov airport), not a village.
+     ("Антонів", ("Антонив",))],
+)  # fmt: skip
+def test_second_russian_forms_and_translated_names(ukrainian: str, forms: tuple[str, ...]) -> None:
+    assert build.russian_forms(ukrainian) == forms
+
+
+@pytest.mark.parametrize(("name", "spelling"), [("Великая Новосёлка", "Velikaya Novosyolka"),
+                                                ("Артёмовск", "Artyomovsk")])
+def test_yo_is_spelled_as_the_press_does(name: str, spelling: str) -> None:
+    from gazetteer.translit import latin_variants
+    assert spelling in latin_variants(name)
+
+
+def test_every_approximate_point_has_a_trusted_point_in_its_hromada() -> None:
+    # A hromada centre made of namesakes' points only is no centre: such villages are left out.
+    trusted = {(r.admin1, r.raion, r.hromada) for r in read_settlement_rows() if r.country == "UA"
+               and r.precision == "point"}
+    approximate = [r for r in read_settlement_rows() if r.precision == "hromada"]
+    assert approximate and all((r.admin1, r.raion, r.hromada) in trusted for r in approximate)
+
+
+
+@pytest.mark.parametrize(
     ("context", "expected"),
     [("the village north of Balakliia", 703071),
      ("Lyman, west of Donetsk", None),  # both Lymans lie more than 40 km from Donetsk

@@ -294,19 +294,7 @@ class Detector(TriggerReader, MentionReader):
         hits = self._hits(tmpl, mentions, actors)
         if not hits:
             return [], [], last_side
-        distance = self.gazetteer.distance_cues(s.text)  # "74 km southeast of Kharkiv", once per sentence
-        # "in the Kupiansk direction", "Kharkiv region", "near Bakhmut": where the sentence puts its names.
-        # Units and front sectors bind every name of the sentence; a circle ("near X", "south of X", "12 km from
-        # X") binds only the names close to its anchor: "... regions, further south around Donetsk" does not.
-        areas = self.gazetteer.within_cues(s.text)
-        local = replace(cues, distance=distance) if distance else cues
-        for index in {h.mention for h in hits}:
-            mention = mentions[index]
-            within = tuple(a for a in areas if not a.is_circle or a.sector
-                           or _anchor_close(s.text, a.anchor, mention.start, mention.end))
-            here = replace(local, within=within) if within else local
-            mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
-        self._settle_by_neighbours(mentions, local)
+        self._resolve_candidates(s.text, mentions, {h.mention for h in hits}, cues)
         if any(m.resolution and m.resolution.best and side_of_country(m.resolution.best.country) != "UA"
                for m in mentions):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
@@ -317,32 +305,15 @@ class Detector(TriggerReader, MentionReader):
         for hit in hits:
             mention = mentions[hit.mention]
             res = mention.resolution
-            kind_side = "contested" if hit.cls == "contested" else f"{hit.side}"
-            if res is None or res.status != "resolved" or res.best is None:
-                unresolved.append(UnresolvedName(
-                    mention.surface, article.id, s.text, res.status if res else "unresolved",
-                    res.candidates[:5] if res else (), f"{hit.cls} {kind_side}".strip()))
+            refused = self._refusal(mention, res, cues, s.text, regions_said)
+            if refused == "region":
+                continue  # "Kharkiv region" is the oblast, not the city
+            if refused or res is None or res.best is None:
+                kind_side = "contested" if hit.cls == "contested" else f"{hit.side}"
+                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, refused or "unresolved",
+                                                 res.candidates[:5] if res else (), f"{hit.cls} {kind_side}".strip()))
                 continue
             place = res.best
-            if place.country not in self.gazetteer.countries and place.source == "geonames":
-                # A look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia) is not the place reported.
-                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
-                                                 res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
-                continue
-            if _far_from_the_article(place, cues.context_points):
-                # A namesake hundreds of kilometres from every other place of the report is a look-alike.
-                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
-                                                 res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
-                continue
-            if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
-                continue  # "Kharkiv region" is the oblast, not the city
-            said = REGION_APPOSITION.match(s.text, mention.end)
-            region = self.gazetteer.region_of(said.group(1)) if said else (regions_said or {}).get(mention.surface)
-            if region and region != (place.country, place.admin1):
-                # A namesake in another region is not the place reported ("Makiivka, Luhansk Oblast").
-                unresolved.append(UnresolvedName(mention.surface, article.id, s.text, "unresolved",
-                                                 res.candidates[:5], f"{hit.cls} {kind_side}".strip()))
-                continue
             anchor = tmpl.sentence_pos(hit.trigger_pos)
             event = self._event(article, s, mention, place, hit, dates, res.method, anchor)
             if event.date and event.date < _WAR_START or (event.date_note == "publication date"
@@ -350,6 +321,40 @@ class Detector(TriggerReader, MentionReader):
                 continue  # a change before this war ("liberated Kharkiv in August 1943", "fell in 1855")
             events.append(event)
         return events, unresolved, last_side
+
+    def _resolve_candidates(self, text: str, mentions: list[NameMention], indexes: set[int], cues: Cues) -> None:
+        """Resolve the names that patterns made candidates, with the cues of their sentence."""
+        distance = self.gazetteer.distance_cues(text)  # "74 km southeast of Kharkiv", once per sentence
+        # "in the Kupiansk direction", "Kharkiv region", "near Bakhmut": where the sentence puts its names.
+        # Units and front sectors bind every name of the sentence; a circle ("near X", "south of X", "12 km from
+        # X") binds only the names close to its anchor: "... regions, further south around Donetsk" does not.
+        areas = self.gazetteer.within_cues(text)
+        local = replace(cues, distance=distance) if distance else cues
+        for index in indexes:
+            mention = mentions[index]
+            within = tuple(a for a in areas if not a.is_circle or a.sector
+                           or _anchor_close(text, a.anchor, mention.start, mention.end))
+            here = replace(local, within=within) if within else local
+            mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
+        self._settle_by_neighbours(mentions, local)
+
+    def _refusal(self, mention: NameMention, res: Resolution | None, cues: Cues, text: str,
+                 regions_said: dict[str, tuple[str, str]] | None) -> str | None:
+        """Return why a hit's place is not mapped (its status for unresolved.csv, or "region"), or None."""
+        if res is None or res.status != "resolved" or res.best is None:
+            return res.status if res else "unresolved"
+        place = res.best
+        if place.country not in self.gazetteer.countries and place.source == "geonames":
+            return "unresolved"  # a look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia)
+        if _far_from_the_article(place, cues.context_points):
+            return "unresolved"  # a namesake hundreds of kilometres from every other place of the report
+        if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
+            return "region"
+        said = REGION_APPOSITION.match(text, mention.end)
+        region = self.gazetteer.region_of(said.group(1)) if said else (regions_said or {}).get(mention.surface)
+        if region and region != (place.country, place.admin1):
+            return "unresolved"  # a namesake in another region than the one reported ("Makiivka, Luhansk Oblast")
+        return None
 
     def _settle_by_neighbours(self, mentions: list[NameMention], cues: Cues) -> None:
         """Decide ambiguous names by the places named beside them in the sentence and the article."""

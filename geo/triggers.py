@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gazetteer.gazetteer import remember
@@ -88,6 +88,25 @@ class Hit:
     actor_note: str = ""
 
 
+Claimed = Callable[[int, "str | None"], bool]  # (trigger position, side gained) -> is it one side's claim
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One construction matched before a place: its group, where its trigger word stands, and what it matched."""
+
+    group: str  # the construction group of geo.grammar.LEFT_PATTERNS
+    index: int  # the mention
+    match: re.Match[str]
+    verb: str  # the trigger words, lower case, single-spaced
+    vpos: int  # where they start in the template
+    left: str  # the template before the place
+    right: str  # and after it
+    text: str  # the whole template, lower case
+    owner: str  # the side the place's country stands for
+    partial: bool  # "part of X", "the outskirts of X"
+
+
 class TriggerReader(SideReader):
     """Match the constructions around each place of a template and read each match into a hit."""
 
@@ -140,90 +159,18 @@ class TriggerReader(SideReader):
                     continue
                 if name in VERBAL_FAMILIES and "§" in left[m.end("verb"):] and NEW_CLAUSE_AFTER.match(right):
                     continue  # a later item of the list is the subject of the next clause, not an object
-                verb = re.sub(r"\s+", " ", m.group("verb").lower())
                 vpos = m.start("verb")
+                allowed = _ALLOWED_AFTER_MODAL.get(name)
                 if self._blocked_before(left[:vpos]) and not (
-                        name == "withdraw" and ORDERED_BEFORE.search(left[max(0, vpos - 70):vpos])
-                        or name == "fight" and ATTEMPT_BEFORE.search(left[max(0, vpos - 70):vpos])):
+                        allowed and allowed.search(left[max(0, vpos - 70):vpos])):
                     continue
-                # Only the words before the first place of a list say "part of" ("west of" in an apposition does not).
+                # Only the words before a list's first place say "part of" (not an apposition's "west of").
                 partial = bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
-                agent = self._agent(actors, vpos)
-                if name == "change":
-                    if verb == "occupied" and ADJECTIVAL_BEFORE.search(left, max(0, vpos - 20), vpos):
-                        continue
-                    if FREED_FROM_THREAT.match(right) or (not agent and NON_MILITARY_SUBJECT.search(
-                            left, max(0, vpos - 40), vpos)):
-                        continue
-                    retake = is_retake(verb)
-                    side: str | None
-                    speaker = self._speaker_after(text, vpos, actors) if not agent else None
-                    if FORESEEN_AFTER.match(right):
-                        continue  # "claimed control of Pokrovsk was imminent": a change foreseen
-                    if (verb.endswith(" over") or verb.startswith("now")) and not agent:
-                        continue  # "Syrskyi took over Kharkiv operations": a post, not a town, without troops named
-                    if agent:
-                        side, conf = agent.side, 0.9
-                    elif speaker:
-                        # "Units of the Center group liberated X, the Russian ministry said": the side speaks.
-                        side, conf = speaker, 0.7
-                    else:
-                        side, conf = (owner if retake else other_side(owner)), 0.6
-                    hits.append(Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
-                                     claimed(vpos, side), partial))
-                elif name == "enter":
-                    presence = verb.endswith(" in")  # "troops were filmed in X": armed men there
-                    if not agent or ((verb.startswith("return") or presence) and not FORCE_WORD.search(agent.text)):
-                        continue  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
-                    conf = 0.55 if verb.startswith("patrol") or presence else 0.75
-                    hits.append(Hit(index, "contested" if partial else "change", verb, agent.side, vpos, conf,
-                                     claimed(vpos, agent.side), partial))
-                elif name == "withdraw":
-                    if DETERMINER_BEFORE.search(left, max(0, vpos - 8), vpos):
-                        continue  # "the retreat from X" is the noun: the nominal family reads it
-                    # "Ukrainian forces withdrew from X": the actor marked as the loser is the one withdrawing,
-                    # also when another actor stands before it ("Kyiv's forces ... after Russian troops withdrew").
-                    nearest = self._agent(actors, vpos, losers=True)
-                    if nearest and (agent is None or nearest.start > agent.start):
-                        agent = nearest
-                    if not agent:
-                        continue
-                    if verb.startswith(("left", "leav")) and (LEAVE_NOT_PLACE.match(left, m.end("verb"))
-                                                             or not FORCE_WORD.search(agent.text)):
-                        continue  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
-                    gainer = other_side(agent.side)
-                    hits.append(Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
-                elif name == "lose":
-                    # The side that gave the place up is the subject (an actor "lost" marks as a loser); the
-                    # other side gained it.
-                    agent = self._agent(actors, vpos, losers=True)
-                    if not agent:
-                        continue
-                    gainer = other_side(agent.side)
-                    hits.append(Hit(index, "contested" if partial else "change", verb, gainer, vpos, 0.75,
-                                     claimed(vpos, gainer), partial))
-                elif name == "expel":
-                    loser = self._side_of_text(m.group("obj"))
-                    if loser:
-                        gainer = other_side(loser)
-                        hits.append(Hit(index, "withdraw", verb, gainer, vpos, 0.8, claimed(vpos, gainer)))
-                elif name == "nominal":
-                    if MODAL_AFTER.match(right) or NOMINAL_FORESEEN.search(left, max(0, vpos - 50), vpos) \
-                            or (verb in CONTEST_NOUNS and RETROSPECT_AFTER.match(right)):
-                        continue
-                    hit = self._nominal_hit(index, verb, vpos, right, actors, owner, claimed, partial, left[:vpos])
-                    if hit:
-                        hits.append(hit)
-                elif name == "fight":
-                    hit = self._fight_hit(index, m, verb, vpos, right, text, claimed)
-                    if hit:
-                        hits.append(hit)
-                elif name == "contest":
-                    if RETROSPECT_AFTER.match(right) or NOMINAL_FORESEEN.search(left, max(0, vpos - 50), vpos):
-                        continue
-                    near = (m.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
-                    hits.append(Hit(index, "contested", verb, None, vpos, 0.55 if near else 0.7,
-                                     claimed(vpos, None)))
+                verb = re.sub(r"\s+", " ", m.group("verb").lower())
+                trigger = Trigger(name, index, m, verb, vpos, left, right, text, owner, partial)
+                hit = _READERS[name](self, trigger, actors, claimed)
+                if hit:
+                    hits.append(hit)
 
             if flag_ok:
                 hit = self._flag_hit(index, left, actors, claimed)
@@ -232,6 +179,95 @@ class TriggerReader(SideReader):
             if last_right_verb > pos:  # every pattern after a place has one of these verbs
                 hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
+
+    # -- one reader per construction group: a match before a place -> a hit, or nothing ------------------
+    def _read_change(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "Russian troops captured X", "regained control of X", "now control X": the agent gains."""
+        agent = self._agent(actors, t.vpos)
+        if t.verb == "occupied" and ADJECTIVAL_BEFORE.search(t.left, max(0, t.vpos - 20), t.vpos):
+            return None  # "in occupied Sevastopol"
+        if FREED_FROM_THREAT.match(t.right) or (not agent and NON_MILITARY_SUBJECT.search(
+                t.left, max(0, t.vpos - 40), t.vpos)):
+            return None
+        if FORESEEN_AFTER.match(t.right):
+            return None  # "claimed control of Pokrovsk was imminent": a change foreseen
+        if (t.verb.endswith(" over") or t.verb.startswith("now")) and not agent:
+            return None  # "Syrskyi took over Kharkiv operations": a post, not a town, without troops named
+        side: str | None
+        speaker = self._speaker_after(t.text, t.vpos, actors) if not agent else None
+        if agent:
+            side, conf = agent.side, 0.9
+        elif speaker:
+            # "Units of the Center group liberated X, the Russian ministry said": the side speaks.
+            side, conf = speaker, 0.7
+        else:
+            side, conf = (t.owner if is_retake(t.verb) else other_side(t.owner)), 0.6
+        return Hit(t.index, "contested" if t.partial else "change", t.verb, side, t.vpos, conf,
+                   claimed(t.vpos, side), t.partial)
+
+    def _read_enter(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "Ukrainian troops entered X", "returned to X", "were filmed in X": armed men there."""
+        agent = self._agent(actors, t.vpos)
+        presence = t.verb.endswith(" in")
+        if not agent or ((t.verb.startswith("return") or presence) and not FORCE_WORD.search(agent.text)):
+            return None  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
+        conf = 0.55 if t.verb.startswith("patrol") or presence else 0.75
+        return Hit(t.index, "contested" if t.partial else "change", t.verb, agent.side, t.vpos, conf,
+                   claimed(t.vpos, agent.side), t.partial)
+
+    def _read_withdraw(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "Ukrainian forces withdrew from X": the other side holds it."""
+        if DETERMINER_BEFORE.search(t.left, max(0, t.vpos - 8), t.vpos):
+            return None  # "the retreat from X" is the noun: the nominal family reads it
+        # The actor marked as the loser is the one withdrawing, also when another actor stands before it
+        # ("Kyiv's forces ... after Russian troops withdrew").
+        agent = self._agent(actors, t.vpos)
+        nearest = self._agent(actors, t.vpos, losers=True)
+        if nearest and (agent is None or nearest.start > agent.start):
+            agent = nearest
+        if not agent:
+            return None
+        if t.verb.startswith(("left", "leav")) and (LEAVE_NOT_PLACE.match(t.left, t.match.end("verb"))
+                                                   or not FORCE_WORD.search(agent.text)):
+            return None  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
+        gainer = other_side(agent.side)
+        return Hit(t.index, "withdraw", t.verb, gainer, t.vpos, 0.8, claimed(t.vpos, gainer))
+
+    def _read_lose(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "Ukraine lost control of X", "ceded X": the subject gave it up, the other side gained it."""
+        agent = self._agent(actors, t.vpos, losers=True)
+        if not agent:
+            return None
+        gainer = other_side(agent.side)
+        return Hit(t.index, "contested" if t.partial else "change", t.verb, gainer, t.vpos, 0.75,
+                   claimed(t.vpos, gainer), t.partial)
+
+    def _read_expel(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "drove the Russians out of X": the side driven out loses it."""
+        loser = self._side_of_text(t.match.group("obj"))
+        if not loser:
+            return None
+        gainer = other_side(loser)
+        return Hit(t.index, "withdraw", t.verb, gainer, t.vpos, 0.8, claimed(t.vpos, gainer))
+
+    def _read_nominal(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "the capture of X", "the fall of X", "the battle for X"."""
+        if MODAL_AFTER.match(t.right) or NOMINAL_FORESEEN.search(t.left, max(0, t.vpos - 50), t.vpos) \
+                or (t.verb in CONTEST_NOUNS and RETROSPECT_AFTER.match(t.right)):
+            return None
+        return self._nominal_hit(t.index, t.verb, t.vpos, t.right, actors, t.owner, claimed, t.partial,
+                                 t.left[:t.vpos])
+
+    def _read_fight(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """The military-report register: "repelled attacks near X, Y and Z"."""
+        return self._fight_hit(t.index, t.match, t.verb, t.vpos, t.right, t.text, claimed)
+
+    def _read_contest(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "fighting in X", "encircled X", "stormed X": fought over."""
+        if RETROSPECT_AFTER.match(t.right) or NOMINAL_FORESEEN.search(t.left, max(0, t.vpos - 50), t.vpos):
+            return None
+        near = (t.match.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
+        return Hit(t.index, "contested", t.verb, None, t.vpos, 0.55 if near else 0.7, claimed(t.vpos, None))
 
     @staticmethod
     def _fight_hit(index: int, m: re.Match[str], verb: str, vpos: int, right: str, text: str,
@@ -411,3 +447,14 @@ class TriggerReader(SideReader):
             vpos = pos + 1 + bare.start("verb")
             hits.append(Hit(index, "change", bare.group("verb"), gainer, vpos, 0.6, claimed(vpos, gainer)))
         return hits
+
+
+# Each construction group's reader: the only place a group's words are interpreted.
+_READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed], Hit | None]] = {
+    "change": TriggerReader._read_change, "enter": TriggerReader._read_enter,
+    "withdraw": TriggerReader._read_withdraw, "lose": TriggerReader._read_lose,
+    "expel": TriggerReader._read_expel, "nominal": TriggerReader._read_nominal,
+    "fight": TriggerReader._read_fight, "contest": TriggerReader._read_contest,
+}
+# Groups whose trigger stands after a modal cue and still reports the day's news: a withdrawal ordered, fighting tried.
+_ALLOWED_AFTER_MODAL = {"withdraw": ORDERED_BEFORE, "fight": ATTEMPT_BEFORE}

@@ -285,9 +285,10 @@ class Detector(TriggerReader, MentionReader):
             return _side_now(previous_side)
 
         last_side = _Later(side_of_last_actor, previous_side)
-        if s.text.rstrip().endswith("?") or DENIAL.search(tmpl.lower) \
-                or historical:
+        if s.text.rstrip().endswith("?") or historical:
             return [], [], last_side
+        # "Kyiv denied that Russian troops had captured X": the change is one side's claim, the denial its evidence.
+        denied = bool(DENIAL.search(tmpl.lower))
         # Resolve only the names that patterns make candidates: cheap sentences stay cheap.
         for m in mentions:
             m.resolution = None
@@ -298,6 +299,8 @@ class Detector(TriggerReader, MentionReader):
         if any(m.resolution and m.resolution.best and side_of_country(m.resolution.best.country) != "UA"
                for m in mentions):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
+        if denied:
+            hits = [replace(h, claimed=True) for h in hits]
         dates = find_dates(s.text, article.published)
         old_years = [m.start() for m in _OLD_YEAR.finditer(s.text)]
         events: list[Event] = []

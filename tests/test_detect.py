@@ -160,9 +160,11 @@ CASES = [
      {ev(IZIUM, "retaken", "UA", "2022-09-10")}),
     ("Ukrainian forces retook Snihurivka a day earlier.", dt.date(2022, 11, 11),
      {ev(SNIHURIVKA, "retaken", "UA", "2022-11-10")}),
-    # -- denials, intentions, negations, conditionals, questions
-    ("Ukraine denied that Russian forces had captured Bakhmut.", dt.date(2023, 5, 21), set()),
-    ("Kyiv dismissed the claims that Kupiansk had fallen to Russian troops.", dt.date(2023, 11, 3), set()),
+    # -- denials (the denied change is the other side's claim), intentions, negations, conditionals, questions
+    ("Ukraine denied that Russian forces had captured Bakhmut.", dt.date(2023, 5, 21),
+     {ev(BAKHMUT, "captured", "RU", "2023-05-21", claimed=True)}),
+    ("Kyiv dismissed the claims that Kupiansk had fallen to Russian troops.", dt.date(2023, 11, 3),
+     {ev(KUPIANSK, "captured", "RU", "2023-11-03", claimed=True)}),
     ("Zelensky vowed to liberate Melitopol and every other occupied town.", WED, set()),
     ("Our next goal is to liberate Tokmak, the commander told reporters.", dt.date(2023, 7, 1), set()),
     ("Russian forces aim to take Pokrovsk by the end of the year.", dt.date(2024, 9, 1), set()),

@@ -192,3 +192,9 @@ def test_namesakes_in_report_sentences(detector: Detector, text: str, lat_range:
     found = detector.detect(Article("t", text, published=DAY)).events
     lats = [e.place.lat for e in found if e.surface in ("Terny", "Shevchenko")]
     assert lats and all(lat_range[0] <= lat <= lat_range[1] for lat in lats), lats
+
+
+def test_a_denied_capture_is_a_claim(detector: Detector) -> None:
+    text = "Kyiv denied that Russian troops had captured Kupiansk on Tuesday."
+    found = detector.detect(Article("t", text, published=DAY)).events
+    assert [(e.kind, e.side, e.claimed) for e in found] == [("captured", "RU", True)]

@@ -13,8 +13,14 @@ import pytest
 from geo.pipeline import run_pipeline
 
 FOLDER = Path(__file__).parent / "data" / "negative_articles"
-# The few events an analyst would accept in the set, as (file, place, kind): none.
-EXPECTED: set[tuple[str, str, str]] = set()
+# The few events an analyst would accept in the set, as (file, place, kind): a Russian report that Kyiv denies is
+# mapped as Russia's claim (claimed=True), the denial kept in its evidence.
+EXPECTED: set[tuple[str, str, str]] = {("08_forecasts_pokrovsk.txt", "Myrnohrad", "withdrawn")}
+
+
+def test_a_denied_report_is_only_a_claim(gazetteer) -> None:  # type: ignore[no-untyped-def]
+    run = run_pipeline([FOLDER], gazetteer)
+    assert all(e.claimed for e in run.events)
 
 
 @pytest.fixture(scope="module")

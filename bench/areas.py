@@ -19,6 +19,7 @@ state border); front recall = share of DeepState's front within 5 km of the esti
 
     .venv/bin/python bench/areas.py synthetic --radius 5 10 15 20 30 --share 0.5 0.2 0.05
     .venv/bin/python bench/areas.py dev --radius 10 15 20 30
+    .venv/bin/python bench/areas.py drift --months 1 3 6 12   # how far DeepState's front moves (stale cut-off)
 """
 
 from __future__ import annotations
@@ -236,10 +237,36 @@ def dev(radii: list[float]) -> None:
               flush=True)
 
 
+def drift(months: list[int]) -> None:
+    """How far DeepState's front moves in k months: the basis of the stale cut-off."""
+    ua = ukraine()
+    available = snapshots()
+    print("months | pairs | share of front moved > 5 km | > 10 km | > 20 km | median km | p90 km")
+    for k in months:
+        moved: list[float] = []
+        pairs = 0
+        for i, (day, name) in enumerate(available):
+            later = [(d, n) for d, n in available[i + 1:] if (d - day).days >= 30 * k - 5]
+            if not later or (later[0][0] - day).days > 30 * k + 25:
+                continue
+            pairs += 1
+            before = ds_front(snapshot(name), ua)
+            after = snapshot(later[0][1])
+            points = sample_line(before, 2000)
+            # A point of the old front that the later polygon swallowed or left: its distance to the new front.
+            moved.extend((shapely.distance(points, ds_front(after, ua)) / 1000).tolist())
+        data = np.array(moved)
+        if not len(data):
+            continue
+        print(f"{k} | {pairs} | {np.mean(data > 5):.3f} | {np.mean(data > 10):.3f} | {np.mean(data > 20):.3f} | "
+              f"{np.median(data):.1f} | {np.percentile(data, 90):.1f}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one measurement and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["synthetic", "dev"])
+    parser.add_argument("mode", choices=["synthetic", "dev", "drift"])
+    parser.add_argument("--months", type=int, nargs="+", default=[1, 3, 6, 12])
     parser.add_argument("--radius", type=float, nargs="+", default=[5, 10, 15, 20, 30])
     parser.add_argument("--share", type=float, nargs="+", default=[0.5, 0.2, 0.05])
     parser.add_argument("--date", nargs="+", default=list(DATES))
@@ -247,8 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.mode == "synthetic":
         synthetic(args.radius, args.share, args.date, args.seed)
-    else:
+    elif args.mode == "dev":
         dev(args.radius)
+    else:
+        drift(args.months)
     return 0
 
 

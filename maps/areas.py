@@ -197,6 +197,8 @@ class _Tessellation:
     clipped: Any  # numpy array: each cell limited to its disc and the land mask (possibly empty)
     interior: Any  # numpy bool: the cell needed no clipping (so the cells share exact edges)
     cell_km2: Any  # numpy float: area of each clipped cell
+    reach: Any  # union of the clipped cells: everywhere some place's estimate reaches
+    tree: Any  # STRtree of the sites
 
 
 def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
@@ -210,7 +212,7 @@ def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
         west, south = xy.min(axis=0) - 2 * radius_m
         east, north = xy.max(axis=0) + 2 * radius_m
         sites = xy
-        if n == 2 or shapely.area(shapely.convex_hull(shapely.multipoints(xy))) == 0:
+        if n == 2 or np.linalg.matrix_rank(xy - xy.mean(axis=0), tol=1.0) < 2:
             # GEOS needs a triangle; a millimetre nudge of the last site gives the same bisectors.
             sites = xy.copy()
             sites[-1, 1] += 1e-3
@@ -238,13 +240,17 @@ def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
     odd = np.nonzero(~np.isin(shapely.get_type_id(clipped), (3, 6)))[0]  # not Polygon / MultiPolygon
     for i in odd:
         clipped[i] = _polygonal(clipped[i])
-    return _Tessellation(
+    tess = _Tessellation(
         xy=xy,
         cells=cells,
         clipped=clipped,
         interior=interior,
         cell_km2=shapely.area(clipped) / 1e6,
+        reach=None,
+        tree=shapely.STRtree(shapely.points(xy)),
     )
+    tess.reach = _dissolve(tess, np.ones(n, dtype=bool))
+    return tess
 
 
 def _clip_to(geoms: Any, mask: Any) -> Any:
@@ -304,8 +310,7 @@ def _within_reach(lines: Any, tess: _Tessellation, radius_m: float, mask: Any) -
     start, end = coords[:-1][same], coords[1:][same]
     if not len(start):
         return shapely.MultiLineString()
-    tree = shapely.STRtree(shapely.points(tess.xy))
-    nearest = tree.query_nearest(shapely.points((start + end) / 2), return_distance=False)
+    nearest = tess.tree.query_nearest(shapely.points((start + end) / 2), return_distance=False)
     # query_nearest returns (input, tree) pairs; ties give one pair more, the first is enough.
     first = np.unique(nearest[0], return_index=True)[1]
     centre = tess.xy[nearest[1][first]]
@@ -325,10 +330,11 @@ def _within_reach(lines: Any, tess: _Tessellation, radius_m: float, mask: Any) -
     p0 = start[keep] + t0[keep, None] * d[keep]
     p1 = start[keep] + t1[keep, None] * d[keep]
     segments = shapely.linestrings(np.stack([p0, p1], axis=1))
-    merged = shapely.line_merge(shapely.union_all(segments))
+    merged = shapely.line_merge(shapely.multilinestrings(segments))
     if mask is not None:
         merged = shapely.intersection(merged, mask)
-    return _lineal(merged)
+    parts = [g for g in shapely.get_parts(merged) if g.geom_type == "LineString" and not g.is_empty]
+    return shapely.multilinestrings(parts) if parts else shapely.MultiLineString()
 
 
 def _sites(xy: Any, codes: Any) -> tuple[Any, Any]:
@@ -477,19 +483,31 @@ def estimate_areas(
             areas, area_km2, fronts, front_km = previous.areas, previous.area_km2, previous.fronts, previous.front_km
             projected_areas = previous_projected or {}
         else:
-            projected_areas = {side: _dissolve(tess, sides == side) for side in AREA_SIDES}
             area_km2 = {side: round(float(tess.cell_km2[sides == side].sum()), 1) for side in AREA_SIDES}
+            # Each side: the union of its whole Voronoi cells (a coverage union), cut once to the reach of all
+            # places; equal to the union of its disc- and land-limited cells (see the module docstring).
+            wholes = {
+                side: _union_cells(tess.cells[sides == side]) if counts[side] else shapely.Polygon()
+                for side in AREA_SIDES
+            }
+            projected_areas = {}
+            for side in AREA_SIDES:
+                chosen = sides == side
+                if not counts[side]:
+                    projected_areas[side] = empty
+                elif tess.interior[chosen].all():
+                    projected_areas[side] = _polygonal(wholes[side])
+                else:
+                    try:
+                        projected_areas[side] = _polygonal(shapely.intersection(wholes[side], tess.reach))
+                    except shapely.errors.GEOSException:
+                        projected_areas[side] = _dissolve(tess, chosen)
             fronts_projected = {}
-            wholes: dict[str, Any] = {}
             for a, b in FRONT_PAIRS:
                 if projected_areas[a].is_empty or projected_areas[b].is_empty:
                     fronts_projected[f"{a}|{b}"] = empty_line
                     continue
-                for side in (a, b):
-                    if side not in wholes:
-                        wholes[side] = _union_cells(tess.cells[sides == side])
-                # Whole Voronoi cells share exact edges; the part of them inside a's estimated area is the
-                # front (within reach, on land).
+                # Whole Voronoi cells share exact edges; the parts within reach and on land are the front.
                 shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))
                 fronts_projected[f"{a}|{b}"] = _within_reach(shared, tess, radius_m, mask)
             front_km = round(float(shapely.length(fronts_projected["UA|RU"])) / 1000.0, 1)

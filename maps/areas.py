@@ -201,7 +201,7 @@ class _Tessellation:
     tree: Any  # STRtree of the sites
 
 
-def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
+def _tessellate(xy: Any, radius_m: float, mask: Any, tiles: Any = None) -> _Tessellation:
     import numpy as np
     import shapely
 
@@ -236,7 +236,7 @@ def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
         interior &= on_land
         edge = np.nonzero(~on_land)[0]
         if len(edge):
-            clipped[edge] = _clip_to(clipped[edge], mask)
+            clipped[edge] = _clip_to(clipped[edge], tiles if tiles is not None else _mask_tiles(mask))
     odd = np.nonzero(~np.isin(shapely.get_type_id(clipped), (3, 6)))[0]  # not Polygon / MultiPolygon
     for i in odd:
         clipped[i] = _polygonal(clipped[i])
@@ -253,12 +253,11 @@ def _tessellate(xy: Any, radius_m: float, mask: Any) -> _Tessellation:
     return tess
 
 
-def _clip_to(geoms: Any, mask: Any) -> Any:
-    """Intersect many small polygons with a large mask, one tile of the mask at a time."""
+def _clip_to(geoms: Any, tiles: Any) -> Any:
+    """Intersect many small polygons with a large mask given as tiles (an overlay's cost grows with vertices)."""
     import numpy as np
     import shapely
 
-    tiles = _mask_tiles(mask)
     tree = shapely.STRtree(tiles)
     cell, tile = tree.query(geoms)
     pieces = shapely.intersection(geoms[cell], tiles[tile])
@@ -271,27 +270,17 @@ def _clip_to(geoms: Any, mask: Any) -> Any:
     return out
 
 
-_TILE_CACHE: dict[int, Any] = {}
-
-
 def _mask_tiles(mask: Any) -> Any:
-    # Cut once per mask (kept while the mask object lives): an overlay's cost grows with the mask's vertices.
+    """Cut the land mask into square tiles of TILE_M."""
     import numpy as np
     import shapely
 
-    cached = _TILE_CACHE.get(id(mask))
-    if cached is not None and cached[0] is mask:
-        return cached[1]
     west, south, east, north = mask.bounds
-    size = TILE_M
-    xs = np.arange(west, east + size, size)
-    ys = np.arange(south, north + size, size)
+    xs = np.arange(west, east + TILE_M, TILE_M)
+    ys = np.arange(south, north + TILE_M, TILE_M)
     boxes = shapely.box(*np.meshgrid(xs[:-1], ys[:-1]), *np.meshgrid(xs[1:], ys[1:]))  # type: ignore[call-overload]
     tiles = shapely.intersection(boxes.ravel(), mask)
-    tiles = tiles[~shapely.is_empty(tiles)]
-    _TILE_CACHE.clear()
-    _TILE_CACHE[id(mask)] = (mask, tiles)
-    return tiles
+    return tiles[~shapely.is_empty(tiles)]
 
 
 def _within_reach(lines: Any, tess: _Tessellation, radius_m: float, mask: Any) -> Any:
@@ -408,7 +397,7 @@ def estimate_areas(
     keys = sorted(place_by_key)
     key_row = {k: i for i, k in enumerate(keys)}
     all_xy = np.zeros((len(keys), 2))
-    mask = None
+    mask = tiles = None
     if keys:
         lon = np.array([place_by_key[k].lon for k in keys], dtype=float)
         lat = np.array([place_by_key[k].lat for k in keys], dtype=float)
@@ -425,6 +414,7 @@ def estimate_areas(
             )
             mask = _land_mask(land, np.column_stack([lon, lat]), bbox, forward)
             shapely.prepare(mask)
+            tiles = _mask_tiles(mask)
 
     empty_line = shapely.MultiLineString()
     empty = shapely.Polygon()
@@ -471,7 +461,7 @@ def estimate_areas(
         old_tess = tess
         if key != site_key:
             site_key = key
-            tess = _tessellate(xy, radius_m, mask) if len(xy) else None
+            tess = _tessellate(xy, radius_m, mask, tiles) if len(xy) else None
         counts = {side: int((sides == side).sum()) for side in AREA_SIDES}
         if tess is None:
             projected_areas = {side: empty for side in AREA_SIDES}

@@ -14,6 +14,7 @@ Tooltip are not used: the script builds popups on demand from the pre-escaped fr
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import itertools
 import json
@@ -328,6 +329,21 @@ def script_json(data: object) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
+def _gap_marks(summaries: Sequence[dict[str, object]], step: float, bottom: float) -> list[str]:
+    """Return a dashed mark between two bars whose periods are not adjacent (no report in between)."""
+    marks = []
+    for i in range(1, len(summaries)):
+        before, after = str(summaries[i - 1]["end"]), str(summaries[i]["start"])
+        if (dt.date.fromisoformat(after) - dt.date.fromisoformat(before)).days > 1:
+            x = i * step
+            tip = f"no reports from {before} to {after}"
+            marks.append(
+                f'<line class="fl-gap" x1="{x:.2f}" y1="0" x2="{x:.2f}" y2="{bottom}" stroke="#666" '
+                f'stroke-dasharray="2 2"><title>{_esc(tip)}</title></line>'
+            )
+    return marks
+
+
 def changes_chart_svg(summaries: Sequence[dict[str, object]], width: int = 276, height: int = 64) -> str:
     """Return an inline SVG bar chart of changes per period, stacked by the side each change went to."""
     if not summaries:
@@ -362,6 +378,7 @@ def changes_chart_svg(summaries: Sequence[dict[str, object]], width: int = 276, 
                 )
         parts.append("</g>")
     parts.append(f'<line x1="0" y1="{plot + 0.5}" x2="{width}" y2="{plot + 0.5}" stroke="#999"></line>')
+    parts.extend(_gap_marks(summaries, step, plot))
     first, last = _esc(summaries[0]["label"]), _esc(summaries[-1]["label"])
     parts.append(f'<text x="0" y="{height - 2}">{first}</text>')
     if len(summaries) > 1:
@@ -409,6 +426,7 @@ def area_chart_svg(summaries: Sequence[dict[str, object]], width: int = 276, hei
             )
         parts.append("</g>")
     parts.append(f'<line x1="0" y1="{mid}" x2="{width}" y2="{mid}" stroke="#999"></line>')
+    parts.extend(_gap_marks(summaries, step, height - 12))
     parts.append(f'<text x="0" y="{height - 2}">{_esc(summaries[0]["label"])}</text>')
     if len(summaries) > 1:
         parts.append(f'<text x="{width}" y="{height - 2}" text-anchor="end">{_esc(summaries[-1]["label"])}</text>')

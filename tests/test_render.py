@@ -469,3 +469,11 @@ def test_undated_only_header_says_so():
 def test_online_page_says_when_leaflet_cannot_load(online_html, offline_html):
     assert 'id=\'fl-no-leaflet\'' in online_html and "frontline map --offline" in online_html
     assert "id='fl-no-leaflet'" not in offline_html
+
+
+def test_charts_mark_time_gaps_between_periods():
+    # 2022-04 to 2022-09 has no report: one gap mark, with its span as a tooltip.
+    summaries = period_summaries(TIMELINE)
+    svg = changes_chart_svg(summaries)
+    assert svg.count('class="fl-gap"') == 1
+    assert "<title>no reports from 2022-04-30 to 2022-09-01</title>" in svg

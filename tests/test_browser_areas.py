@@ -235,3 +235,20 @@ def test_online_map_says_why_when_leaflet_cannot_load(browser, tmp_path):
         assert any("cdn.jsdelivr.net" in url for url in log.requests)  # the one thing it tried, and was refused
     finally:
         page.close()
+
+
+def test_many_periods_leave_the_choice_to_the_slider(browser, tmp_path):
+    place = Place(1, "Lyman", 48.99, 37.81, "UA")
+    events = [make_event(place, "captured", "RU" if d % 2 else "UA", dt.date(2025, 1, 1) + dt.timedelta(days=d))
+              for d in range(45)]
+    path = tmp_path / "map.html"
+    path.write_text(render_map(build_timeline(events, "day"), events, offline=True), encoding="utf-8")
+    page, log = open_page(browser, path, DESKTOP)
+    try:
+        assert not page.is_visible(".leaflet-control-layers-base")
+        assert page.is_visible(".leaflet-control-layers-overlays")
+        page.locator("#fl-slider").fill("3")
+        assert dataset(page)["period"] == "2025-01-04"
+        assert_clean(log)
+    finally:
+        page.close()

@@ -23,6 +23,8 @@
   // Place names are drawn as labels from this zoom on, at most LABEL_MAX of them in view.
   var LABEL_ZOOM = 9, LABEL_MAX = 300;
   var DAY_MS = 86400000;
+  // Past this many periods the radio list is hidden: the slider, the buttons and the charts lead.
+  var LIST_MAX_PERIODS = 40;
   var SRC_OUTLET = 0, SRC_TITLE = 1, SRC_HREF = 2, SRC_PUBLISHED = 3;
 
   // Claims keep their side's colour (a lighter fill, a dark dashed outline); stale states are faded.
@@ -446,6 +448,7 @@
       current: function () { return current; },
       statePopup: statePopup
     };
+    if (layers.periods.length > LIST_MAX_PERIODS) container.classList.add("fl-many-periods");
     container.setAttribute("data-ready", "1");
     return api;
   }

@@ -207,6 +207,7 @@ def _tessellate(xy: Any, radius_m: float, mask: Any, tiles: Any = None) -> _Tess
     import shapely
 
     n = len(xy)
+    site_points = shapely.points(xy)
     if n == 1:
         cells = np.array([shapely.box(*(xy[0] - 2 * radius_m), *(xy[0] + 2 * radius_m))], dtype=object)
     else:
@@ -218,7 +219,9 @@ def _tessellate(xy: Any, radius_m: float, mask: Any, tiles: Any = None) -> _Tess
             sites = xy.copy()
             sites[-1, 1] += 1e-3
         tess = shapely.voronoi_polygons(
-            shapely.multipoints(sites), extend_to=shapely.box(west, south, east, north), ordered=True
+            shapely.multipoints(site_points if sites is xy else shapely.points(sites)),
+            extend_to=shapely.box(west, south, east, north),
+            ordered=True,
         )
         cells = np.array(shapely.get_parts(tess), dtype=object)
     # A convex cell with every vertex inside its disc lies inside it; only the others are cut.
@@ -248,7 +251,7 @@ def _tessellate(xy: Any, radius_m: float, mask: Any, tiles: Any = None) -> _Tess
         interior=interior,
         cell_km2=shapely.area(clipped) / 1e6,
         reach=None,
-        tree=shapely.STRtree(shapely.points(xy)),
+        tree=shapely.STRtree(site_points),
     )
     tess.reach = _dissolve(tess, np.ones(n, dtype=bool))
     return tess

@@ -234,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "in Ukraine's bounding box (the worst case for the areas: every neighbour differs)",
     )
     parser.add_argument("--area-radius", type=float, default=AreaSettings().radius_km)
+    parser.add_argument("--jobs", type=int, default=None, help="area workers (default: one per core)")
     parser.add_argument("-o", "--outdir", type=Path, help="keep the outputs here (default: a temp folder)")
     args = parser.parse_args(argv)
 
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = AreaSettings(radius_km=args.area_radius)
     t0, c0 = time.perf_counter(), time.process_time()
     land = load_land()
-    areas = estimate_areas(timeline, settings, land)
+    areas = estimate_areas(timeline, settings, land, jobs=args.jobs)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     last = areas[-1] if areas else None
     rows.append(
@@ -284,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         ("write map.html", f"{time.perf_counter() - t0:.2f} s, {(outdir / 'map.html').stat().st_size / 1e6:.1f} MB")
     )
     t0 = time.perf_counter()
-    paths = write_map_outputs(outdir / "all", events, timeline, offline=not args.online, areas=settings)
+    paths = write_map_outputs(
+        outdir / "all", events, timeline, offline=not args.online, areas=settings, jobs=args.jobs
+    )
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
     rows.append(("write_map_outputs", f"{time.perf_counter() - t0:.2f} s: {sizes}"))
 

@@ -92,6 +92,7 @@ class PeriodAreas:
     front_km: float  # length of the UA|RU line
     gained_km2: dict[str, float] = field(default_factory=dict)
     lost_km2: dict[str, float] = field(default_factory=dict)
+    same_as_previous: bool = False  # same sites and sides as the period before: the same areas and lines
 
 
 def area_method(settings: AreaSettings, clipped: bool = True) -> str:
@@ -386,159 +387,237 @@ def estimate_areas(
     timeline: Timeline,
     settings: AreaSettings | None = None,
     land: list[tuple[str, Any]] | None = None,
+    jobs: int | None = 1,
 ) -> list[PeriodAreas]:
-    """Return, per period of `timeline`, the estimated UA, RU and contested areas, their km2 and the front line."""
-    import numpy as np
-    import shapely
+    """Return, per period of `timeline`, the estimated UA, RU and contested areas, their km2 and the front line.
 
+    `jobs` > 1 splits the periods into that many runs of consecutive periods, each in a forked worker
+    (each worker first recomputes the period before its run, for the gains and losses); None uses the
+    cores when the timeline holds more than PARALLEL_MIN_STATES states. The result is the same either way.
+    """
     settings = settings or AreaSettings()
-    radius_m = settings.radius_km * 1000.0
-    forward, inverse = _transformers()
-    place_by_key = {p.key: p for p in timeline.places}
-    for states in timeline.states.values():
-        for state in states:
-            place_by_key.setdefault(state.place.key, state.place)
-    keys = sorted(place_by_key)
-    key_row = {k: i for i, k in enumerate(keys)}
-    all_xy = np.zeros((len(keys), 2))
-    mask = tiles = None
-    if keys:
-        lon = np.array([place_by_key[k].lon for k in keys], dtype=float)
-        lat = np.array([place_by_key[k].lat for k in keys], dtype=float)
-        px, py = forward.transform(lon, lat)
-        all_xy = np.column_stack([px, py])
-        if land:
-            pad = settings.radius_km / 111.0 * 2 + 0.5
-            widen = pad / max(math.cos(math.radians(min(float(np.abs(lat).max()), 80.0))), 0.1)
-            bbox = (
-                max(-180.0, float(lon.min()) - widen),
-                max(-90.0, float(lat.min()) - pad),
-                min(180.0, float(lon.max()) + widen),
-                min(90.0, float(lat.max()) + pad),
-            )
-            mask = _land_mask(land, np.column_stack([lon, lat]), bbox, forward)
-            shapely.prepare(mask)
-            tiles = _mask_tiles(mask)
+    context = _AreaContext.build(timeline, settings, land)
+    n = len(timeline.periods)
+    states = sum(len(v) for v in timeline.states.values())
+    if jobs is None:
+        jobs = _cores() if states > PARALLEL_MIN_STATES else 1
+    jobs = max(1, min(jobs, n // 4))
+    if jobs <= 1:
+        return context.run(0, n)
+    bounds = [(n * i // jobs, n * (i + 1) // jobs) for i in range(jobs)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    empty_line = shapely.MultiLineString()
-    empty = shapely.Polygon()
-    previous_projected: dict[str, Any] | None = None
-    results: list[PeriodAreas] = []
-    tess: _Tessellation | None = None
-    old_tess: _Tessellation | None = None
-    site_key: bytes | None = None
-    side_code = {side: i for i, side in enumerate(AREA_SIDES)}
-    row_of: dict[int, int] = {}
-    previous: PeriodAreas | None = None
-    previous_sides: Any = None
-    last_cache: dict[int, dt.date | None] = {}
+    with ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker, initargs=(context,)
+    ) as executor:
+        chunks = list(executor.map(_run_chunk, bounds))
+    return [result for chunk in chunks for result in chunk]
 
-    def to_lonlat(geom: Any) -> Any:
-        if geom.is_empty:
-            return geom
-        out = _project(inverse, geom)
-        # Vertices a few millimetres apart can cross when projected back; repair those rare cases.
-        return out if out.is_valid else shapely.make_valid(out, method="structure", keep_collapsed=False)
 
-    for period in timeline.periods:
-        picked: list[int] = []
-        codes_list: list[int] = []
-        stale = 0
-        for state in timeline.states.get(period.label, ()):
-            code = side_code.get(state.side)
-            if code is None:
-                continue
-            marker = id(state.events)
-            if marker not in last_cache:
-                last_cache[marker] = last_report(state.events)
-            if is_stale(last_cache[marker], period.end, settings.stale_days):
-                stale += 1
-                continue
-            row = row_of.get(id(state.place))
-            if row is None:
-                row = row_of[id(state.place)] = key_row[state.place.key]
-            picked.append(row)
-            codes_list.append(code)
-        xy, codes = _sites(all_xy[np.array(picked, dtype=np.int64)], np.array(codes_list, dtype=np.int64))
-        sides = np.array(AREA_SIDES, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
-        key = xy.tobytes()
-        old_tess = tess
-        if key != site_key:
-            site_key = key
-            tess = _tessellate(xy, radius_m, mask, tiles) if len(xy) else None
-        counts = {side: int((sides == side).sum()) for side in AREA_SIDES}
-        if tess is None:
-            projected_areas = {side: empty for side in AREA_SIDES}
-            areas = dict(projected_areas)
-            area_km2 = dict.fromkeys(AREA_SIDES, 0.0)
-            fronts = {f"{a}|{b}": empty_line for a, b in FRONT_PAIRS}
-            front_km = 0.0
-        elif previous is not None and tess is old_tess and np.array_equal(sides, previous_sides):
-            areas, area_km2, fronts, front_km = previous.areas, previous.area_km2, previous.fronts, previous.front_km
-            projected_areas = previous_projected or {}
-        else:
-            area_km2 = {side: round(float(tess.cell_km2[sides == side].sum()), 1) for side in AREA_SIDES}
-            # Each side: the union of its whole Voronoi cells (a coverage union), cut once to the reach of all
-            # places; equal to the union of its disc- and land-limited cells (see the module docstring).
-            wholes = {
-                side: _union_cells(tess.cells[sides == side]) if counts[side] else shapely.Polygon()
-                for side in AREA_SIDES
-            }
-            projected_areas = {}
-            for side in AREA_SIDES:
-                chosen = sides == side
-                if not counts[side]:
-                    projected_areas[side] = empty
-                elif tess.interior[chosen].all():
-                    projected_areas[side] = _polygonal(wholes[side])
-                else:
-                    try:
-                        projected_areas[side] = _polygonal(shapely.intersection(wholes[side], tess.reach))
-                    except shapely.errors.GEOSException:
-                        projected_areas[side] = _dissolve(tess, chosen)
-            fronts_projected = {}
-            for a, b in FRONT_PAIRS:
-                if projected_areas[a].is_empty or projected_areas[b].is_empty:
-                    fronts_projected[f"{a}|{b}"] = empty_line
-                    continue
-                # Whole Voronoi cells share exact edges; the parts within reach and on land are the front.
-                shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))
-                fronts_projected[f"{a}|{b}"] = _within_reach(shared, tess, radius_m, mask)
-            front_km = round(float(shapely.length(fronts_projected["UA|RU"])) / 1000.0, 1)
-            areas = {side: to_lonlat(g) for side, g in projected_areas.items()}
-            fronts = {pair: to_lonlat(g) for pair, g in fronts_projected.items()}
-        if tess is not None and tess is old_tess and previous_sides is not None:
-            changes = {}
-            for side in AREA_SIDES:
-                moved_in = (sides == side) & (previous_sides != side)
-                moved_out = (sides != side) & (previous_sides == side)
-                changes[side] = (float(tess.cell_km2[moved_in].sum()), float(tess.cell_km2[moved_out].sum()))
-        else:
-            changes = {}
-            for side in AREA_SIDES:
-                before = previous_projected.get(side, empty) if previous_projected else empty
-                now = projected_areas.get(side, empty)
-                both = 0.0
-                if not (before.is_empty or now.is_empty):
-                    both = float(shapely.area(shapely.intersection(now, before)))
-                changes[side] = (
-                    max(float(shapely.area(now)) - both, 0.0) / 1e6,
-                    max(float(shapely.area(before)) - both, 0.0) / 1e6,
+# Above this many place states (places x periods) `estimate_areas(jobs=None)` forks one worker per core.
+PARALLEL_MIN_STATES = 200_000
+_WORKER: _AreaContext | None = None  # set in a forked worker only
+
+
+def _cores() -> int:
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(context: _AreaContext) -> None:
+    global _WORKER
+    _WORKER = context
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[PeriodAreas]:
+    assert _WORKER is not None
+    return _WORKER.run(*bounds)
+
+
+@dataclass(slots=True)
+class _AreaContext:
+    """What every period's estimate needs: the timeline, the settings, projected places, the land mask."""
+
+    timeline: Timeline
+    settings: AreaSettings
+    key_row: dict[str, int]
+    all_xy: Any
+    mask: Any
+    tiles: Any
+
+    @classmethod
+    def build(cls, timeline: Timeline, settings: AreaSettings, land: list[tuple[str, Any]] | None) -> _AreaContext:
+        import numpy as np
+        import shapely
+
+        forward, _ = _transformers()
+        place_by_key = {p.key: p for p in timeline.places}
+        for states in timeline.states.values():
+            for state in states:
+                place_by_key.setdefault(state.place.key, state.place)
+        keys = sorted(place_by_key)
+        key_row = {k: i for i, k in enumerate(keys)}
+        all_xy = np.zeros((len(keys), 2))
+        mask = tiles = None
+        if keys:
+            lon = np.array([place_by_key[k].lon for k in keys], dtype=float)
+            lat = np.array([place_by_key[k].lat for k in keys], dtype=float)
+            px, py = forward.transform(lon, lat)
+            all_xy = np.column_stack([px, py])
+            if land:
+                pad = settings.radius_km / 111.0 * 2 + 0.5
+                widen = pad / max(math.cos(math.radians(min(float(np.abs(lat).max()), 80.0))), 0.1)
+                bbox = (
+                    max(-180.0, float(lon.min()) - widen),
+                    max(-90.0, float(lat.min()) - pad),
+                    min(180.0, float(lon.max()) + widen),
+                    min(90.0, float(lat.max()) + pad),
                 )
-        current = PeriodAreas(
-            period=period,
-            areas=areas,
-            area_km2=area_km2,
-            places=counts,
-            stale=stale,
-            fronts=fronts,
-            front_km=front_km,
-            gained_km2={s: round(changes[s][0], 1) for s in AREA_SIDES},
-            lost_km2={s: round(changes[s][1], 1) for s in AREA_SIDES},
-        )
-        results.append(current)
-        previous, previous_sides, previous_projected = current, sides, projected_areas
-    return results
+                mask = _land_mask(land, np.column_stack([lon, lat]), bbox, forward)
+                shapely.prepare(mask)
+                tiles = _mask_tiles(mask)
+        return cls(timeline, settings, key_row, all_xy, mask, tiles)
+
+    def run(self, lo: int, hi: int) -> list[PeriodAreas]:
+        """Return the estimates of periods lo..hi-1, computing from period lo-1 for the gains and losses."""
+        import numpy as np
+        import shapely
+
+        timeline, settings, key_row, all_xy = self.timeline, self.settings, self.key_row, self.all_xy
+        mask, tiles = self.mask, self.tiles
+        radius_m = settings.radius_km * 1000.0
+        _, inverse = _transformers()
+
+        empty_line = shapely.MultiLineString()
+        empty = shapely.Polygon()
+        previous_projected: dict[str, Any] | None = None
+        results: list[PeriodAreas] = []
+        tess: _Tessellation | None = None
+        old_tess: _Tessellation | None = None
+        site_key: bytes | None = None
+        side_code = {side: i for i, side in enumerate(AREA_SIDES)}
+        row_of: dict[int, int] = {}
+        previous: PeriodAreas | None = None
+        previous_sides: Any = None
+        last_cache: dict[int, dt.date | None] = {}
+
+        def to_lonlat(geom: Any) -> Any:
+            if geom.is_empty:
+                return geom
+            out = _project(inverse, geom)
+            # Vertices a few millimetres apart can cross when projected back; repair those rare cases.
+            return out if out.is_valid else shapely.make_valid(out, method="structure", keep_collapsed=False)
+
+        for index in range(max(lo - 1, 0), hi):
+            period = timeline.periods[index]
+            same = False
+            picked: list[int] = []
+            codes_list: list[int] = []
+            stale = 0
+            for state in timeline.states.get(period.label, ()):
+                code = side_code.get(state.side)
+                if code is None:
+                    continue
+                marker = id(state.events)
+                if marker not in last_cache:
+                    last_cache[marker] = last_report(state.events)
+                if is_stale(last_cache[marker], period.end, settings.stale_days):
+                    stale += 1
+                    continue
+                row = row_of.get(id(state.place))
+                if row is None:
+                    row = row_of[id(state.place)] = key_row[state.place.key]
+                picked.append(row)
+                codes_list.append(code)
+            xy, codes = _sites(all_xy[np.array(picked, dtype=np.int64)], np.array(codes_list, dtype=np.int64))
+            sides = np.array(AREA_SIDES, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
+            key = xy.tobytes()
+            old_tess = tess
+            if key != site_key:
+                site_key = key
+                tess = _tessellate(xy, radius_m, mask, tiles) if len(xy) else None
+            counts = {side: int((sides == side).sum()) for side in AREA_SIDES}
+            if tess is None:
+                projected_areas = {side: empty for side in AREA_SIDES}
+                areas = dict(projected_areas)
+                area_km2 = dict.fromkeys(AREA_SIDES, 0.0)
+                fronts = {f"{a}|{b}": empty_line for a, b in FRONT_PAIRS}
+                front_km = 0.0
+            elif previous is not None and tess is old_tess and np.array_equal(sides, previous_sides):
+                areas, area_km2, fronts = previous.areas, previous.area_km2, previous.fronts
+                front_km = previous.front_km
+                same = True
+                projected_areas = previous_projected or {}
+            else:
+                area_km2 = {side: round(float(tess.cell_km2[sides == side].sum()), 1) for side in AREA_SIDES}
+                # Each side: the union of its whole Voronoi cells (a coverage union), cut once to the reach of all
+                # places; equal to the union of its disc- and land-limited cells (see the module docstring).
+                wholes = {
+                    side: _union_cells(tess.cells[sides == side]) if counts[side] else shapely.Polygon()
+                    for side in AREA_SIDES
+                }
+                projected_areas = {}
+                for side in AREA_SIDES:
+                    chosen = sides == side
+                    if not counts[side]:
+                        projected_areas[side] = empty
+                    elif tess.interior[chosen].all():
+                        projected_areas[side] = _polygonal(wholes[side])
+                    else:
+                        try:
+                            projected_areas[side] = _polygonal(shapely.intersection(wholes[side], tess.reach))
+                        except shapely.errors.GEOSException:
+                            projected_areas[side] = _dissolve(tess, chosen)
+                fronts_projected = {}
+                for a, b in FRONT_PAIRS:
+                    if projected_areas[a].is_empty or projected_areas[b].is_empty:
+                        fronts_projected[f"{a}|{b}"] = empty_line
+                        continue
+                    # Whole Voronoi cells share exact edges; the parts within reach and on land are the front.
+                    shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))
+                    fronts_projected[f"{a}|{b}"] = _within_reach(shared, tess, radius_m, mask)
+                front_km = round(float(shapely.length(fronts_projected["UA|RU"])) / 1000.0, 1)
+                areas = {side: to_lonlat(g) for side, g in projected_areas.items()}
+                fronts = {pair: to_lonlat(g) for pair, g in fronts_projected.items()}
+            if tess is not None and tess is old_tess and previous_sides is not None:
+                changes = {}
+                for side in AREA_SIDES:
+                    moved_in = (sides == side) & (previous_sides != side)
+                    moved_out = (sides != side) & (previous_sides == side)
+                    changes[side] = (float(tess.cell_km2[moved_in].sum()), float(tess.cell_km2[moved_out].sum()))
+            else:
+                changes = {}
+                for side in AREA_SIDES:
+                    before = previous_projected.get(side, empty) if previous_projected else empty
+                    now = projected_areas.get(side, empty)
+                    both = 0.0
+                    if not (before.is_empty or now.is_empty):
+                        both = float(shapely.area(shapely.intersection(now, before)))
+                    changes[side] = (
+                        max(float(shapely.area(now)) - both, 0.0) / 1e6,
+                        max(float(shapely.area(before)) - both, 0.0) / 1e6,
+                    )
+            current = PeriodAreas(
+                period=period,
+                areas=areas,
+                area_km2=area_km2,
+                places=counts,
+                stale=stale,
+                fronts=fronts,
+                front_km=front_km,
+                gained_km2={s: round(changes[s][0], 1) for s in AREA_SIDES},
+                lost_km2={s: round(changes[s][1], 1) for s in AREA_SIDES},
+                same_as_previous=same,
+            )
+            if index >= lo:
+                results.append(current)
+            previous, previous_sides, previous_projected = current, sides, projected_areas
+        return results
 
 
 def _geometry(geom: Any, grid: float) -> dict[str, object]:

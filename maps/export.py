@@ -340,11 +340,13 @@ def write_map_outputs(
     title: str = "Frontline",
     formats: Sequence[str] = ("geojson", "csv"),
     areas: AreaSettings | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Write map.html and the chosen exports into `outdir`; return the paths written, in writing order.
 
     Estimated control areas and the front line are computed with `areas` (default settings when None)
-    and go into the map, `control_areas.geojson`, `front_line.geojson` and the GeoPackage.
+    and go into the map, `control_areas.geojson`, `front_line.geojson` and the GeoPackage; `jobs` as
+    for `estimate_areas` (None: one worker per core for a large timeline).
     """
     from .render import render_map
 
@@ -360,7 +362,7 @@ def write_map_outputs(
         raise OutputError(f"the output path {folder} is not a folder")
     settings = areas or AreaSettings()
     land = load_land()
-    estimated = estimate_areas(timeline, settings, land)
+    estimated = estimate_areas(timeline, settings, land, jobs=jobs)
     clipped = land is not None
     page = render_map(timeline, events, offline=offline, title=title, areas=estimated, area_settings=settings,
                       clipped=clipped)

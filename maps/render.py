@@ -153,7 +153,7 @@ def areas_payload(areas: Sequence[PeriodAreas]) -> dict[str, object]:
     previous: PeriodAreas | None = None
     last_index = -1
     for i, estimate in enumerate(areas):
-        if previous is not None and estimate.areas is previous.areas and estimate.fronts is previous.fronts:
+        if previous is not None and estimate.same_as_previous:
             shapes.append(last_index)
             fronts.append(last_index)
             continue

@@ -221,3 +221,20 @@ def test_control_periods_one_feature_per_place_and_state_run():
     assert {k for f in features for k in f["properties"]} >= {
         "period_start", "period_end", "side", "since", "last_report", "stale", "name", "geonameid",
     }
+
+
+def test_workers_give_the_same_estimates_as_one_process():
+    days = [DAY + dt.timedelta(days=7 * w) for w in range(10)]
+    rows = [(WEST, "UA", days[0]), (EAST, "UA", days[0]), (FAR, "RU", days[0])]
+    rows += [(EAST, "RU" if w % 2 else "UA", day) for w, day in enumerate(days[1:], 1) if w != 5]
+    rows += [(WEST, "UA", days[5])]  # week 5: sites and sides as week 4, so that estimate is reused
+    timeline = build_timeline(events_for(*rows), "week")
+    one = estimate_areas(timeline, AreaSettings(radius_km=15), jobs=1)
+    two = estimate_areas(timeline, AreaSettings(radius_km=15), jobs=2)
+    assert len(one) == len(two) == 10
+    for a, b in zip(one, two, strict=True):
+        assert (a.period, a.area_km2, a.gained_km2, a.lost_km2, a.front_km, a.same_as_previous) == (
+            b.period, b.area_km2, b.gained_km2, b.lost_km2, b.front_km, b.same_as_previous
+        )
+        assert all(a.areas[s].equals(b.areas[s]) for s in AREA_SIDES)
+    assert [a.same_as_previous for a in one].count(True) >= 1

@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from gazetteer.disambiguate import Cues, Resolution, settle_by_neighbours
@@ -238,7 +238,7 @@ class Detector(TriggerReader, MentionReader):
             skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
                                                                 (institutions, pending), number in with_history,
-                                                                regions_said)
+                                                                regions_said, cache)
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -246,11 +246,13 @@ class Detector(TriggerReader, MentionReader):
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[NameMention], cues: Cues,
                          previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,
                          historical: bool = False, regions_said: dict[str, tuple[str, str]] | None = None,
+                         known: Mapping[str, Resolution] | None = None,
                          ) -> tuple[list[Event], list[UnresolvedName], _Side]:
         """Return the events and unresolved names of a sentence, and the side its last actor stands for.
 
         `historical`: the sentence names a war of the past (the article reader finds those sentences).
         `regions_said`: the region (country, admin1) the article places a name in, anywhere in its text.
+        `known`: the article's names already resolved without sentence cues (the neighbours of a list).
         """
         tmpl = self._template(s.text, mentions)
         institutions = bool(memory and BARE_INSTITUTION.search(tmpl.lower))  # "the ministry said"
@@ -295,7 +297,7 @@ class Detector(TriggerReader, MentionReader):
         hits = self._hits(tmpl, mentions, actors)
         if not hits:
             return [], [], last_side
-        self._resolve_candidates(s.text, mentions, {h.mention for h in hits}, cues)
+        self._resolve_candidates(s.text, mentions, {h.mention for h in hits}, cues, known or {})
         if any(m.resolution and m.resolution.best and side_of_country(m.resolution.best.country) != "UA"
                for m in mentions):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
@@ -325,7 +327,8 @@ class Detector(TriggerReader, MentionReader):
             events.append(event)
         return events, unresolved, last_side
 
-    def _resolve_candidates(self, text: str, mentions: list[NameMention], indexes: set[int], cues: Cues) -> None:
+    def _resolve_candidates(self, text: str, mentions: list[NameMention], indexes: set[int], cues: Cues,
+                            known: Mapping[str, Resolution]) -> None:
         """Resolve the names that patterns made candidates, with the cues of their sentence."""
         distance = self.gazetteer.distance_cues(text)  # "74 km southeast of Kharkiv", once per sentence
         # "in the Kupiansk direction", "Kharkiv region", "near Bakhmut": where the sentence puts its names.
@@ -339,7 +342,7 @@ class Detector(TriggerReader, MentionReader):
                            or _anchor_close(text, a.anchor, mention.start, mention.end))
             here = replace(local, within=within) if within else local
             mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
-        self._settle_by_neighbours(mentions, local)
+        self._settle_by_neighbours(mentions, local, known)
 
     def _refusal(self, mention: NameMention, res: Resolution | None, cues: Cues, text: str,
                  regions_said: dict[str, tuple[str, str]] | None) -> str | None:
@@ -359,13 +362,16 @@ class Detector(TriggerReader, MentionReader):
             return "unresolved"  # a namesake in another region than the one reported ("Makiivka, Luhansk Oblast")
         return None
 
-    def _settle_by_neighbours(self, mentions: list[NameMention], cues: Cues) -> None:
+    def _settle_by_neighbours(self, mentions: list[NameMention], cues: Cues,
+                              known: Mapping[str, Resolution]) -> None:
         """Decide ambiguous names by the places named beside them in the sentence and the article."""
         if not any(m.resolution and m.resolution.status == "ambiguous" for m in mentions):
             return
         points = []
         for m in mentions:
-            res = m.resolution or self.gazetteer.resolve(m.surface, cues, fuzzy=False)
+            res = m.resolution or known.get(m.surface)
+            if res is None or res.status != "resolved":  # the article's answer, else the sentence's own
+                res = self.gazetteer.resolve(m.surface, cues, fuzzy=False)
             if res.status == "resolved" and res.best is not None:
                 points.append((res.best.lat, res.best.lon))
         # The places of the same sentence first (a list names neighbours), then those of the whole article.

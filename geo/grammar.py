@@ -339,11 +339,16 @@ FLAG_DOWN = lower_re(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+do
                         r"lowered|lowering)\s+(?:\w+\s+){0,3}$")
 
 
-# The sentence pre-filter: the first word of every form in the lexicon, and the constructions' own words.
-TRIGGER_HINT = lower_re(r"\b(?:" + "|".join(sorted(LEXICON.first_words() | {
-    "control", "into", "patrol", "flag", "counter", "came", "returned", "passed", "hand", "left", "leav",
-    "capitulat", "los", "ced", "pull", "brought", "bring", "rais", "hoist", "plant", "reach", "kick", "threw",
-    "throw", "push", "forc", "expel", "oust", "clear", "drov", "driv", "where"}, key=lambda w: (-len(w), w))) + ")")
+# The sentence pre-filter: every form and phrase of the lexicon, and the constructions' own words.
+TRIGGER_HINT = lower_re(r"\b(?:" + "|".join(sorted(
+    {re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.phrases()} | {
+        # the constructions' own words (whole words or unambiguous stems: "forc" would pass every "forces")
+        "control", "into", "patrol", "flag", "counter", "came", "comes", "returned", "returning", "passed", "hand",
+        "left", "leav", "capitulat", "lost", "losing", "lose", "ced", "pulled", "pulling", "pull", "brought",
+        "bring", "rais", "hoist", "plant", "reached", "kicked", "kicking", "threw", "throwing", "pushed", "pushing",
+        "forced", "forcing", "expel", "oust", "cleared", "clearing", "drove", "driving", "driven", "fell", "falls",
+        "fallen", "laid", "surrender"},
+    key=lambda w: (-len(w), w))) + ")")
 
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.

@@ -229,6 +229,14 @@ class Lexicon:
         return frozenset(w for fam in self.families.values() if fam.retake
                          for w in (*fam.active_forms(), *fam.participles(), *fam.nouns))
 
+    def phrases(self) -> frozenset[str]:
+        """Every form, noun and phrase of the lexicon, whole: what a sentence must contain for a trigger."""
+        words: set[str] = set()
+        for fam in self.families.values():
+            words.update((*fam.active_forms(), *fam.participles(), *fam.nouns, *fam.presence,
+                          *(f for v in fam.movement for f in v.all())))
+        return frozenset(words)
+
     def first_words(self) -> frozenset[str]:
         """The first word of every form, noun and phrase: where a trigger can begin."""
         words: set[str] = set()

@@ -198,3 +198,14 @@ def test_a_denied_capture_is_a_claim(detector: Detector) -> None:
     text = "Kyiv denied that Russian troops had captured Kupiansk on Tuesday."
     found = detector.detect(Article("t", text, published=DAY)).events
     assert [(e.kind, e.side, e.claimed) for e in found] == [("captured", "RU", True)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mariupol fell in May.", "In Lyman, a town that fell to Moscow forces at the end of May, it is quiet.",
+    "Kupiansk is now under Russian control.", "Kupiansk is back in Ukrainian hands.",
+    "The last defenders in Kupiansk had surrendered.", "Kupiansk, where street fighting was under way, is empty.",
+    "Kupiansk came under Russian control.", "Kupiansk was returned to Ukrainian control.",
+])
+def test_the_prefilter_passes_every_construction_after_a_place(sentence: str) -> None:
+    # A word missing from the pre-filter silently disables its construction ("fell" once was).
+    assert grammar.TRIGGER_HINT.search(sentence.lower())

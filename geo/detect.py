@@ -465,6 +465,14 @@ def _stronger(a: Event, b: Event) -> bool:
     return (a.confidence, not a.claimed) > (b.confidence, not b.claimed)
 
 
+def _same_days(a: dt.date | None, b: dt.date | None) -> bool:
+    """Return True when two event dates are within three days, or both unknown (an undated article's events
+    are of one time: the side of a past change must not depend on whether the article is dated)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return abs((a - b).days) <= 3
+
+
 def merge_article_events(events: Sequence[Event], days: int = 31) -> list[Event]:
     """Keep one event per (article, place, kind and side, month-long span): the best supported.
 
@@ -490,5 +498,5 @@ def merge_article_events(events: Sequence[Event], days: int = 31) -> list[Event]
     changes = [e for e in kept if event_class(e.kind) == "change"]
     dropped = {id(e) for e in changes for o in changes
                if o is not e and o.article_id == e.article_id and o.place.key == e.place.key and o.side != e.side
-               and e.date and o.date and abs((e.date - o.date).days) <= 3 and _stronger(o, e)}
+               and _same_days(e.date, o.date) and _stronger(o, e)}
     return sorted((e for e in kept if id(e) not in dropped), key=Event.sort_key)

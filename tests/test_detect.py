@@ -509,3 +509,12 @@ def test_a_region_apposition_places_the_village_in_that_region(detector: Detecto
                                        published=dt.date(2023, 1, 2)))
     luhansk = gazetteer.region_of("Luhansk")
     assert {(e.place.country, e.place.admin1) for e in findings.events} <= {luhansk}
+
+
+def test_an_undated_article_gives_the_sides_its_dated_twin_gives(detector: Detector) -> None:
+    text = ("Ukrainian troops hoisted the national flag over the city council building in Sloviansk on Saturday. "
+            "Russia appeared ready to talk again after the fall of Sloviansk.")
+    dated = detector.detect(Article("t", text, published=dt.date(2014, 7, 6))).events
+    undated = detector.detect(Article("t", text)).events
+    assert {(e.place.name, e.kind, e.side) for e in undated} == {(e.place.name, e.kind, e.side) for e in dated}
+    assert {e.side for e in undated} == {"UA"}

@@ -11,52 +11,40 @@ from .grammar import LEXICON, lower_re
 # were shelled"); "the town of X" and "the cities of X and Y" keep their subject.
 DETERMINER_BEFORE = lower_re(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+$")
 
-
 ACCORDING = lower_re(r"\baccording\s+to\b")
-
 
 WORD = re.compile(r"[\w'’-]+")
 
-
 # Armed men in the sentence: attacks and advances are fighting only when they make them.
 FORCE_CONTEXT = lower_re(r"\b(?:" + "|".join(LEXICON.force_nouns) + r"|enemy|russians|ukrainians|russia|ukraine|"
-                           r"russian|ukrainian|moscow|kyiv|kiev|wagner|isw|general\s+staff|ministry|army|military)\b")
-
+                         r"russian|ukrainian|moscow|kyiv|kiev|wagner|isw|general\s+staff|ministry|army|military)\b")
 
 # "troops were ordered to withdraw from X", "decided to pull troops out of X": the order is the news of the day.
 ORDERED_BEFORE = lower_re(r"\b(?:order\w*|decid\w*|decision|authori[sz]\w*|approv\w*|command\w*|allow\w*|"
-                            r"permi\w*|forced)\s+(?:[\w'’-]+\s+){0,4}?to\s+(?:\w+\s+){0,2}?$")
-
+                          r"permi\w*|forced)\s+(?:[\w'’-]+\s+){0,4}?to\s+(?:\w+\s+){0,2}?$")
 
 # "tried to break through near X", "continued to attack near X": the fighting happened, whatever its outcome.
 ATTEMPT_BEFORE = lower_re(r"\b(?:tr(?:y|ies|ied|ying)|attempt\w*|sought|seek\w*|continu\w*|struggl\w*|"
-                            r"fail\w*|unable|keep|kept)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:\w+\s+){0,2}?$")
-
+                          r"fail\w*|unable|keep|kept)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:\w+\s+){0,2}?$")
 
 CONDITIONAL_BEFORE = lower_re(r"\b(?:if|unless|whether|until|before|should|once)\s+(?:[\w'’-]+\s+){0,3}$"
-                                 r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
-
+                              r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
 
 ATTRIBUTION_TAIL = lower_re(r",\s*(?P<who>[^,;]{1,70}?),?\s+(?:said|says|claimed|claims|reported|announced|stated|"
-                               r"added|insisted|told|tells|wrote|writes|posted)\b[^,;]{0,40}$")
-
+                            r"added|insisted|told|tells|wrote|writes|posted)\b[^,;]{0,40}$")
 
 IN_PLACE_BEFORE = lower_re(r"\b(?:in|inside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$")
 
-
 LEAVE_NOT_PLACE = lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b")  # match(left, end of "left")
-
 
 # Words that only ever name armed men: "the occupiers left X" withdraws, "Zelensky left Kyiv" does not.
 FORCE_WORD = compile_factored(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
-                               r"battalions?|defenders|military|occupiers|invaders|separatists|rebels|militants|"
-                               r"insurgents|mercenaries|marines|paratroopers)\b", re.I)
-
+                              r"battalions?|defenders|military|occupiers|invaders|separatists|rebels|militants|"
+                              r"insurgents|mercenaries|marines|paratroopers)\b", re.I)
 
 CLAIM = lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|edly|ing)?|announc(?:ed|es|e|ing)|"
-                    r"assert(?:ed|s|ing)?|stat(?:ed|es)|according\s+to|allegedly|purportedly|apparently|video|footage|"
-                    r"showed|shows|bloggers?|posted|wrote|told|insist(?:s|ed)?)\b")
-
+                 r"assert(?:ed|s|ing)?|stat(?:ed|es)|according\s+to|allegedly|purportedly|apparently|video|footage|"
+                 r"showed|shows|bloggers?|posted|wrote|told|insist(?:s|ed)?)\b")
 
 MODAL_BEFORE = lower_re(
     r"(?:\b(?:vow\w*|aim\w*|plan\w*|intend\w*|want\w*|seek\w*|sought|try|tries|tried|trying|attempt\w*|hop\w*|"
@@ -75,79 +63,63 @@ MODAL_BEFORE = lower_re(
     # "ISW has not observed indications that Russian forces captured X": a negated report of the change.
     r"|\b(?:no|not|never|without)\s+(?:[\w'’-]+\s+){0,3}?(?:that|whether)\s+(?:[\w'’-]+\s+){0,4}?$)")
 
-
 MODAL_PASSIVE = lower_re(r"\b(?:will|would|could|may|might|must|should|not|never|soon\s+be|to\s+be|yet\s+to)\b")
-
 
 # "in occupied Sevastopol", "the temporarily occupied territories": an adjective, not a change.
 ADJECTIVAL_BEFORE = lower_re(r"\b(?:in|inside|into|from|of|to|across|near|around|through|throughout|on|at|for|"
-                               r"the|a|an|temporarily|long|formerly|partly|partially)\s+$")
-
+                             r"the|a|an|temporarily|long|formerly|partly|partially)\s+$")
 
 # "a capture of Pokrovsk would give Russia a road hub": the noun names a possible change, not one made.
 MODAL_AFTER = lower_re(r"^(?:\s+(?:and|or)\s+§)*(?:\s*,[^,;]{1,60},)?\s+(?:would|could|might|may|will|can|"
-                         r"should|must|is\s+(?:likely|unlikely|expected)|would\s+not)\b"
+                       r"should|must|is\s+(?:likely|unlikely|expected)|would\s+not)\b"
                          # "the capture of Vuhledar remains Moscow's goal": an aim, not a change
-                         r"|^\s+(?:remains?|is|was)\s+(?:[\w'’-]+\s+){0,3}?(?:goals?|aims?|objectives?|targets?|"
-                         r"priority|task)\b")
-
+                       r"|^\s+(?:remains?|is|was)\s+(?:[\w'’-]+\s+){0,3}?(?:goals?|aims?|objectives?|targets?|"
+                       r"priority|task)\b")
 
 # "predicted the fall of Toretsk", "fears the loss of Pokrovsk": a change foreseen, feared or averted.
 NOMINAL_FORESEEN = lower_re(r"\b(?:predict\w*|forecast\w*|fear\w*|warn\w*|expect\w*|risk\w*|avert\w*|prevent\w*|"
-                              r"avoid\w*|anticipat\w*|imminent|possible|potential|likely|unlikely|looming|inevitable|"
-                              r"threat\w*|rul\w+\s+out|envisag\w*|demand\w*|propos\w*)\s+(?:(?:the|a|an)\s+)?"
-                              r"(?:[\w'’-]+\s+){0,2}?$")
-
+                            r"avoid\w*|anticipat\w*|imminent|possible|potential|likely|unlikely|looming|inevitable|"
+                            r"threat\w*|rul\w+\s+out|envisag\w*|demand\w*|propos\w*)\s+(?:(?:the|a|an)\s+)?"
+                            r"(?:[\w'’-]+\s+){0,2}?$")
 
 # "the photographer captured Kharkiv at dawn": with no side named, a camera or a team does not take a town.
 NON_MILITARY_SUBJECT = lower_re(r"\b(?:photographers?|cameras?|films?|documentar\w*|photos?|photographs?|"
-                                  r"pictures?|paintings?|painters?|books?|novels?|exhibitions?|artists?|images?|lens|"
-                                  r"songs?|albums?|poems?|series|play|stor(?:y|ies)|players?|team|club|squad|"
-                                  r"champions?|striker|goalkeeper)\s+(?:[\w'’-]+\s+)?$")
-
+                                r"pictures?|paintings?|painters?|books?|novels?|exhibitions?|artists?|images?|lens|"
+                                r"songs?|albums?|poems?|series|play|stor(?:y|ies)|players?|team|club|squad|"
+                                r"champions?|striker|goalkeeper)\s+(?:[\w'’-]+\s+)?$")
 
 # "was taken off the list", "was taken to hospital": idioms of "take", not a capture.
 TAKEN_IDIOM = lower_re(r"\s+(?:off|out|up|down|away|aback|apart|part|note|ill|hostage|prisoners?|seriously|"
-                         r"into\s+account|for\s+granted|to\s+(?:hospital|court|task))\b")  # match(right, end)
-
+                       r"into\s+account|for\s+granted|to\s+(?:hospital|court|task))\b")  # match(right, end)
 
 # "the defence of Mariupol became a symbol": a battle looked back on, not fighting on the day of the report.
 RETROSPECT_AFTER = lower_re(r"^\s+(?:became|become|becomes|lasted|ended|went\s+down|turned\s+into|cost|"
-                              r"is\s+remembered|was\s+remembered|remains\s+a\s+symbol|was\s+(?:one|the|a)\s)")
-
+                            r"is\s+remembered|was\s+remembered|remains\s+a\s+symbol|was\s+(?:one|the|a)\s)")
 
 # "freed Odesa from the blockade": released from a threat, not taken back from an army.
 FREED_FROM_THREAT = lower_re(r"^\s+from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:blockade|shelling|threat|attacks?|"
-                               r"fear|debts?|dependence|mines|isolation|darkness)\b")
-
+                             r"fear|debts?|dependence|mines|isolation|darkness)\b")
 
 DENIAL = lower_re(r"\b(?:den(?:y|ies|ied|ying)|refut\w+|(?:dismiss|reject)(?:ed|es|s)?\s+(?:the\s+|these\s+|those\s+"
-                     r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b")
-
+                  r"|such\s+)?(?:claims?|reports?)|false|fake|untrue|not\s+true|no\s+truth)\b")
 
 REPORTED_NOUN = lower_re(r"\s(?P<verb>reported|announced|claimed|claims|announces|reports|confirmed|hailed|"
-                           r"celebrated|completed|completes|finished|finalized)\s+(?:the\s+|its\s+|their\s+)?$")
-
+                         r"celebrated|completed|completes|finished|finalized)\s+(?:the\s+|its\s+|their\s+)?$")
 
 FORESEEN_AFTER = lower_re(r"\s+(?:was|is|were|are|would\s+be|will\s+be|seemed|seems|appeared|appears|looked|"
-                            r"looks)\s+(?:\w+\s+)?(?:imminent|near|close|likely|unlikely|possible|inevitable|"
-                            r"expected|only\s+a\s+matter|a\s+matter)\b")  # match(text after the place)
-
+                          r"looks)\s+(?:\w+\s+)?(?:imminent|near|close|likely|unlikely|possible|inevitable|"
+                          r"expected|only\s+a\s+matter|a\s+matter)\b")  # match(text after the place)
 
 ADMITTED_NOUN = lower_re(r"\s(?P<verb>confirmed|admitted|acknowledged|conceded|confirms|admits|acknowledges|"
-                           r"concedes)\s+(?:the\s+)?$")
-
+                         r"concedes)\s+(?:the\s+)?$")
 
 # Institutions an article names once with their side and then bare ("the ministry said").
 INSTITUTION_HINT = lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|battlegroup|grouping)\b")
 
-
 BARE_INSTITUTION = lower_re(r"\bthe\s+(?P<noun>(?:defen[cs]e\s+)?ministry(?:\s+of\s+defen[cs]e)?|general\s+staff|"
-                              r"military|army|command|group(?:\s+of\s+forces)?|battlegroup|grouping)\b")
-
+                            r"military|army|command|group(?:\s+of\s+forces)?|battlegroup|grouping)\b")
 
 _INSTITUTION_WORD = lower_re(r"\b(?:ministry|general\s+staff|military|army|command|group|grouping|battlegroup)\b")
-
 
 _INSTITUTION_KEYS = {"ministry": "ministry", "general staff": "general staff", "military": "military",
                      "army": "military", "command": "command", "group": "group", "grouping": "group",

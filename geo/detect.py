@@ -65,9 +65,7 @@ def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
         pos = starts[line + 1]  # the next line: one match is enough
     return found
 
-
 _FAR_KM = 300.0
-
 
 _ANCHOR_REACH = 100  # characters between a name and the town of a "near X" that binds it
 
@@ -405,36 +403,27 @@ class Detector(TriggerReader, MentionReader):
             published=article.published, date_note=note,
         )
 
-
 # This war began in 2014: a change dated earlier (Kharkiv 1943, Sevastopol 1855) is history, not an event.
 _WAR_START = dt.date(2014, 1, 1)
-
 
 # A year before the war that the date reader does not take (it reads 1900-2099): "fell in 1855", "in 1783".
 _OLD_YEAR = compile_factored(r"\b(?:1[0-8]\d\d|19\d\d|200\d|201[0-3])\b")
 
-
 # Wars and armies of the past: their captures and sieges are history whatever date the sentence carries.
 _HISTORY = lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war\s+(?:i|ii|one|two|1|2)|ww\s?ii?|"
-                     r"great\s+patriotic\s+war|crimean\s+war|civil\s+war\s+of\s+19\d\d|red\s+army|wehrmacht|"
-                     r"soviet\s+(?:troops|forces|army|soldiers|armies)|ussr|leningrad|stalingrad|napoleon\w*|bolsheviks?|white\s+army|ottoman\w*|tsarist)\b")
-
+                    r"great\s+patriotic\s+war|crimean\s+war|civil\s+war\s+of\s+19\d\d|red\s+army|wehrmacht|"
+                    r"soviet\s+(?:troops|forces|army|soldiers|armies)|ussr|leningrad|stalingrad|napoleon\w*|bolsheviks?|white\s+army|ottoman\w*|tsarist)\b")
 
 _HISTORY_LINES = _within_lines(_HISTORY)
 
-
 _INSTITUTION_HINT_LINES = _within_lines(INSTITUTION_HINT)
-
 
 # Rare words: finding them with str.find and trying the pattern there beats a regex scan of the article.
 _HISTORY_PREFIXES = word_prefixes(source_of(_HISTORY))
 
-
 _INSTITUTION_PREFIXES = word_prefixes(source_of(INSTITUTION_HINT))
 
-
 _RELATIVE_GAP = compile_factored(r",\s*(?:which|who|whom|whose|where)\b", re.I)
-
 
 # "the base of the Russian group since April": a state's start, not the event
 _SINCE = compile_factored(r"since\b", re.I)

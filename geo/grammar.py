@@ -15,9 +15,7 @@ from .lexicon import default_lexicon
 
 MARK = "§"
 
-
 WINDOW = 240  # characters before a place name in which its trigger is looked for
-
 
 LEXICON = default_lexicon()
 
@@ -29,11 +27,9 @@ def lower_re(pattern: str) -> re.Pattern[str]:
         raise ValueError(f"pattern for lower-cased text has a capital letter: {pattern[:60]!r}")
     return compile_factored(pattern)
 
-
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
 SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X and later Y"
         r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
-
 
 # "Rubizhne, next to Severodonetsk, and Dzerzhynsk": a short locating apposition between two items of a list.
 # Not "north of X": between a verb and its object that reads as part of a place (PARTIAL).
@@ -42,30 +38,24 @@ _LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,
              r"an?\s+(?:[\w'’-]+\s+){0,3}?(?:village|town|city|settlement|hamlet|district\s+cent(?:re|er)|suburb|hub)"
              r"\b[^,.;:§]{0,30}?§?|in\s+the\s+(?:[\w'’-]+\s+)?§\s+(?:region|oblast|province))(?=\s*,))?")
 
-
 # "into the town of X ... and into the village of Y": the preposition may be said again after "and".
 _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{SEP}"
                  rf"(?:(?<=and\s)(?:into|in|near|around)\s+)?(?:(?:the\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 
-
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
 NEW_CLAUSE_AFTER = lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
-                              r"faced|faces|continued|continues|suffered|suffers|lies|lay)\b")
-
+                            r"faced|faces|continued|continues|suffered|suffers|lies|lay)\b")
 
 VERBAL_FAMILIES = frozenset({"change", "lose", "enter", "withdraw", "fight"})
 
-
 _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|towards|beyond|behind|close|south|north|" \
               r"east|west|and|or|but|while|which|that|where|with)\b)"
-
 
 _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|western|southern|northern|north-?eastern|"
         r"south-?eastern|"
         r"north-?western|south-?western|embattled|front-?line|besieged|ruined|devastated|battered|small|nearby|"
         r"important|industrial|coastal|main|largest|russian-occupied|occupied|ukrainian-held|russian-held|"
         r"ukrainian-controlled|russian-controlled|remaining|twin|symbolic|logistics|rail|railway)\s+)*")
-
 
 _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|hamlet|hamlets|suburb|suburbs|"
             r"stronghold|strongholds|hub|bastion|outpost|district|districts|center|centre|heart|outskirts|approaches|"
@@ -75,24 +65,19 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
             r"eastern\s+part|western\s+part|northern\s+part|southern\s+part|railway\s+station|station|square|"
             r"fortress)")
 
-
 PARTIAL = lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
-                      r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
-
+                   r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
 
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
 _LIST_OPENER = (r"(?:(?:(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
                 r"(?:the\s+)?§(?:\s+(?:oblast|region|province|district))?)?\s*)?(?:(?:,\s*)?(?:"
                 + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in LEXICON.list_openers) + r")\s*:?|:)\s*)?")
 
-
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
         rf"{_ADJ}){{0,2}}{_LIST_OPENER}{_COORD_BEFORE}$")
 
-
 _MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
            r"apr|jun|jul|aug|sept?|oct|nov|dec)")
-
 
 # The verbs and nouns of every family come from the lexicon (geo/data/lexicon.json), every form generated.
 _CHANGE_VERBS = (LEXICON.verbs("change") +
@@ -100,18 +85,13 @@ _CHANGE_VERBS = (LEXICON.verbs("change") +
                  r"|now\s+(?:fully\s+|completely\s+|effectively\s+)?controls?|"
                  r"now\s+in\s+(?:full\s+|complete\s+|total\s+)?control\s+of")
 
-
 _CONTROL = f"(?:{LEXICON.control_phrases()})"
-
 
 NOUN_FAMILY = LEXICON.noun_families()
 
-
 _NOUN_ALTERNATION = "|".join(sorted((re.escape(n) for n in NOUN_FAMILY), key=lambda n: (-len(n), n)))
 
-
 _FORCES = r"(?:(?:its|their|his|our|the|[\w-]+)\s+(?:[\w-]+\s+)?(?:troops|forces|units|soldiers|tanks|fighters)\s+)"
-
 
 LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A verb in single quotes ("its troops had 'liberated' X") reads as the verb: double quotes are dropped.
@@ -149,24 +129,19 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
 ]
 
-
 # The military-report register: "repelled 14 attacks near X, Y and Z", "continued offensive operations in the
 # Pokrovsk direction near X", "advanced toward X". A trigger of a fight family, a few words that are no new clause
 # (a place followed by a direction word may stand among them), a preposition of place, then the place or a list.
 FIGHT_TRIGGER_FAMILY = LEXICON.fight_triggers("report")
 
-
 _FIGHT_PREPOSITIONS = "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions),
                                       key=lambda p: (-len(p), p)))
 
-
 DIRECTION_WORDS = "|".join(LEXICON.direction_words)
-
 
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
                  r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction))\b)[\w'’-]+|§)"
                  r"|\s*;(?:\s+and)?){0,10}?")
-
 
 _FIGHT_TRIGGERS = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in FIGHT_TRIGGER_FAMILY),
                                   key=lambda t: (-len(t), t)))
@@ -192,20 +167,16 @@ def _verb_group(pattern: re.Pattern[str]) -> str:
         pos += 1
     return source[start:pos - 1]
 
-
 # Cheap keyword scans, one per pattern and sentence: a pattern is tried on a place only from a keyword of
 # its own that stands before the place, so sentences without the verbs cost one scan. The keywords are the
 # first words of each pattern's trigger group, derived from the patterns (and so from the lexicon).
 LEFT_KEYWORD_WORDS = {name: leading_words(_verb_group(pattern)) for name, pattern in LEFT_PATTERNS}
 
-
 # Where any of them begins: one scan for all.
 ANY_LEFT_KEYWORD = lower_re(r"\b(?:" + "|".join(sorted(set().union(*LEFT_KEYWORD_WORDS.values()),
                                                           key=lambda w: (-len(w), w))) + r")\b")
 
-
 LETTERS = re.compile(r"[a-z]+")
-
 
 RIGHT_PASSIVE = lower_re(
     rf"^(?:{SEP}§)*(?:\s+(?:regions?|districts?))?"
@@ -220,17 +191,14 @@ RIGHT_PASSIVE = lower_re(
     rf"(?P<verb>{LEXICON.participles('passive')})\b"
     rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?")
 
-
 RIGHT_APPOSITIVE = lower_re(
     r"^\s*,\s*(?P<det>(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+)"
     r"{0,6}?(?P<rel>(?:which|that)\s+)?(?P<aux>(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
     r"finally|fully)\s+)*(?P<verb>" + LEXICON.participles("appositive") + r")\b"
     r"(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
 
-
 _WHICH_VERB = (r"(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|reportedly|later|then|briefly)\s+)*"
                r"(?P<verb>" + LEXICON.past_forms("relative") + r")\b")
-
 
 # "X, which Russian troops seized", "X and Y, two villages that Ukraine liberated in 2023 and that Russian
 # troops recaptured in 2024": the relative clause may hang on an appositive ("two villages") and repeat.
@@ -238,26 +206,21 @@ RIGHT_WHICH_ACTIVE = lower_re(
     rf"^(?:{SEP}§)*\s*,\s*(?:(?:a|an|the|two|three|four|five|both|several)\s+(?:[\w'’-]+\s+){{0,3}}?)?"
     rf"(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+{_WHICH_VERB}")
 
-
 WHICH_AGAIN = lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P<actor>[^,;.]{{1,40}}?)\s+"
-                         rf"{_WHICH_VERB}")
-
+                       rf"{_WHICH_VERB}")
 
 # "X, where street fighting was under way": the place is fought over.
 RIGHT_WHERE_FIGHTING = lower_re(
     rf"^(?:{SEP}§)*\s*,\s*(?:where|in\s+which)\s+(?:[\w'’-]+\s+){{0,4}}?(?P<verb>{LEXICON.triggers('fight')})\b")
-
 
 # "X, where they raised the Ukrainian flag over the village council": the flag's side holds the place.
 RIGHT_WHERE_FLAG = lower_re(
     rf"^(?:{SEP}§)*\s*,\s*where\s+(?:[\w'’-]+\s+){{0,4}}?(?P<verb>raised|hoisted|planted|unfurled|put\s+up)\s+"
     r"(?:the\s+|a\s+|their\s+|its\s+)?(?P<flag>ukrainian|russian|ukraine['’]s|russia['’]s|soviet)\s+(?:national\s+)?flag")
 
-
 # "the last Ukrainian fighters holed up in Mariupol had surrendered": the place goes to the other side.
 RIGHT_SURRENDER = lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|reportedly)\s+)?"
-                            r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")
-
+                           r"(?P<verb>surrendered|capitulated|laid\s+down\s+(?:their\s+)?arms)\b")
 
 RIGHT_FELL = lower_re(
     rf"^(?:{SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?"
@@ -266,13 +229,11 @@ RIGHT_FELL = lower_re(
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
     rf"hands\s+of\s+|under\s+|into\s+)(?P<actor>[^,;.]{{1,60}})")  # "into Russian hands"
 
-
 # "X is now under Russian control", "X is back in Ukrainian hands": a holder stated with "now" or "back" tells of a
 # change.
 RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+)(?:fully\s+|completely\s+|"
-                        r"firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-                        r"(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b")  # "X is back in Ukrainian hands"
-
+                       r"firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+                       r"(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b")  # "X is back in Ukrainian hands"
 
 # "Mariupol fell in May 2022", "Avdiivka has fallen.": a place falls to the side that did not hold it. Only
 # before a time or the end of the clause ("fell silent", "fell in love", "fell on deaf ears" are not falls).
@@ -281,63 +242,49 @@ _TIME_AFTER = (r"(?:(?:on|by)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d
                r"winter|end|first|second|third|last|morning|night)|spring|summer|autumn|winter)|after|last|this|"
                r"within|overnight|yesterday|today|earlier|days?|weeks?|months?)\b")
 
-
 RIGHT_FELL_BARE = lower_re(
     rf"^(?:{SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?"
     rf"(?:(?:has|had|have)\s+)?(?:(?:finally|reportedly|eventually|effectively|now|also)\s+)*"
     rf"(?P<verb>fell|fallen)(?=\s*[,.;]|\s*$|\s+{_TIME_AFTER})")
 
-
 # A stem of every verb the patterns above read after a place: without one, none of them can match.
 # A word of every pattern read after a place (the lexicon's participles and the constructions' own words):
 # without one, none of them can match.
 RIGHT_VERB_HINT = lower_re(rf"\b(?:{LEXICON.participles('passive')}|{LEXICON.participles('appositive')}|"
-                             rf"{LEXICON.past_forms('relative')}|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
-                             r"returned|returns|passed|where|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
-
+                           rf"{LEXICON.past_forms('relative')}|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
+                           r"returned|returns|passed|where|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 
 RIGHT_BY = lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 
-
 RIGHT_TO = lower_re(r"^\s*to\s+(?P<actor>[^,;.]{1,60})")
-
 
 _REFERENCE_BEFORE = compile_factored(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                                      r"north-east|north-west|south-east|south-west)(?:ern)?|outside|beyond|near|from|toward|"
                                      r"towards|of\s+the\s+road\s+to)\s+(?:of\s+)?$", re.I)
 
-
 _PREP_BEFORE = lower_re(r"\b(?:in|into|inside|near|from|outside|to|toward|towards|at|by|around|on|beyond|behind|"
-                          r"past|through|across|between|via|for|over|of|off|under|with|within|against|about)\s+"
-                          r"(?:(?:the|a|an)\s+)?$")
-
+                        r"past|through|across|between|via|for|over|of|off|under|with|within|against|about)\s+"
+                        r"(?:(?:the|a|an)\s+)?$")
 
 _SETTLEMENT_OF = lower_re(r"\b(?:town|city|village|settlement|hamlet|suburb|stronghold|bastion|hub)s?\s+of\s+"
-                            r"(?:the\s+)?$|\b(?:cities|towns|villages|settlements)\s+of\s+(?:the\s+)?$")
-
+                          r"(?:the\s+)?$|\b(?:cities|towns|villages|settlements)\s+of\s+(?:the\s+)?$")
 
 FLAG_WORD = lower_re(r"\bflags?\b")
 
-
 FLAG_TO_PLACE = lower_re(rf"^[^.;]{{0,70}}?\b(?:over|in|on|above|atop|at|across)\s+{_OBJ}")
 
-
 FLAG_SIDE = lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|tricolou?r|blue-and-yellow|"
-                        r"yellow-and-blue)\b[^.;]{0,25}$")
-
+                     r"yellow-and-blue)\b[^.;]{0,25}$")
 
 FLAG_VERB = lower_re(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
-                        r"hold\w*|held|stood|put\s+up|erect\w*|install\w*|with)\b")
-
+                     r"hold\w*|held|stood|put\s+up|erect\w*|install\w*|with)\b")
 
 FLAG_RAISED = lower_re(r"s?\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:(?:now|again|finally|"
-                         r"reportedly|already|just|once\s+again)\s+)*(?:raised|hoisted|planted|unfurled|installed|"
-                         r"put\s+up|flown)\b")  # match(text after "flag")
-
+                       r"reportedly|already|just|once\s+again)\s+)*(?:raised|hoisted|planted|unfurled|installed|"
+                       r"put\s+up|flown)\b")  # match(text after "flag")
 
 FLAG_DOWN = lower_re(r"\b(?:tore|torn|tearing|removed|removing|burn\w*|took\s+down|taken\s+down|pulled\s+down|"
-                        r"lowered|lowering)\s+(?:\w+\s+){0,3}$")
-
+                     r"lowered|lowering)\s+(?:\w+\s+){0,3}$")
 
 # The sentence pre-filter: every form and phrase of the lexicon, and the constructions' own words.
 TRIGGER_HINT = lower_re(r"\b(?:" + "|".join(sorted(
@@ -350,7 +297,6 @@ TRIGGER_HINT = lower_re(r"\b(?:" + "|".join(sorted(
         "fallen", "laid", "surrender"},
     key=lambda w: (-len(w), w))) + ")")
 
-
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.
 _RETAKE_WORDS = LEXICON.retake_words()
 
@@ -359,18 +305,13 @@ def is_retake(verb: str) -> bool:
     """Return True when a verb says the place went back to its earlier holder ("retook", "regained control of")."""
     return verb in _RETAKE_WORDS or verb.split(" ", 1)[0] in _RETAKE_WORDS
 
-
 CONTESTED_PARTICIPLES = LEXICON.contested_participles()
-
 
 LOSS_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.side == "owner_loses")
 
-
 CONTEST_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.cls == "contested")
 
-
 WITHDRAW_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.cls == "withdraw")
-
 
 _COORD_TAIL = compile_factored(rf"(?:{SEP}§)+$")
 

@@ -17,28 +17,21 @@ from .text import lower_same_length
 _REGION_AFTER = compile_factored(r"\s+(?:regions?|oblasts?|provinces?|districts?|raions?|areas?|governorates?|"
                                  r"direction|axis|sector|front)\b", re.I)
 
-
 _DIRECTION_AFTER = compile_factored(rf"\s+(?:{DIRECTION_WORDS})\b", re.I)
-
 
 _PLURAL_DIRECTION_AFTER = compile_factored(r"\s+(?:directions|axes|sectors|fronts)\b", re.I)
 
-
 _PLURAL_REGION_AFTER = compile_factored(r"\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
-
 
 _SEP_ONLY = compile_factored(rf"^{SEP}$", re.I)
 
-
 _REPUBLIC_AFTER = compile_factored(r"\s+people['’]?s\s+republic", re.I)
-
 
 # "Kharkiv forces", "the Kharkiv offensive", "the Yug battlegroup": a side, a unit or an operation named after a place.
 _FORCE_AFTER = compile_factored(r"\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
                                 r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
                                 r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
                                 r"group\s+of\s+forces|grouping|brigade|battalion|regiment|corps)\b", re.I)
-
 
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
 _FACILITY_AFTER = compile_factored(r"(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
@@ -47,9 +40,7 @@ _FACILITY_AFTER = compile_factored(r"(?:['’]s)?\s+(?:(?:nuclear|power|thermal|
                                    r"reservoir|river|canal|mine|refinery|port|harbou?r|garrison|prison|checkpoint|"
                                    r"crossing|border\s+crossing|station|factory|works|steelworks)\b", re.I)
 
-
 _HELD_BY = compile_factored(r"-(?:held|controlled|occupied|backed|led|installed|appointed|annexed|allied)$", re.I)
-
 
 _STOP_CAPS = frozenset("""
 a an and as at after before but by for from in into of on or over the to with near since while when where this that
@@ -64,33 +55,24 @@ interfax eu nato un us usa uk west western eastern southern northern front opera
 region mr mrs ms dr gen lt col maj capt sgt st kremlin soviet union european western-backed moscow-backed
 """.split())
 
-
 _QUOTES = frozenset("\"“”«»„")
-
 
 _DROP_QUOTES = str.maketrans(dict.fromkeys(_QUOTES))
 
-
 _CAP_RUN = compile_factored(r"(?<![\w'’-])([A-Z][\w'’ʼ-]*(?:[ -][A-Z][\w'’ʼ-]*){0,2})")
-
 
 POSSESSIVE_AFTER = compile_factored(r"^['’]s\s")
 
-
 APPOSITION_BEFORE = compile_factored(r"§\s*,\s*$")
-
 
 # "Makiivka, Luhansk Oblast", "Sudzha in the Kursk region": the region the report puts the place in.
 REGION_APPOSITION = compile_factored(r"\s*(?:,|\s+in)\s+(?:the\s+)?([A-Z][\w'’-]+)\s+(?:oblast|region|province)\b",
                                       re.I)
 
-
 # "Storozheve, Makarivka and Neskuchne in the Donetsk region": the article says where each name of the list lies.
 _NAME = r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)*"
 
-
 _NAME_LIST_AT_END = compile_factored(rf"(?:{_NAME}(?:\s*,\s*(?:and\s+)?|\s+and\s+))*{_NAME}$")
-
 
 _LIST_SEPARATOR = compile_factored(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
@@ -110,7 +92,6 @@ def names_placed_in_regions(text: str) -> dict[str, str]:
             if placed.setdefault(name, match.group(1)) != match.group(1):
                 doubtful.add(name)
     return {name: region for name, region in placed.items() if name not in doubtful}
-
 
 # Words that join capitalised words into one multi-word name ("Freedom of Russia Legion", "Da Vinci Wolves").
 _NAME_JOINER = compile_factored(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?)?[A-Z]")

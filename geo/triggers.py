@@ -448,7 +448,6 @@ class TriggerReader(SideReader):
             hits.append(Hit(index, "change", bare.group("verb"), gainer, vpos, 0.6, claimed(vpos, gainer)))
         return hits
 
-
 # Each construction group's reader: the only place a group's words are interpreted.
 _READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed], Hit | None]] = {
     "change": TriggerReader._read_change, "enter": TriggerReader._read_enter,

@@ -25,7 +25,7 @@ from .dates import DateMention, find_dates
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import TRIGGER_HINT, lower_re
 from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_placed_in_regions
-from .model import Article, Event
+from .model import Article, Event, UnresolvedName
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
 from .triggers import Hit, TriggerReader
@@ -88,18 +88,6 @@ def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -
 def event_class(kind: str) -> str:
     """Return "contested" or "change": the classes events are matched and merged by."""
     return "contested" if kind == "contested" else "change"
-
-
-@dataclass(frozen=True, slots=True)
-class UnresolvedName:
-    """A name that would carry an event (or was asked for) but did not resolve to one place."""
-
-    surface: str
-    article_id: str
-    sentence: str
-    status: str  # unresolved | ambiguous
-    candidates: tuple[tuple[Place, float], ...] = ()
-    would_be: str = ""  # e.g. "retaken UA"
 
 
 @dataclass(frozen=True, slots=True)

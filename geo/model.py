@@ -12,9 +12,9 @@ from gazetteer.place import Place
 
 __all__ = [
     "Article",
-    "Mention",
     "Event",
     "ControlState",
+    "UnresolvedName",
     "KINDS",
     "SIDES",
     "PRECISIONS",
@@ -36,21 +36,6 @@ class Article:
     outlet: str = ""
     url: str = ""
     path: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A place name found in an article sentence, resolved or not."""
-
-    article_id: str
-    surface: str
-    start: int
-    end: int
-    sentence_index: int
-    place: Place | None = None
-    candidates: tuple[Place, ...] = ()
-    score: float = 0.0
-    status: str = "resolved"  # resolved | ambiguous | unresolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +116,15 @@ class ControlState:
     claimed: bool = False
     changed: bool = False
     events: tuple[Event, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedName:
+    """A name that would carry an event (or was asked for) but did not resolve to one place."""
+
+    surface: str
+    article_id: str
+    sentence: str
+    status: str  # unresolved | ambiguous
+    candidates: tuple[tuple[Place, float], ...] = ()
+    would_be: str = ""  # e.g. "retaken UA"

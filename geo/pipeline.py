@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from gazetteer.gazetteer import Gazetteer
 
 from .articles import LoadStats, iter_articles
-from .detect import ArticleFindings, Detector, UnresolvedName
-from .model import Article, Event
+from .detect import ArticleFindings, Detector
+from .model import Article, Event, UnresolvedName
 from .timeline import correct_kinds
 
 __all__ = ["RunResult", "run_pipeline", "default_jobs", "BATCH_SIZE"]

@@ -13,8 +13,7 @@ from typing import cast
 
 from gazetteer.place import Place
 
-from .detect import UnresolvedName
-from .model import Event
+from .model import Event, UnresolvedName
 
 __all__ = [
     "EVENT_COLUMNS",

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from gazetteer.place import Place
-from geo.detect import UnresolvedName
 from geo.errors import InputError
 from geo.evaluate import load_gold, score_events
-from geo.model import Event
+from geo.model import Event, UnresolvedName
 from geo.records import (
     EVENT_COLUMNS,
     events_csv_text,

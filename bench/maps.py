@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gazetteer.place import Place  # noqa: E402
 from geo.model import Event  # noqa: E402
-from geo.outputs import write_text_atomic  # noqa: E402
 from geo.timeline import build_timeline  # noqa: E402
 from maps.areas import AreaSettings, estimate_areas, load_land  # noqa: E402
 from maps.export import write_map_outputs  # noqa: E402
+from maps.export.atomic import write_text_atomic  # noqa: E402
 from maps.render import render_map  # noqa: E402
 
 UKRAINE_BBOX = (22.14, 44.39, 40.23, 52.38)  # west, south, east, north

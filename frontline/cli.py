@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,26 +20,18 @@ import click
 from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer
 from gazetteer.index import NameIndex, default_cache_dir, imported_sources, register_imports
 from geo.articles import find_article_files
-from geo.errors import OutputError
 from geo.evaluate import load_gold, score_events
-from geo.outputs import write_text_atomic
 from geo.pipeline import RunResult, default_jobs, run_pipeline
-from geo.records import (
-    dumps_geojson,
-    events_csv_text,
-    events_feature_collection,
-    events_jsonl_lines,
-    unresolved_csv_text,
-)
+from geo.records import dumps_geojson, events_csv_text, events_feature_collection, events_jsonl_lines
 from geo.timeline import PERIOD_SIZES, build_timeline
 from maps.areas import DEFAULT_RADIUS_KM, AreaSettings
-from maps.export import FORMATS, write_map_outputs
+from maps.export import FORMATS, prepare_folder, write_map_outputs
 
 from .group import FrontlineGroup, fail, install_signal_handlers, silence_stdout
 from .options import CONTEXT, parse_names, parse_near, source_options
 from .progress import DownloadProgress
 
-__all__ = ["main", "cli", "find_sources", "open_gazetteer", "run_sources", "exit_code", "check_outdir"]
+__all__ = ["main", "cli", "find_sources", "open_gazetteer", "run_sources", "exit_code"]
 
 # Skipped inputs named in the closing summary; the warnings above it name every one.
 SUMMARY_SKIPPED = 10
@@ -114,23 +105,6 @@ def exit_code(result: RunResult) -> int:
     return 1 if result.stats.skipped else 0
 
 
-def check_outdir(path: Path) -> Path:
-    """Create the output directory if needed and prove it writable, before the long run rather than after."""
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"-o {path} is a file; give a directory for map.html and the exports")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"cannot create the output directory {path}: {err.strerror or err}") from err
-    try:
-        # An anonymous temporary file: nothing is left behind, even if the run is killed here.
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as err:
-        raise OutputError(f"cannot write into the output directory {path}: {err.strerror or err}") from err
-    return path
-
-
 # --- the commands -----------------------------------------------------------------------------------------
 
 
@@ -202,15 +176,14 @@ def map_command(
       frontline map seeds/ -o out/ --period month
     """
     files = find_sources(sources)  # a missing input fails before the output directory is created
-    check_outdir(outdir)
+    folder = prepare_folder(outdir)
     result = run_sources(sources, files=files, default_date=default_date, jobs=jobs, countries=countries,
                          online=online, nominatim_domain=nominatim_domain, quiet=quiet)
     timeline = build_timeline(result.events, period)
     write_map_outputs(
-        outdir, result.events, timeline, offline=offline, title=title, formats=formats or ("geojson", "csv"),
-        areas=AreaSettings(radius_km=area_radius),
+        folder, result.events, timeline, offline=offline, title=title, formats=formats or ("geojson", "csv"),
+        areas=AreaSettings(radius_km=area_radius), unresolved=result.unresolved,
     )
-    write_text_atomic(outdir / "unresolved.csv", unresolved_csv_text(result.unresolved))
     click.echo(str((outdir / "map.html").resolve()))
     sys.exit(exit_code(result))
 

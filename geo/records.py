@@ -11,9 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import cast
 
-from gazetteer.place import Place
-
-from .model import Event, UnresolvedName
+from .model import Event
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -23,8 +21,7 @@ __all__ = [
     "events_jsonl_lines",
     "dumps_geojson",
     "point_geometry",
-    "unresolved_csv_text",
-    "UNRESOLVED_COLUMNS",
+    "inert_text",
 ]
 
 # The JSONL contract's keys, in its order (see DESIGN.md); CSV columns follow it exactly.
@@ -87,11 +84,11 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return _inert_text(value)
+        return inert_text(value)
     return str(value)
 
 
-def _inert_text(text: str) -> str:
+def inert_text(text: str) -> str:
     """Return text that a spreadsheet shows rather than evaluates (OWASP: prefix a quote)."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
@@ -117,37 +114,7 @@ def dumps_geojson(collection: dict[str, object]) -> str:
     return f'{opening},"features":[\n{body}\n]}}\n' if lines else f'{opening},"features":[]}}\n'
 
 
-
-
 def events_jsonl_lines(events: Iterable[Event]) -> Iterable[str]:
     """Yield one JSON line per event, with the keys of the JSONL contract."""
     for event in _sorted_events(events):
         yield json.dumps(event.to_record(), ensure_ascii=False) + "\n"
-
-
-UNRESOLVED_COLUMNS = ("surface", "status", "article", "would_be", "candidates", "sentence")
-
-
-def unresolved_csv_text(names: Iterable[UnresolvedName]) -> str:
-    """Return unresolved and ambiguous names as CSV: one row per (name, article, sentence), best candidates."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(UNRESOLVED_COLUMNS)
-    rows = set()
-    for name in names:
-        candidates = "; ".join(
-            f"{place.name} ({_where(place)}) {place.lat:.4f},{place.lon:.4f} id={place.geonameid}"
-            for place, _score in name.candidates[:5]
-        )
-        rows.add(tuple(_inert_text(cell) for cell in (name.surface, name.status, name.article_id, name.would_be,
-                                                        candidates, name.sentence)))
-    for row in sorted(rows):
-        writer.writerow(row)
-    return buffer.getvalue()
-
-
-def _where(place: Place) -> str:
-    # As `frontline geocode` says it: "Shevchenkove hromada, Kupiansk raion, Kharkiv Oblast, UA".
-    parts = (place.admin3 and f"{place.admin3} hromada", place.admin2 and f"{place.admin2} raion", place.region,
-             place.country)
-    return ", ".join(part for part in parts if part)

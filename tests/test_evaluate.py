@@ -19,8 +19,8 @@ from geo.records import (
     events_csv_text,
     events_feature_collection,
     events_jsonl_lines,
-    unresolved_csv_text,
 )
+from maps.export.tables import unresolved_csv_text
 
 GOLD = {"file": "a.txt", "lat": 49.71, "lon": 37.6158, "kind": "retaken", "side": "UA", "date": "2022-09-10",
         "date_tolerance_days": 1}

@@ -12,16 +12,9 @@ import pytest
 
 from gazetteer.place import Place
 from geo.errors import OutputError, UsageError
+from geo.records import EVENT_COLUMNS, dumps_geojson, events_csv_text, events_feature_collection
 from geo.timeline import build_timeline
-from maps.export import (
-    EVENT_COLUMNS,
-    control_feature_collection,
-    dumps_geojson,
-    events_csv_text,
-    events_feature_collection,
-    write_geopackage,
-    write_map_outputs,
-)
+from maps.export import control_feature_collection, write_geopackage, write_map_outputs
 
 from .map_fixtures import IZIUM, LYMAN, SUDZHA, make_event
 

@@ -205,7 +205,7 @@ def test_signal_during_a_run_keeps_the_previous_outputs(
 # "before-rename" (the temporary file complete and synced, not yet renamed).
 PAUSED_RUN = textwrap.dedent("""
     import builtins, os, sys, time
-    import geo.outputs
+    import maps.export.atomic
 
     where = sys.argv.pop(1)
 
@@ -245,8 +245,8 @@ PAUSED_RUN = textwrap.dedent("""
                 pause()
             os.replace(source, target)
 
-    geo.outputs.open = slow_open
-    geo.outputs.os = SlowOs()
+    maps.export.atomic.open = slow_open
+    maps.export.atomic.os = SlowOs()
     from frontline.cli import main
     sys.argv[0] = "frontline"
     main()

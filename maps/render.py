@@ -43,6 +43,7 @@ __all__ = [
     "safe_href",
     "date_text",
     "period_summaries",
+    "map_legend",
     "map_payload",
     "script_json",
     "changes_chart_svg",
@@ -53,6 +54,11 @@ __all__ = [
 SIDE_ORDER = ("UA", "RU", "contested", "unknown")
 SIDE_COLORS = {"UA": "#1f5fbf", "RU": "#d62728", "contested": "#f28e2b", "unknown": "#8c8c8c"}
 SIDE_LABELS = {"UA": "Ukraine", "RU": "Russia", "contested": "Contested", "unknown": "Unknown"}
+# The payload's row layouts: the page's script finds every column by these names (the payload's "legend").
+PLACE_ROW = ("lon", "lat", "name", "detail")
+EVENT_ROW = ("place", "kind", "side", "claimed", "date", "sentence", "source")
+STATE_ROW = ("place", "side", "claimed", "since", "events", "changed", "last")
+SOURCE_ROW = ("outlet", "title", "href", "published")
 LEAFLET_JS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 LEAFLET_CSS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 # Display geometry of the areas: simplified to ~100 m and rounded to ~10 m, which no zoom of a
@@ -191,6 +197,18 @@ def _unique_events(events: Iterable[Event]) -> list[Event]:
     return sorted(dict.fromkeys(by_id.values()), key=Event.sort_key)
 
 
+def map_legend() -> dict[str, object]:
+    """Return what the page's script needs to read the payload: row layouts, sides (by code), colours, kinds."""
+    return {
+        "columns": {"places": PLACE_ROW, "events": EVENT_ROW, "states": STATE_ROW, "sources": SOURCE_ROW},
+        "sides": SIDE_ORDER,
+        "side_labels": [SIDE_LABELS[side] for side in SIDE_ORDER],
+        "side_colors": [SIDE_COLORS[side] for side in SIDE_ORDER],
+        "area_colors": [SIDE_COLORS[side] for side in AREA_SIDES],
+        "kinds": KINDS,
+    }
+
+
 def map_payload(
     timeline: Timeline,
     events: Sequence[Event],
@@ -294,6 +312,7 @@ def map_payload(
         "areas": areas_payload(areas) if areas is not None else None,
         "area_method": area_method(settings, clipped) if areas is not None else "",
         "stale_days": settings.stale_days,
+        "legend": map_legend(),
         "places": [
             [
                 round(places_by_key[k].lon, 5),

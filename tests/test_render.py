@@ -7,6 +7,7 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -248,6 +249,21 @@ def test_payload_stores_places_once_and_states_as_changes():
     assert len(payload["all"]) == len(EVENTS)
     assert [payload["events"][i][4] for i in payload["undated"]] == ["undated"]
     assert payload["bounds"] == [32.61458, 46.63695, 37.99886, 49.20697]
+
+
+def test_payload_carries_the_layout_colours_and_kinds_the_script_reads():
+    payload = map_payload(TIMELINE, EVENTS)
+    legend = payload["legend"]
+    columns = legend["columns"]
+    assert all(len(row) == len(columns["places"]) for row in payload["places"])
+    assert all(len(row) == len(columns["events"]) for row in payload["events"])
+    assert all(len(row) == len(columns["sources"]) for row in payload["sources"])
+    assert all(len(row) == len(columns["states"]) for rows in payload["deltas"] for row in rows)
+    assert legend["sides"] == ("UA", "RU", "contested", "unknown")
+    assert legend["side_colors"][:3] == legend["area_colors"] == ["#1f5fbf", "#d62728", "#f28e2b"]
+    assert legend["kinds"] == ("captured", "retaken", "withdrawn", "contested")
+    script = (Path(__file__).resolve().parent.parent / "maps" / "assets" / "frontline.js").read_text()
+    assert '"#1f5fbf"' not in script and "P_NAME = 2" not in script  # nothing mirrored by hand
 
 
 @pytest.mark.parametrize(

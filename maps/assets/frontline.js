@@ -2,30 +2,50 @@
  *
  * Every string in the data that reaches innerHTML (names, sentences, outlets, titles, links, dates)
  * was HTML-escaped by Python, and links were kept only for http(s) URLs. This code adds markup
- * only from its own constants and numbers; labels it sets itself go through textContent.
+ * only from its own constants, numbers and the legend's colours (Python's constants); labels it sets
+ * itself go through textContent.
  */
 (function (global) {
   "use strict";
 
-  var SIDES = ["UA", "RU", "contested", "unknown"];
-  var SIDE_LABELS = ["Ukraine", "Russia", "Contested", "Unknown"];
-  var COLORS = ["#1f5fbf", "#d62728", "#f28e2b", "#8c8c8c"];
-  var KINDS = ["captured", "retaken", "withdrawn", "contested"];
   // Above this many markers Leaflet's canvas renderer keeps panning smooth; below it SVG paths are easier to inspect.
   var CANVAS_THRESHOLD = 3000;
 
-  // Row layouts, mirrored from maps/render.py.
-  var P_LON = 0, P_LAT = 1, P_NAME = 2, P_DETAIL = 3;
-  var E_PLACE = 0, E_KIND = 1, E_SIDE = 2, E_CLAIMED = 3, E_DATE = 4, E_SENTENCE = 5, E_SOURCE = 6;
-  var S_PLACE = 0, S_SIDE = 1, S_CLAIMED = 2, S_SINCE = 3, S_EVENTS = 4, S_CHANGED = 5, S_LAST = 6;
-  var AREA_COLORS = ["#1f5fbf", "#d62728", "#f28e2b"];
-  var FRONT_PAIRS = ["UA | RU", "UA | contested", "RU | contested"];
+  // Sides, colours, kinds and the column of each field of a row: set from the data's legend (maps/render.py's
+  // map_legend) by readLegend, so nothing here repeats Python's layouts.
+  var SIDES, SIDE_LABELS, COLORS, KINDS, AREA_COLORS;
+  var P_LON, P_LAT, P_NAME, P_DETAIL;
+  var E_PLACE, E_KIND, E_SIDE, E_CLAIMED, E_DATE, E_SENTENCE, E_SOURCE;
+  var S_PLACE, S_SIDE, S_CLAIMED, S_SINCE, S_EVENTS, S_CHANGED, S_LAST;
+  var SRC_OUTLET, SRC_TITLE, SRC_HREF, SRC_PUBLISHED;
   // Place names are drawn as labels from this zoom on, at most LABEL_MAX of them in view.
   var LABEL_ZOOM = 9, LABEL_MAX = 300;
   var DAY_MS = 86400000;
   // Past this many periods the radio list is hidden: the slider, the buttons and the charts lead.
   var LIST_MAX_PERIODS = 40;
-  var SRC_OUTLET = 0, SRC_TITLE = 1, SRC_HREF = 2, SRC_PUBLISHED = 3;
+
+  function readLegend(legend) {
+    function column(rows, name) {
+      var i = legend.columns[rows].indexOf(name);
+      if (i < 0) throw new Error("frontline: the map data's " + rows + " rows have no " + name);
+      return i;
+    }
+    SIDES = legend.sides;
+    SIDE_LABELS = legend.side_labels;
+    COLORS = legend.side_colors;
+    AREA_COLORS = legend.area_colors;
+    KINDS = legend.kinds;
+    P_LON = column("places", "lon"); P_LAT = column("places", "lat");
+    P_NAME = column("places", "name"); P_DETAIL = column("places", "detail");
+    E_PLACE = column("events", "place"); E_KIND = column("events", "kind"); E_SIDE = column("events", "side");
+    E_CLAIMED = column("events", "claimed"); E_DATE = column("events", "date");
+    E_SENTENCE = column("events", "sentence"); E_SOURCE = column("events", "source");
+    S_PLACE = column("states", "place"); S_SIDE = column("states", "side"); S_CLAIMED = column("states", "claimed");
+    S_SINCE = column("states", "since"); S_EVENTS = column("states", "events");
+    S_CHANGED = column("states", "changed"); S_LAST = column("states", "last");
+    SRC_OUTLET = column("sources", "outlet"); SRC_TITLE = column("sources", "title");
+    SRC_HREF = column("sources", "href"); SRC_PUBLISHED = column("sources", "published");
+  }
 
   // Claims keep their side's colour (a lighter fill, a dark dashed outline); stale states are faded.
   function stateStyle(row, changed, renderer, stale) {
@@ -72,6 +92,7 @@
   }
 
   function create(map, layers, data) {
+    readLegend(data.legend);
     var places = data.places, events = data.events, sources = data.sources;
     var periods = data.periods, deltas = data.deltas, history = data.history;
     var staleDays = data.stale_days || 183;

@@ -146,7 +146,6 @@ class Lexicon:
             k: frozenset(v) for k, v in data.get("fight_prepositions_not_for", {}).items()}
         self.not_ground_words: frozenset[str] = frozenset(data["air_words"])
         self.list_openers: tuple[str, ...] = tuple(data["list_openers"])
-        self.list_closers: tuple[str, ...] = tuple(data["list_closers"])
         self.force_nouns: tuple[str, ...] = tuple(data["force_nouns"])
         self.direction_words: tuple[str, ...] = tuple(data["direction_words"])
 
@@ -207,10 +206,6 @@ class Lexicon:
         """Each noun of a nominal family ("the fall of X", "the liberation of X") -> its family."""
         return {n: fam for fam in self.of_engine("nominal") for n in fam.nouns}
 
-    def nouns(self, engine: str, cls: str | None = None) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(n for fam in self.of_engine(engine) if cls is None or fam.cls == cls
-                                   for n in fam.nouns))
-
     def fight_triggers(self, construction: str) -> dict[str, str]:
         """Each written form of the fight engine's families taking `construction` -> its family (first wins)."""
         table: dict[str, str] = {}
@@ -235,15 +230,6 @@ class Lexicon:
         for fam in self.families.values():
             words.update((*fam.active_forms(), *fam.participles(), *fam.nouns, *fam.presence,
                           *(f for v in fam.movement for f in v.all())))
-        return frozenset(words)
-
-    def first_words(self) -> frozenset[str]:
-        """The first word of every form, noun and phrase: where a trigger can begin."""
-        words: set[str] = set()
-        for fam in self.families.values():
-            forms = [*fam.active_forms(), *fam.participles(), *fam.nouns, *fam.presence,
-                     *(f for v in fam.movement for f in v.all())]
-            words.update(f.split()[0] for f in forms)
         return frozenset(words)
 
 

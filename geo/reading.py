@@ -42,16 +42,7 @@ class SideReader:
         found: list[tuple[list[tuple[int, str | None]], int, str | None]] = []  # read on the first question
 
         def read() -> tuple[list[tuple[int, str | None]], int, str | None]:
-            cues: list[tuple[int, str | None]] = []  # (position, speaker side)
-            for m in CLAIM.finditer(text):
-                word = m.group(0).lower()
-                if word.startswith("according"):
-                    after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40]
-                    speaker = after[0].side if after else None
-                else:
-                    before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
-                    speaker = before[-1].side if before else None
-                cues.append((m.start(), speaker))
+            cues = [(m.start(), self._cue_speaker(m, actors)) for m in CLAIM.finditer(text)]  # (position, side)
             tail = ATTRIBUTION_TAIL.search(text)
             return cues, tail.start() if tail else -1, self._tail_side(tail, actors) if tail else None
 
@@ -79,18 +70,21 @@ class SideReader:
         before it ("the ministry reported that X ..."), else a closing attribution ("..., the ministry said")."""
         side = None
         for m in CLAIM.finditer(text, 0, pos):
-            if m.group(0).lower().startswith("according"):  # "according to the ministry": the source follows
-                near = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40 and not a.locative]
-            else:
-                near = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
-            if near:
-                side = near[-1 if not m.group(0).lower().startswith("according") else 0].side
-        for m in ACCORDING.finditer(text, pos):  # "X was liberated, according to the ministry"
-            after = [a for a in actors if a.start >= m.end() and a.start - m.end() <= 40 and not a.locative]
-            if side is None:
-                side = after[0].side if after else self._side_of_text(
-                    re.sub(r"^\s*(?:the\s+)?", "", text[m.end():m.end() + 40]))
+            side = self._cue_speaker(m, actors) or side
+        after = ACCORDING.search(text, pos) if side is None else None  # "X was liberated, according to the ministry"
+        if after:
+            side = self._cue_speaker(after, actors) or self._side_of_text(
+                re.sub(r"^\s*(?:the\s+)?", "", text[after.end():after.end() + 40]))
         return side or self._speaker_after(text, pos, actors)
+
+    @staticmethod
+    def _cue_speaker(cue: re.Match[str], actors: Sequence[Actor]) -> str | None:
+        """Return the side of who speaks at a report cue: the actor after "according to", else the one just before."""
+        if cue.group(0).lower().startswith("according"):
+            after = [a for a in actors if a.start >= cue.end() and a.start - cue.end() <= 40 and not a.locative]
+            return after[0].side if after else None
+        before = [a for a in actors if a.end <= cue.start() and cue.start() - a.end <= 60 and not a.locative]
+        return before[-1].side if before else None
 
     def _tail_side(self, tail: re.Match[str], actors: Sequence[Actor]) -> str | None:
         inside = [a for a in actors if tail.start("who") <= a.start and a.end <= tail.end("who")]

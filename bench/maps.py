@@ -43,6 +43,27 @@ PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimatio
 OUTLETS = ("Reuters", "Kyiv Independent", "AP", "BBC", "ISW", "Ukrainska Pravda", "Meduza")
 
 
+def _report(place: Place, kind: str, side: str | None, day: dt.date, n: int, rng: random.Random) -> Event:
+    """Return the n-th synthetic event: three to an article, outlets in turn, a sentence naming the place."""
+    return Event(
+        place=place,
+        surface=place.name,
+        kind=kind,
+        side=side,
+        date=day,
+        date_precision="day",
+        claimed=rng.random() < 0.2,
+        confidence=round(rng.uniform(0.5, 1.0), 3),
+        article_id=f"{n // 3:06d}.txt",
+        sentence=f"Forces reported that {place.name} changed hands after heavy fighting on the "
+        f"approaches to the town, according to officials quoted on {day.isoformat()}.",
+        outlet=OUTLETS[n % len(OUTLETS)],
+        url=f"https://example.org/news/{n // 3:06d}",
+        title=f"Front-line report {n // 3:06d}",
+        published=day,
+    )
+
+
 def synthetic_events(places: int, weeks: int, seed: int) -> list[Event]:
     """Return 1-4 events per random place, spread over `weeks` weeks starting Monday 2023-01-02."""
     rng = random.Random(seed)
@@ -64,26 +85,7 @@ def synthetic_events(places: int, weeks: int, seed: int) -> list[Event]:
             day = start + dt.timedelta(days=rng.randrange(weeks * 7))
             kind = rng.choice(("captured", "retaken", "withdrawn", "contested"))
             side = None if kind == "contested" else ("RU" if side == "UA" else "UA")
-            n = len(events)
-            events.append(
-                Event(
-                    place=place,
-                    surface=place.name,
-                    kind=kind,
-                    side=side,
-                    date=day,
-                    date_precision="day",
-                    claimed=rng.random() < 0.2,
-                    confidence=round(rng.uniform(0.5, 1.0), 3),
-                    article_id=f"{n // 3:06d}.txt",
-                    sentence=f"Forces reported that {place.name} changed hands after heavy fighting on the "
-                    f"approaches to the town, according to officials quoted on {day.isoformat()}.",
-                    outlet=OUTLETS[n % len(OUTLETS)],
-                    url=f"https://example.org/news/{n // 3:06d}",
-                    title=f"Front-line report {n // 3:06d}",
-                    published=day,
-                )
-            )
+            events.append(_report(place, kind, side, day, len(events), rng))
             side = side or "UA"
     # Every week gets at least one event, so the timeline has exactly `weeks` periods.
     for w in range(weeks):
@@ -154,26 +156,7 @@ def front_events(places: int, weeks: int, seed: int) -> list[Event]:
             kind, side = ("contested", None) if abs(offset) < 0.05 else (
                 ("captured", "RU") if offset > 0 else ("retaken", "UA"))
             day = start + dt.timedelta(days=7 * week + rng.randrange(7))
-            n = len(events)
-            events.append(
-                Event(
-                    place=place,
-                    surface=place.name,
-                    kind=kind,
-                    side=side,
-                    date=day,
-                    date_precision="day",
-                    claimed=rng.random() < 0.2,
-                    confidence=round(rng.uniform(0.5, 1.0), 3),
-                    article_id=f"{n // 3:06d}.txt",
-                    sentence=f"Forces reported that {place.name} changed hands after heavy fighting on the "
-                    f"approaches to the town, according to officials quoted on {day.isoformat()}.",
-                    outlet=OUTLETS[n % len(OUTLETS)],
-                    url=f"https://example.org/news/{n // 3:06d}",
-                    title=f"Front-line report {n // 3:06d}",
-                    published=day,
-                )
-            )
+            events.append(_report(place, kind, side, day, len(events), rng))
     return events
 
 

@@ -649,9 +649,7 @@ def areas_feature_collection(
                     "type": "Feature",
                     "geometry": _geometry(geom, grid),
                     "properties": {
-                        "period": result.period.label,
-                        "period_start": result.period.start.isoformat(),
-                        "period_end": result.period.end.isoformat(),
+                        **_period_properties(result),
                         "side": side,
                         "area_km2": result.area_km2[side],
                         "gained_km2": result.gained_km2.get(side, 0.0),
@@ -663,6 +661,12 @@ def areas_feature_collection(
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _period_properties(result: PeriodAreas) -> dict[str, str]:
+    """Return the period columns every area and front feature carries (label, start, end)."""
+    return {"period": result.period.label, "period_start": result.period.start.isoformat(),
+            "period_end": result.period.end.isoformat()}
 
 
 def front_feature_collection(
@@ -686,9 +690,7 @@ def front_feature_collection(
                     "type": "Feature",
                     "geometry": _geometry(geom, grid),
                     "properties": {
-                        "period": result.period.label,
-                        "period_start": result.period.start.isoformat(),
-                        "period_end": result.period.end.isoformat(),
+                        **_period_properties(result),
                         "between": pair,
                         "length_km": length,
                         "method": method,

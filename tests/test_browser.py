@@ -74,9 +74,12 @@ def write_map(folder: Path, events, period: str, title: str = "Frontline") -> Pa
     return path
 
 
-def open_map(browser, path: Path):
-    """Open the map with every outside request aborted and recorded; return the page and its log."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def open_map(browser, path: Path, viewport: dict[str, int] | None = None, ready: bool = True):
+    """Open the map with every outside request aborted and recorded; return the page and its log.
+
+    `ready`: wait for the page to say it has drawn (off for pages that are expected not to).
+    """
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
     log = Log()
 
     def route(route):
@@ -92,7 +95,8 @@ def open_map(browser, path: Path):
     page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_selector(".folium-map[data-ready='1']")
+    if ready:
+        page.wait_for_selector(".folium-map[data-ready='1']")
     return page, log
 
 

@@ -18,7 +18,7 @@ from maps.export import write_map_outputs
 from maps.render import NO_LEAFLET_MESSAGE, render_map
 
 from .map_fixtures import make_event
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, HOSTILE, Log, assert_clean
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, HOSTILE, assert_clean, open_map
 
 pytestmark = pytest.mark.browser
 
@@ -73,24 +73,8 @@ def area_map(tmp_path_factory) -> Path:
 
 
 def open_page(browser, path: Path, viewport: dict[str, int], ready: bool = True):
-    page = browser.new_page(viewport=viewport)
-    log = Log()
-
-    def route(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            log.requests.append(url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
-    page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-    page.goto(path.as_uri())
-    if ready:
-        page.wait_for_selector(".folium-map[data-ready='1']")
-    return page, log
+    """The shared opener of tests/test_browser.py at this test's viewport."""
+    return open_map(browser, path, viewport, ready)
 
 
 def dataset(page) -> dict[str, str]:

@@ -13,6 +13,7 @@ from .errors import OnlineLookupError
 from .index import IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
 from .place import Candidate, Place, nearest_km
+from .regions import REGION_NAMES
 
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
     from .online import OnlineGeocoder
@@ -370,14 +371,22 @@ class Gazetteer:
         return rank(name, found, cues, method="online")
 
     # -- cues -------------------------------------------------------------------------------------
-    def region_of(self, name: str) -> tuple[str, str] | None:
-        """Return (country, admin1) when `name` names a first-order region by its seat (Kharkiv, Kursk)."""
+    def seat_region_of(self, name: str) -> tuple[str, str] | None:
+        """Return (country, admin1) of the region whose seat `name` is (Kyiv: the city of Kyiv, 12)."""
         key = normalize(name)
         if key not in self._region_cache:
             seats = [c for c in self.index.candidates(key) if c.admin_seat and c.place.country in self.countries]
             seats.sort(key=lambda c: (not c.is_primary, -c.place.population))  # a seat's own name first
             self._region_cache[key] = (seats[0].place.country, seats[0].place.admin1) if seats else None
         return self._region_cache[key]
+
+    def region_of(self, name: str) -> tuple[str, str] | None:
+        """Return (country, admin1) when `name` names a first-order region by its seat (Kharkiv, Kursk).
+
+        A city that is a region of its own stands for the oblast around it: "Kyiv region" is Kyiv Oblast.
+        """
+        seat = self.seat_region_of(name)
+        return _OBLAST_AROUND.get(seat, seat) if seat else None
 
     def region_cues(self, text: str) -> frozenset[tuple[str, str]]:
         """Return the regions a text names ("Kharkiv region", "Donetsk People's Republic")."""
@@ -493,6 +502,16 @@ class Gazetteer:
                 "distance": self.distance_cues(text), "within": self.within_cues(text)}
         base.update(overrides)
         return Cues(**base)  # type: ignore[arg-type]
+
+
+def _oblasts_around_cities() -> dict[tuple[str, str], tuple[str, str]]:
+    """Map a city that is a region of its own (Kyiv, Moscow) to the oblast of the same name around it."""
+    by_name = {name: key for key, name in REGION_NAMES.items()}
+    return {key: by_name[f"{name} Oblast"] for key, name in REGION_NAMES.items()
+            if f"{name} Oblast" in by_name and by_name[f"{name} Oblast"][0] == key[0]}
+
+
+_OBLAST_AROUND = _oblasts_around_cities()
 
 
 def remember(memo: dict[K, V], key: K, value: V) -> None:

@@ -17,7 +17,9 @@ WORD = re.compile(r"[\w'’-]+")
 
 # Armed men in the sentence: attacks and advances are fighting only when they make them.
 FORCE_CONTEXT = lower_re(r"\b(?:" + "|".join(LEXICON.force_nouns) + r"|enemy|russians|ukrainians|russia|ukraine|"
-                         r"russian|ukrainian|moscow|kyiv|kiev|wagner|isw|general\s+staff|ministry|army|military)\b")
+                         r"russian|ukrainian|moscow|kyiv|kiev|wagner|isw|general\s+staff|ministry|army|military|"
+                         # the register of military reports: "18 attacks were repelled in the Lyman direction"
+                         r"direction|axis|repelled|repulsed)\b")
 
 # "troops were ordered to withdraw from X", "decided to pull troops out of X": the order is the news of the day.
 ORDERED_BEFORE = lower_re(r"\b(?:order\w*|decid\w*|decision|authori[sz]\w*|approv\w*|command\w*|allow\w*|"
@@ -46,17 +48,25 @@ CLAIM = lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|ed
                  r"assert(?:ed|s|ing)?|stat(?:ed|es)|according\s+to|allegedly|purportedly|apparently|video|footage|"
                  r"showed|shows|bloggers?|posted|wrote|told|insist(?:s|ed)?)\b")
 
+# "..., it had taken X", "they also captured X": a pronoun subject just before the trigger.
+PRONOUN_SUBJECT = lower_re(r"\b(?:it|they)\s+(?:(?:had|has|have|also|earlier|already|now|finally|successfully|"
+                           r"fully|completely|reportedly|since|then|later|just)\s+){0,3}$")
+
 MODAL_BEFORE = lower_re(
     r"(?:\b(?:vow\w*|aim\w*|plan\w*|intend\w*|want\w*|seek\w*|sought|try|tries|tried|trying|attempt\w*|hop\w*|"
     r"promis\w*|pledg\w*|threat\w*|prepar\w*|bid|order\w*|ready|poised|expect\w*|fail\w*|unable|going|set|need\w*|"
     r"urg\w*|call\w*|push\w*|struggl\w*|determined|tasked|goal|aim\s+is|objective\s+is|refus\w*|declin\w*|"
-    r"reluctan\w*|fear\w*)\s+(?:\w+\s+){0,3}?to\s+"
+    r"reluctan\w*|fear\w*|unlikely|likely|able)\s+(?:\w+\s+){0,3}?to\s+"
     r"(?:\w+\s+){0,2}?$"
     r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
     r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
     r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$"
+    # "to prevent Ukrainian forces from reaching Svatove", "stop them from taking X": a change kept from happening.
+    r"|\b(?:prevent\w*|stop\w*|keep\w*|kept|block\w*|bar\w*|deter\w*|hinder\w*)\s+(?:[\w'’-]+\s+){0,4}?from\s+$"
     # "the goal of capturing Kharkiv", "the prospect of losing Pokrovsk": an aim or a fear, not a change.
     r"|\b(?:goals?|aims?|objectives?|task|plans?|intention|hopes?|prospects?|threat|risk|danger|idea|fear)\s+of\s+$"
+    # "Kyiv had no interest in taking Kursk", "plans for capturing X"
+    r"|\b(?:interest|intention|plans?|hopes?|chances?|attempts?|efforts?)\s+(?:in|for|at)\s+$"
     # "Russia demands that Ukraine withdraw from Kherson": a demand or a peace term, not a change made.
     r"|\b(?:demand\w*|insist\w*|ultimatum|condition\w*|propos\w*|urg\w*|requir\w*|call\w*\s+on|asked|asks)\s+"
     r"(?:that\s+)?(?:[\w'’-]+\s+){0,4}?$"

@@ -23,7 +23,7 @@ from .actors import Actor, ActorLexicon
 from .cues import BARE_INSTITUTION, DENIAL, INSTITUTION_HINT
 from .dates import DateMention, find_dates
 from .factor import compile_factored, source_of, word_prefixes
-from .grammar import TRIGGER_HINT, lower_re
+from .grammar import LIST_ANNOUNCED, LIST_CONTINUES, TRIGGER_HINT, lower_re
 from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_placed_in_regions
 from .model import Article, Event, UnresolvedName
 from .text import Sentence, lower_same_length, split_sentences
@@ -83,6 +83,18 @@ def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -
     """Return True when at least three other places of the article all lie more than _FAR_KM away."""
     others = [p for p in points if abs(p[0] - place.lat) > 1e-6 or abs(p[1] - place.lon) > 1e-6]
     return len(others) >= 3 and nearest_km(place.lat, place.lon, others) > _FAR_KM
+
+
+def join_announced_lists(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Join a sentence that goes on with a list ("Among them: X, Y.") to the one that announced it."""
+    joined: list[Sentence] = []
+    for s in sentences:
+        if joined and LIST_CONTINUES.match(s.text.lower()) and LIST_ANNOUNCED.search(joined[-1].text.lower()):
+            before = joined[-1]
+            joined[-1] = Sentence(before.index, before.start, f"{before.text} {s.text}")
+        else:
+            joined.append(Sentence(len(joined), s.start, s.text) if s.index != len(joined) else s)
+    return joined
 
 
 def event_class(kind: str) -> str:
@@ -165,7 +177,7 @@ class Detector(TriggerReader, MentionReader):
     # -- articles ---------------------------------------------------------------------------------------
     def detect(self, article: Article) -> ArticleFindings:
         """Return the events and unresolved names of one article."""
-        sentences = split_sentences(article.text)
+        sentences = join_announced_lists(split_sentences(article.text))
         if not sentences:
             return ArticleFindings()
         # One pass over the whole article for names and cue words, split by sentence afterwards: a line
@@ -340,7 +352,8 @@ class Detector(TriggerReader, MentionReader):
             return "unresolved"  # a look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia)
         if _far_from_the_article(place, cues.context_points):
             return "unresolved"  # a namesake hundreds of kilometres from every other place of the report
-        if mention.region_suffix and self.gazetteer.region_of(mention.surface) == (place.country, place.admin1):
+        if mention.region_suffix and (place.country, place.admin1) in (
+                self.gazetteer.region_of(mention.surface), self.gazetteer.seat_region_of(mention.surface)):
             return "region"
         said = REGION_APPOSITION.match(text, mention.end)
         region = self.gazetteer.region_of(said.group(1)) if said else (regions_said or {}).get(mention.surface)

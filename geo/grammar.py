@@ -28,7 +28,7 @@ def lower_re(pattern: str) -> re.Pattern[str]:
     return compile_factored(pattern)
 
 # -- building blocks of the patterns (template space: place names are "§") -------------------------------
-SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X and later Y"
+SEP = (r"(?:\s*,\s*(?:and\s+|or\s+|as\s+well\s+as\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X and later Y"
         r"\s+(?:and|or|&|as\s+well\s+as)\s+(?:then\s+|later\s+|also\s+)?)")
 
 # "Rubizhne, next to Severodonetsk, and Dzerzhynsk": a short locating apposition between two items of a list.
@@ -36,11 +36,15 @@ SEP = (r"(?:\s*,\s*(?:and\s+|or\s+)?(?:then\s+|later\s+)?|"  # "X, then Y", "X a
 _LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?|"
              # "Shevchenkove, a district centre west of Kupiansk, and ...", "X, in the neighbouring Y region, and ..."
              r"an?\s+(?:[\w'’-]+\s+){0,3}?(?:village|town|city|settlement|hamlet|district\s+cent(?:re|er)|suburb|hub)"
-             r"\b[^,.;:§]{0,30}?§?|in\s+the\s+(?:[\w'’-]+\s+)?§\s+(?:region|oblast|province))(?=\s*,))?")
+             r"\b[^,.;:§]{0,30}?§?|in\s+the\s+(?:[\w'’-]+\s+)?§\s+(?:region|oblast|province)|"
+             # "Zaoleshenka, northeast of Sudzha, as well as Makhnovka"
+             r"(?:(?:\d+|a\s+few)\s+(?:km|kilometres|kilometers|miles)\s+)?(?:north|south)?-?(?:east|west)?(?<=[a-z])\s+of\s+§)"
+             r"(?=\s*,))?")
 
 # "into the town of X ... and into the village of Y": the preposition may be said again after "and".
 _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{SEP}"
-                 rf"(?:(?<=and\s)(?:into|in|near|around)\s+)?(?:(?:the\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
+                 rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around)\s+)?"
+                 rf"(?:(?:the\s+)?(?:nearby\s+|neighbou?ring\s+|small\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
 NEW_CLAUSE_AFTER = lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
@@ -52,7 +56,7 @@ _NOT_FILLER = r"(?!(?:near|around|outside|of|from|in|into|to|at|by|toward|toward
               r"east|west|and|or|but|while|which|that|where|with)\b)"
 
 _ADJ = (r"(?:(?:strategic(?:ally\s+important)?|key|central|downtown|eastern|western|southern|northern|north-?eastern|"
-        r"south-?eastern|"
+        r"south-?eastern|neighbou?ring|"
         r"north-?western|south-?western|embattled|front-?line|besieged|ruined|devastated|battered|small|nearby|"
         r"important|industrial|coastal|main|largest|russian-occupied|occupied|ukrainian-held|russian-held|"
         r"ukrainian-controlled|russian-controlled|remaining|twin|symbolic|logistics|rail|railway)\s+)*")
@@ -70,8 +74,10 @@ PARTIAL = lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|w
 
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
 _LIST_OPENER = (r"(?:(?:(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
-                r"(?:the\s+)?§(?:\s+(?:oblast|region|province|district))?)?\s*)?(?:(?:,\s*)?(?:"
-                + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in LEXICON.list_openers) + r")\s*:?|:)\s*)?")
+                r"(?:the\s+)?(?:§(?:\s+(?:oblast|region|province|district))?|[\w'’-]+\s+(?:oblast|region|province|district)))?"
+                r"\s*)?(?:(?:,\s*)?(?:"
+                + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in LEXICON.list_openers) + r")\s*:?|:|"
+                r"(?:(?<=settlements)|(?<=villages)|(?<=localities)|(?<=towns))\s*,)\s*)?")
 
 _OBJ = (rf"(?:(?:the|a|an)\s+)?{_ADJ}(?:(?:{_NOT_FILLER}[\w'’-]+\s+){{0,3}}?{_NOUN_OF}\s+of\s+(?:(?:the|a|an)\s+)?"
         rf"{_ADJ}){{0,2}}{_LIST_OPENER}{_COORD_BEFORE}$")
@@ -101,7 +107,10 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?P<verb>(?:lost|losing|loses|lose)\s+(?:full\s+|complete\s+|all\s+)?control\s+(?:of|over)|"
         rf"{LEXICON.verbs('lose')})\s+{_OBJ}")),
     ("enter", lower_re(
-        rf"\b(?P<verb>{LEXICON.verbs('enter')}|(?:{LEXICON.presence()})\s+(?:(?:operating|fighting)\s+)?in|(?:{LEXICON.movement()})\s+{_FORCES}?(?:on\s+\w+day\s+|overnight\s+|yesterday\s+|today\s+)?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
+        rf"\b(?P<verb>{LEXICON.verbs('enter')}|(?:{LEXICON.presence()})\s+(?:(?:operating|fighting)\s+)?in|"
+        # "footage shows Ukrainian soldiers in X": armed men seen there, named after the verb
+        rf"(?:shows|showed|show|showing)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{LEXICON.alternation(LEXICON.force_nouns)})\s+"
+        rf"(?:(?:operating|fighting|patrolling|walking|standing|moving)\s+)?(?:inside|in)|(?:{LEXICON.movement()})\s+{_FORCES}?(?:on\s+\w+day\s+|overnight\s+|yesterday\s+|today\s+)?into|(?:returned|returning)\s+(?:(?:on\s+)?\w+day\s+|yesterday\s+|today\s+)?to|"
         rf"reached\s+the\s+(?:centre|center)\s+of|patrolled|patrolling|patrol|"
         rf"(?:raised|hoisted|planted|raising|hoisting|planting)\s+(?:a\s+|the\s+|their\s+|its\s+)?flags?\s+"
         rf"(?:over|in|above|on))\s+{_OBJ}")),
@@ -150,6 +159,35 @@ _FIGHT_TRIGGERS = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in 
 LEFT_PATTERNS.append(("fight", lower_re(
     rf"\b(?P<verb>{_FIGHT_TRIGGERS})"
     rf"(?P<mid>{_FIGHT_FILLER})\s+(?P<prep>{_FIGHT_PREPOSITIONS})\s+{_OBJ}")))
+
+# A change announced for a number of places, then listed: "ten settlements were liberated, among them X and Y",
+# "captured 12 villages this week. Among them: X, Y" (the reader joins such a sentence to its list, see
+# join_announced_lists). The passive needs its count-noun subject (COUNT_SUBJECT), the active its object.
+_COUNT_NOUN = LEXICON.alternation(LEXICON.count_nouns)
+_CONTINUATION_OPENERS = LEXICON.alternation(
+    (*(w for w in LEXICON.list_openers if w not in LEXICON.count_nouns), *LEXICON.list_continuations))
+_ANNOUNCED_GAP = r"(?:[^§;]|§\s+(?:oblast|region|province|district|raion)s?){0,100}?"
+LEFT_PATTERNS.append(("announced", lower_re(
+    rf"(?<![\w-])(?P<verb>{LEXICON.verbs('change')})(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
+    rf"{_ANNOUNCED_GAP}[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b"
+    rf"(?:\s*,?\s*in\s+(?:the\s+)?§\s+(?:oblast|region|province|district)s?)?\s*[:—–-]?\s*{_COORD_BEFORE}$")))
+
+# The counted places named after their verb: "Among the settlements that returned under Ukrainian control are X and
+# Y", "the villages captured this week include X". The reader checks the count noun before the verb (COUNT_BEFORE).
+LEFT_PATTERNS.append(("listed_after", lower_re(
+    rf"(?<![\w-])(?P<verb>{LEXICON.participles('passive', 'change')}|(?:returned|came|passed|brought)\s+(?:back\s+)?"
+    rf"(?:under|into)|liberated)\b(?P<rest>[^§.;:]{{0,60}}?)\s+(?:are|were|include|included|includes|being)\s*:?\s*"
+    rf"{_COORD_BEFORE}$")))
+
+COUNT_BEFORE = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:that\s+|which\s+)?(?:(?:have|has|had|were|was)\s+)?"
+                        rf"(?:(?:been|now|already|recently|just|reportedly)\s+)*$")
+
+COUNT_SUBJECT = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:[\w'’-]+\s+){{0,4}}?(?:has|have|had|were|was|are|is)\s+"
+                         rf"(?:[\w-]+\s+){{0,2}}?(?:been\s+)?(?:[\w-]+\s+)?$")
+
+# A sentence that begins with a list opener goes on with the list its previous sentence announced.
+LIST_CONTINUES = lower_re(rf"^(?:{_CONTINUATION_OPENERS})\b")
+LIST_ANNOUNCED = lower_re(rf"\b(?:{_COUNT_NOUN})\b")
 
 
 def _verb_group(pattern: re.Pattern[str]) -> str:
@@ -294,7 +332,7 @@ TRIGGER_HINT = lower_re(r"\b(?:" + "|".join(sorted(
         "left", "leav", "capitulat", "lost", "losing", "lose", "ced", "pulled", "pulling", "pull", "brought",
         "bring", "rais", "hoist", "plant", "reached", "kicked", "kicking", "threw", "throwing", "pushed", "pushing",
         "forced", "forcing", "expel", "oust", "cleared", "clearing", "drove", "driving", "driven", "fell", "falls",
-        "fallen", "laid", "surrender"},
+        "fallen", "laid", "surrender", "show"},
     key=lambda w: (-len(w), w))) + ")")
 
 # Verbs that say the place went back to its earlier holder, and those that say it went to the other side.

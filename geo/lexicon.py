@@ -146,6 +146,8 @@ class Lexicon:
             k: frozenset(v) for k, v in data.get("fight_prepositions_not_for", {}).items()}
         self.not_ground_words: frozenset[str] = frozenset(data["air_words"])
         self.list_openers: tuple[str, ...] = tuple(data["list_openers"])
+        self.list_continuations: tuple[str, ...] = tuple(data["list_continuations"])
+        self.count_nouns: tuple[str, ...] = tuple(data["count_nouns"])
         self.force_nouns: tuple[str, ...] = tuple(data["force_nouns"])
         self.direction_words: tuple[str, ...] = tuple(data["direction_words"])
 
@@ -182,9 +184,15 @@ class Lexicon:
                 parts.append(rf"(?:{_alternation(fam.active_forms())})\s+{fam.object}")
         return "|".join(parts)
 
-    def participles(self, construction: str) -> str:
+    def participles(self, construction: str, cls: str | None = None) -> str:
+        """The alternation of the participles of the families that take `construction` (of class `cls`)."""
         return _alternation(p for fam in self.families.values() if construction in fam.constructions
-                            for p in fam.participles())
+                            and (cls is None or fam.cls == cls) for p in fam.participles())
+
+    @staticmethod
+    def alternation(phrases: Iterable[str]) -> str:
+        """A regex alternation of `phrases`, longest first, spaces matching any white space."""
+        return _alternation(phrases)
 
     def presence(self, engine: str = "enter") -> str:
         return _alternation(w for fam in self.of_engine(engine) for w in fam.presence)

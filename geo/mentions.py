@@ -28,10 +28,10 @@ _SEP_ONLY = compile_factored(rf"^{SEP}$", re.I)
 _REPUBLIC_AFTER = compile_factored(r"\s+people['’]?s\s+republic", re.I)
 
 # "Kharkiv forces", "the Kharkiv offensive", "the Yug battlegroup": a side, a unit or an operation named after a place.
-_FORCE_AFTER = compile_factored(r"\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
+_FORCE_AFTER = compile_factored(r"[\"”»']?\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
                                 r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
                                 r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
-                                r"group\s+of\s+forces|grouping|brigade|battalion|regiment|corps)\b", re.I)
+                                r"group\s+of\s+forces|group|grouping|brigade|battalion|regiment|corps)\b", re.I)
 
 # "the Hostomel airport", "the Zaporizhzhia nuclear plant": a site named after the town is not the town.
 _FACILITY_AFTER = compile_factored(r"(?:['’]s)?\s+(?:(?:nuclear|power|thermal|hydroelectric|coke|steel|chemical|salt|"
@@ -217,8 +217,8 @@ class MentionReader:
             return
         start = words[0][0]
         end = words[-1][0] + len(words[-1][1])
-        if start == 0 or any(start < b and a < end for a, b in taken):
-            return  # sentence-initial capitals are ordinary words more often than names
+        if start == 0 or sentence.endswith(". ", 0, start) or any(start < b and a < end for a, b in taken):
+            return  # sentence-initial capitals (also of a sentence joined to the one before) are ordinary words
         if len(sentence[start:end]) < 3:
             return
         taken.append((start, end))

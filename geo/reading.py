@@ -78,6 +78,17 @@ class SideReader:
         return side or self._speaker_after(text, pos, actors)
 
     @staticmethod
+    def _speaking_actor(text: str, pos: int, actors: Sequence[Actor]) -> Actor | None:
+        """Return the actor that speaks at the last report verb before `pos` ("the ministry said that it ...")."""
+        speaker = None
+        for m in CLAIM.finditer(text, 0, pos):
+            if m.group(0).lower().startswith("according"):
+                continue
+            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
+            speaker = before[-1] if before else speaker
+        return speaker
+
+    @staticmethod
     def _cue_speaker(cue: re.Match[str], actors: Sequence[Actor]) -> str | None:
         """Return the side of who speaks at a report cue: the actor after "according to", else the one just before."""
         if cue.group(0).lower().startswith("according"):

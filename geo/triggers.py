@@ -25,6 +25,7 @@ from .cues import (
     MODAL_PASSIVE,
     NOMINAL_FORESEEN,
     NON_MILITARY_SUBJECT,
+    PRONOUN_SUBJECT,
     ORDERED_BEFORE,
     REPORTED_NOUN,
     RETROSPECT_AFTER,
@@ -35,6 +36,8 @@ from .grammar import (
     ANY_LEFT_KEYWORD,
     CONTEST_NOUNS,
     CONTESTED_PARTICIPLES,
+    COUNT_BEFORE,
+    COUNT_SUBJECT,
     FIGHT_TRIGGER_FAMILY,
     FLAG_DOWN,
     FLAG_RAISED,
@@ -148,9 +151,12 @@ class TriggerReader(SideReader):
                 continue  # "in Myrnohrad, Pokrovsk's twin town": Pokrovsk only describes Myrnohrad
             country = mention.resolution.best.country if mention.resolution and mention.resolution.best else ""
             owner = side_of_country(country) or "UA"
+            # "seized Sloviansk's police station": the object is the thing owned; "Pokrovsk's southern districts": part.
+            possessed = _POSSESSED.match(right)
+            part_owned = bool(possessed and _PART_NOUN.search(possessed.group(0)))
 
             # The patterns end at the mark and start at one of their keywords within a bounded window.
-            for name, pattern, starts in keyword_starts:
+            for name, pattern, starts in keyword_starts if not possessed or part_owned else ():
                 first = next((k for k in starts if pos - WINDOW <= k < pos), None)
                 if first is None:
                     continue
@@ -165,7 +171,7 @@ class TriggerReader(SideReader):
                         allowed and allowed.search(left[max(0, vpos - 70):vpos])):
                     continue
                 # Only the words before a list's first place say "part of" (not an apposition's "west of").
-                partial = bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
+                partial = part_owned or bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
                 verb = re.sub(r"\s+", " ", m.group("verb").lower())
                 trigger = Trigger(name, index, m, verb, vpos, left, right, text, owner, partial)
                 hit = _READERS[name](self, trigger, actors, claimed)
@@ -194,6 +200,9 @@ class TriggerReader(SideReader):
         if (t.verb.endswith(" over") or t.verb.startswith("now")) and not agent:
             return None  # "Syrskyi took over Kharkiv operations": a post, not a town, without troops named
         side: str | None
+        if PRONOUN_SUBJECT.search(t.left, max(0, t.vpos - 60), t.vpos):
+            # "the ministry says ... that it had taken X": "it" is who speaks, not the troops named between.
+            agent = self._speaking_actor(t.left, t.vpos, actors) or agent
         speaker = self._speaker_after(t.text, t.vpos, actors) if not agent else None
         if agent:
             side, conf = agent.side, 0.9
@@ -205,11 +214,42 @@ class TriggerReader(SideReader):
         return Hit(t.index, "contested" if t.partial else "change", t.verb, side, t.vpos, conf,
                    claimed(t.vpos, side), t.partial)
 
+    def _read_announced(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "ten settlements were liberated, among them X": a change of a counted list, read as "liberated X"."""
+        if not t.match.group("count") and not COUNT_SUBJECT.search(t.left, 0, t.vpos):
+            return None  # a participle with no counted places before or after it: some other clause
+        by = self._by_side(t.match.string[t.match.end("verb"):t.match.end()])
+        if by:  # "ten settlements were liberated by Russian troops, including X"
+            return Hit(t.index, "change", t.verb, by, t.vpos, 0.85, claimed(t.vpos, by))
+        return self._read_change(t, actors, claimed)
+
+    def _by_side(self, text: str) -> str | None:
+        """Return the side of the agent of a passive ("... by Russian troops ..."), or None."""
+        by = _BY_AGENT.search(text)
+        return self._side_of_text(text[by.end():]) if by else None
+
+    def _read_listed_after(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "the settlements that returned under Ukrainian control are X, Y": the list after the verb."""
+        if not COUNT_BEFORE.search(t.left, 0, t.vpos):
+            return None
+        rest = t.match.group("rest")
+        if t.verb.endswith(("under", "into")):  # "came under Russian control", "passed into Ukrainian hands"
+            side = self._side_of_text(rest)
+            if not side:
+                return None
+            return Hit(t.index, "change", t.verb, side, t.vpos, 0.8, claimed(t.vpos, side))
+        by = self._by_side(rest)
+        if by:
+            return Hit(t.index, "change", t.verb, by, t.vpos, 0.85, claimed(t.vpos, by))
+        return self._read_change(t, actors, claimed)
+
     def _read_enter(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
         """ "Ukrainian troops entered X", "returned to X", "were filmed in X": armed men there."""
         agent = self._agent(actors, t.vpos)
-        presence = t.verb.endswith(" in")
-        if not agent or ((t.verb.startswith("return") or presence) and not FORCE_WORD.search(agent.text)):
+        if t.verb.startswith("show"):  # "footage shows Ukrainian soldiers in X": the men after the verb
+            agent = next((a for a in actors if t.vpos <= a.start and a.end <= t.match.end("verb")), None)
+        presence = t.verb.endswith((" in", " inside"))
+        if not agent or ((t.verb.startswith(("return", "reach")) or presence) and not FORCE_WORD.search(agent.text)):
             return None  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
         conf = 0.55 if t.verb.startswith("patrol") or presence else 0.75
         return Hit(t.index, "contested" if t.partial else "change", t.verb, agent.side, t.vpos, conf,
@@ -219,12 +259,18 @@ class TriggerReader(SideReader):
         """ "Ukrainian forces withdrew from X": the other side holds it."""
         if DETERMINER_BEFORE.search(t.left, max(0, t.vpos - 8), t.vpos):
             return None  # "the retreat from X" is the noun: the nominal family reads it
+        if _IN_AFTER_VERB.match(t.left, t.match.end("verb")):
+            return None  # "pulled out of X and regrouped in Y": where they went, not what they left
         # The actor marked as the loser is the one withdrawing, also when another actor stands before it
         # ("Kyiv's forces ... after Russian troops withdrew").
         agent = self._agent(actors, t.vpos)
         nearest = self._agent(actors, t.vpos, losers=True)
         if nearest and (agent is None or nearest.start > agent.start):
             agent = nearest
+        if agent is None:  # "to regroup the Russian troops stationed in X": the troops named after the verb
+            agent = next((a for a in actors if t.vpos <= a.start and a.end <= t.match.end()), None)
+        if PRONOUN_SUBJECT.search(t.left, max(0, t.vpos - 60), t.vpos):
+            agent = self._speaking_actor(t.left, t.vpos, actors) or agent  # "Kyiv said it had pulled out of X"
         if not agent:
             return None
         if t.verb.startswith(("left", "leav")) and (LEAVE_NOT_PLACE.match(t.left, t.match.end("verb"))
@@ -275,6 +321,9 @@ class TriggerReader(SideReader):
         """Fighting at a place in the register of military reports: contested, or nothing."""
         family = LEXICON.families[FIGHT_TRIGGER_FAMILY.get(verb, "fight")]
         prep = re.sub(r"\s+", " ", m.group("prep"))
+        again = _PREPOSITION_AGAIN.findall(m.string, m.end("prep"), m.end())
+        if again:  # "attacks on X and near the settlements of Y": Y's preposition is the last one said
+            prep = again[-1]
         if prep in LEXICON.prepositions_not_for.get(family.name, ()) or RETROSPECT_AFTER.match(right) \
                 or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
             return None  # "to prevent an assault on Odesa": fighting feared, not fought
@@ -295,6 +344,9 @@ class TriggerReader(SideReader):
         by = RIGHT_BY.match(right)
         by_side = self._side_of_text(by.group("actor")) if by else None
         possessor = self._agent([a for a in actors if a.end <= vpos and vpos - a.end <= 12], vpos)
+        if possessor is None and _DOER_VERB_BEFORE.search(before[-40:]):
+            # "Units of the Tsentr group ... completed the liberation of X": the subject does the deed.
+            possessor = self._agent(actors, vpos)
         reporter = REPORTED_NOUN.search(before)
         if possessor is None and reporter and noun not in LOSS_NOUNS:
             # "The ministry reported the liberation of X": a side announces its own gain.
@@ -448,12 +500,28 @@ class TriggerReader(SideReader):
             hits.append(Hit(index, "change", bare.group("verb"), gainer, vpos, 0.6, claimed(vpos, gainer)))
         return hits
 
+_DOER_VERB_BEFORE = re.compile(r"\b(?:completed|complete|completes|completing|finished|finishing|began|begun|begins|"
+                               r"started|starting|continued|continues|continuing|achieved|carried\s+out|"
+                               r"conducted|pressed\s+on\s+with)\s+(?:the|their|its)\s+(?:[\w-]+\s+)?$")
+
+_POSSESSED = re.compile(r"^['’]s(?:\s+[\w'’§-]+){1,4}")
+
+_PART_NOUN = re.compile(r"\b(?:districts?|outskirts|parts?|neighbou?rhoods?|suburbs?|edges?|cent(?:re|er)|quarters?|"
+                        r"streets|half|approaches|microdistricts?|eastern|western|northern|southern|central)\b")
+
+_IN_AFTER_VERB = re.compile(r"\s+(?:in|inside)\s")
+
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?")
+
+_PREPOSITION_AGAIN = re.compile(r"\b(?:and|as\s+well\s+as)\s+(into|in|near|around)\s")
+
 # Each construction group's reader: the only place a group's words are interpreted.
 _READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed], Hit | None]] = {
     "change": TriggerReader._read_change, "enter": TriggerReader._read_enter,
     "withdraw": TriggerReader._read_withdraw, "lose": TriggerReader._read_lose,
     "expel": TriggerReader._read_expel, "nominal": TriggerReader._read_nominal,
     "fight": TriggerReader._read_fight, "contest": TriggerReader._read_contest,
+    "announced": TriggerReader._read_announced, "listed_after": TriggerReader._read_listed_after,
 }
 # Groups whose trigger stands after a modal cue and still reports the day's news: a withdrawal ordered, fighting tried.
 _ALLOWED_AFTER_MODAL = {"withdraw": ORDERED_BEFORE, "fight": ATTEMPT_BEFORE}

@@ -165,6 +165,57 @@ def test_report_register_table(detector: Detector, text: str, expected: set) -> 
     assert _events(detector, text) == expected
 
 
+# -- a change announced for a number of places, then listed -----------------------------------------------
+@pytest.mark.parametrize(("family", "past"), _cases("active", ("change",)))
+def test_a_counted_change_binds_the_list_that_follows(detector: Detector, family: str, past: str) -> None:
+    for text in (f"Russian troops {past} three villages, among them Kurylivka and Kupiansk.",
+                 f"Russian troops {past} three villages this week. Among them: Kurylivka and Kupiansk."):
+        found = _events(detector, text)
+        assert found and all(side == "RU" for _, _, side in found), text
+    # the same list after a verb of no change, in the same sentence or the next
+    assert _events(detector, "Russian troops shelled three villages this week. Among them: Kurylivka and "
+                             "Kupiansk.") == set()
+
+
+@pytest.mark.parametrize("participle", sorted(
+    {p for fam in LEX.families.values() if fam.cls == "change" and "passive" in fam.constructions
+     for p in fam.participles()}))
+def test_a_counted_passive_binds_its_list(detector: Detector, participle: str) -> None:
+    text = f"Over the past day, ten settlements were {participle} by Russian troops, including Kurylivka and Kupiansk."
+    assert {side for _, _, side in _events(detector, text)} == {"RU"}, text
+    assert _events(detector, f"Ten settlements could be {participle} soon, including Kurylivka and Kupiansk.") \
+        == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Among the settlements that returned under Ukrainian control are Kurylivka and Kupiansk.",
+     {("Kupyansk", "retaken", "UA")}),
+    ("The villages captured by Russian forces this week include Kurylivka and Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
+    ("The villages shelled by Russian forces this week include Kurylivka and Kupiansk.", set()),
+    # a pronoun subject is who speaks, not the troops named between
+    ("The Russian defence ministry said the encirclement of Ukrainian troops was complete and that it had taken "
+     "Kupiansk.", {("Kupyansk", "captured", "RU")}),
+    # armed men shown in a place; people who are not armed men are not
+    ("Footage shows Russian soldiers in the centre of Kupiansk.", {("Kupyansk", "captured", "RU")}),
+    ("Footage shows destroyed houses in Kupiansk.", set()),
+    ("Russian units reached Kupiansk on Tuesday.", {("Kupyansk", "captured", "RU")}),
+    ("The Russian delegation reached Kupiansk on Tuesday.", set()),
+    ("Reinforcements were sent to prevent Russian forces from reaching Kupiansk.", set()),
+    # a region named as words, and a city that is a region of its own ("Kharkiv region" is the oblast)
+    ("Russian forces captured the following settlements in Kharkiv region: Kurylivka, Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
+    ("In the Kupiansk direction, 18 attacks were repelled near Kurylivka and Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("The enemy launched 29 attacks on Kurylivka and near the settlements of Kupiansk and Petropavlivka.",
+     {("Kupyansk", "contested", None)}),
+    ("Russian forces captured Kurylivka, 10 km south of Kupiansk, as well as Kupiansk itself.",
+     {("Kupyansk", "captured", "RU")}),
+])
+def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expected: set) -> None:
+    assert _events(detector, text) == expected
+
+
 # -- namesakes settled by the places named beside them, and by bearings ---------------------------------------
 def test_an_ambiguous_name_takes_the_namesake_beside_its_neighbours() -> None:
     from gazetteer.disambiguate import Resolution, settle_by_neighbours

@@ -329,6 +329,7 @@ def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, m
 
 NEIGHBOUR_KM = 30.0  # a namesake this close to a place named beside it is the one meant ...
 STRANGER_KM = 60.0  # ... when every other namesake lies farther than this from all of them
+CLOSER_RATIO = 2.5  # ... or the next one lies this many times farther
 
 
 def settle_by_neighbours(resolution: Resolution, neighbours: Sequence[tuple[float, float]]) -> Resolution:
@@ -340,10 +341,13 @@ def settle_by_neighbours(resolution: Resolution, neighbours: Sequence[tuple[floa
     """
     if resolution.status != "ambiguous" or not neighbours or not resolution.candidates:
         return resolution
-    distances = [(nearest_km(p.lat, p.lon, neighbours), p, s) for p, s in resolution.candidates]
-    close = [(d, p, s) for d, p, s in distances if d <= NEIGHBOUR_KM]
-    if len(close) != 1 or any(d <= STRANGER_KM for d, p, _ in distances if p is not close[0][1]):
+    distances = sorted(((nearest_km(p.lat, p.lon, neighbours), p, s) for p, s in resolution.candidates),
+                       key=lambda c: c[0])
+    nearest, place, score = distances[0]
+    runner_up = distances[1][0] if len(distances) > 1 else float("inf")
+    # One namesake beside the list, every other far from it; or one much closer than the next ("Sieverne, west
+    # of Avdiivka": the one 12 km away, not the one 33 km away).
+    if nearest > NEIGHBOUR_KM or not (runner_up > STRANGER_KM or runner_up >= CLOSER_RATIO * max(nearest, 5.0)):
         return resolution
-    _, place, score = close[0]
     others = tuple((p, s) for _, p, s in distances if p is not place)
     return _resolution(resolution.query, "resolved", place, ((place, score), *others), resolution.method)

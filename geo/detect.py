@@ -79,6 +79,16 @@ def _anchor_close(sentence: str, anchor: str, start: int, end: int) -> bool:
     return False
 
 
+# "troops in the X areas were regrouped to strengthen efforts in the Donetsk direction": the sector is a goal.
+_PURPOSE = re.compile(r"\b(?:in\s+order\s+)?to\s+(?!the\b|a\b)[a-z]+\b|\bfor\s+(?:the\s+)?(?:redeployment|transfer)\b")
+
+
+def _sector_after_purpose(sentence: str, anchor: str, end: int) -> bool:
+    """Return True when every mention of a front sector stands after `end` behind a purpose ("to strengthen ...")."""
+    ats = [m.start() for m in re.finditer(re.escape(anchor), sentence)]
+    return bool(ats) and all(at > end and _PURPOSE.search(sentence, end, at) for at in ats)
+
+
 def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -> bool:
     """Return True when at least three other places of the article all lie more than _FAR_KM away."""
     others = [p for p in points if abs(p[0] - place.lat) > 1e-6 or abs(p[1] - place.lon) > 1e-6]
@@ -336,8 +346,9 @@ class Detector(TriggerReader, MentionReader):
         local = replace(cues, distance=distance) if distance else cues
         for index in indexes:
             mention = mentions[index]
-            within = tuple(a for a in areas if not a.is_circle or a.sector
-                           or _anchor_close(text, a.anchor, mention.start, mention.end))
+            within = tuple(a for a in areas if not a.is_circle
+                           or (not _sector_after_purpose(text, a.anchor, mention.end) if a.sector
+                               else _anchor_close(text, a.anchor, mention.start, mention.end)))
             here = replace(local, within=within) if within else local
             mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
         self._settle_by_neighbours(mentions, local, known)

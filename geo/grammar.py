@@ -229,6 +229,19 @@ RIGHT_PASSIVE = lower_re(
     rf"(?P<verb>{LEXICON.participles('passive')})\b"
     rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?")
 
+# "Kramatorsk had been abandoned by the insurgents", "Russian forces in the Balakliia and Izium areas were being
+# regrouped": a withdrawal in the passive; the agent after "by", or the forces "in X" before it, is the loser.
+_WITHDRAW_PARTICIPLES = "|".join(p for p in LEXICON.participles("active", "withdraw").split("|")
+                                 if not re.search(r"driven|pushed|forced|ousted|expelled", p))
+RIGHT_WITHDRAWN = lower_re(
+    rf"^(?:{SEP}§)*(?:\s+(?:areas?|districts?|sectors?))?\s*,?\s*"
+    rf"(?:(?:has|have|had)\s+(?:(?:also|now|already|reportedly)\s+)?been|was|were|is|are)\s+"
+    rf"(?:being\s+)?(?:(?:also|now|fully|completely|reportedly|already|partially|partly)\s+)*"
+    rf"(?P<verb>{_WITHDRAW_PARTICIPLES})\b(?:\s+by\s+(?P<actor>[^,;.]{{1,60}}))?")
+
+FORCES_IN_BEFORE = lower_re(rf"\b(?P<forces>(?:[\w'’-]+\s+){{0,3}}?(?:{LEXICON.alternation(LEXICON.force_nouns)}))\s+"
+                            rf"(?:(?:stationed|deployed|based|present|fighting)\s+)?in\s+(?:the\s+)?$")
+
 RIGHT_APPOSITIVE = lower_re(
     r"^\s*,\s*(?P<det>(?:a|an|the|which|that)\s+)?(?:(?!(?:by|which|that|where|who|and|but|near|in)\b)[\w'’-]+\s+)"
     r"{0,6}?(?P<rel>(?:which|that)\s+)?(?P<aux>(?:was|were|had\s+been|has\s+been|is)\s+)?(?:(?:just|recently|newly|only|now|already|"
@@ -289,6 +302,7 @@ RIGHT_FELL_BARE = lower_re(
 # A word of every pattern read after a place (the lexicon's participles and the constructions' own words):
 # without one, none of them can match.
 RIGHT_VERB_HINT = lower_re(rf"\b(?:{LEXICON.participles('passive')}|{LEXICON.participles('appositive')}|"
+                           rf"{_WITHDRAW_PARTICIPLES}|"
                            rf"{LEXICON.past_forms('relative')}|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
                            r"returned|returns|passed|where|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 
@@ -352,6 +366,11 @@ CONTEST_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.cls == "con
 WITHDRAW_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.cls == "withdraw")
 
 _COORD_TAIL = compile_factored(rf"(?:{SEP}§)+$")
+
+
+def without_coordination(left: str) -> str:
+    """Return `left` without the items of a list before its last place ("forces in the X and ": "forces in the ")."""
+    return _COORD_TAIL.sub("", left + MARK)[:-1] if left.endswith((" and ", ", ", " or ")) else left
 
 
 def is_subject(left: str) -> bool:

@@ -45,6 +45,7 @@ from .grammar import (
     FLAG_TO_PLACE,
     FLAG_VERB,
     FLAG_WORD,
+    FORCES_IN_BEFORE,
     LEFT_KEYWORD_WORDS,
     LEFT_PATTERNS,
     LETTERS,
@@ -66,12 +67,14 @@ from .grammar import (
     RIGHT_WHERE_FIGHTING,
     RIGHT_WHERE_FLAG,
     RIGHT_WHICH_ACTIVE,
+    RIGHT_WITHDRAWN,
     VERBAL_FAMILIES,
     WHICH_AGAIN,
     WINDOW,
     WITHDRAW_NOUNS,
     is_retake,
     is_subject,
+    without_coordination,
 )
 from .mentions import APPOSITION_BEFORE, POSSESSIVE_AFTER, NameMention, Template
 from .reading import SideReader
@@ -459,6 +462,15 @@ class TriggerReader(SideReader):
                              claimed(vpos, side), partial))
         if conditional:
             return hits
+        m = RIGHT_WITHDRAWN.match(right)
+        if m:
+            forces = None if m.group("actor") else FORCES_IN_BEFORE.search(without_coordination(left)[-80:])
+            loser = (self._side_of_text(m.group("actor")) if m.group("actor") and subject
+                     else self._side_of_text(forces.group("forces")) if forces else None)
+            if loser:
+                gainer = other_side(loser)
+                vpos = pos + 1 + m.start("verb")
+                hits.append(Hit(index, "withdraw", m.group("verb"), gainer, vpos, 0.75, claimed(vpos, gainer)))
         m = RIGHT_WHICH_ACTIVE.match(right)
         while m:
             side = self._side_of_text(m.group("actor"))

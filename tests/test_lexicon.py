@@ -216,6 +216,26 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
     assert _events(detector, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a withdrawal in the passive: the agent after "by", or the forces "in X" before it, lose the place
+    ("The town of Kupiansk had also been abandoned by the insurgents.", {("Kupyansk", "withdrawn", "UA")}),
+    ("Russian forces in the Kurylivka and Kupiansk areas were being regrouped to strengthen efforts in the Donetsk "
+     "direction.", {("Kupyansk", "withdrawn", "UA")}),
+    ("Kupiansk was left without power after the strike.", set()),
+    # a possessive object is the thing owned, or a part of the place
+    ("Russian troops seized Kupiansk's police station.", set()),
+    ("Russian troops pushed into Kupiansk's southern districts.", {("Kupyansk", "contested", None)}),
+    # a Russian group of forces named in quotes, and the subject that completes a deed named by a noun
+    ('Units of the "Zapad" group of forces completed the liberation of Kupiansk, the ministry said.',
+     {("Kupyansk", "captured", "RU")}),
+    # an aim, a lack of interest, an unlikely reach
+    ('Kyiv had "no interest" in taking Kupiansk.', set()),
+    ("Russian forces are unlikely to be able to reach Kupiansk this year.", set()),
+])
+def test_passive_withdrawals_possessives_and_aims(detector: Detector, text: str, expected: set) -> None:
+    assert _events(detector, text) == expected
+
+
 # -- namesakes settled by the places named beside them, and by bearings ---------------------------------------
 def test_an_ambiguous_name_takes_the_namesake_beside_its_neighbours() -> None:
     from gazetteer.disambiguate import Resolution, settle_by_neighbours

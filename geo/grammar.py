@@ -42,7 +42,8 @@ _LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,
              r"(?=\s*,))?")
 
 # "into the town of X ... and into the village of Y": the preposition may be said again after "and".
-_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?{_LOCATING}{SEP}"
+_COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?"
+                 rf"(?:\s+in\s+(?:the\s+)?§\s+(?:region|oblast|province))?{_LOCATING}{SEP}"
                  rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around)\s+)?"
                  rf"(?:(?:the\s+)?(?:nearby\s+|neighbou?ring\s+|small\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 
@@ -120,7 +121,10 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{LEXICON.verbs('withdraw')})\s+"
         rf"(?:(?:its|their|his|our|the|all|remaining)\s+(?:[\w-]+\s+){{0,2}}?(?:forces|troops|units|soldiers|"
         rf"fighters|garrison|contingent)\s+)?(?:(?:present|stationed|deployed|remaining)\s+)?"
-        rf"(?:(?:from|out\s+of|in|of)\s+)?{_OBJ}")),
+        rf"(?:(?:from|out\s+of|in|of)\s+|"
+        # "withdrew to new positions west of X": the place left behind
+        rf"to\s+(?:new\s+|more\s+(?:advantageous|favou?rable)\s+|prepared\s+|defensive\s+)?(?:positions|lines)\s+"
+        rf"(?:(?:just|further|farther)\s+)?(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+of\s+)?{_OBJ}")),
     ("expel", lower_re(
         rf"\b(?P<verb>pushed|pushing|drove|driving|driven|forced|forcing|kicked|kicking|expelled|expelling|ousted|"
         rf"ousting|threw|throwing|cleared|clearing)\s+(?P<obj>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){{0,2}}?)\s+"
@@ -169,7 +173,7 @@ _CONTINUATION_OPENERS = LEXICON.alternation(
 _ANNOUNCED_GAP = r"(?:[^§;]|§\s+(?:oblast|region|province|district|raion)s?){0,100}?"
 LEFT_PATTERNS.append(("announced", lower_re(
     rf"(?<![\w-])(?P<verb>{LEXICON.verbs('change')})(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
-    rf"{_ANNOUNCED_GAP}[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b"
+    rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b|(?<=[a-z])\s*:)"
     rf"(?:\s*,?\s*in\s+(?:the\s+)?§\s+(?:oblast|region|province|district)s?)?\s*[:—–-]?\s*{_COORD_BEFORE}$")))
 
 # The counted places named after their verb: "Among the settlements that returned under Ukrainian control are X and
@@ -329,7 +333,7 @@ FLAG_SIDE = lower_re(r"\b(ukrainian|russian|ukraine['’]s|russia['’]s|soviet|
                      r"yellow-and-blue)\b[^.;]{0,25}$")
 
 FLAG_VERB = lower_re(r"\b(?:hoist\w*|rais\w*|plant\w*|fly\w*|flew|flies|wav\w*|unfurl\w*|hung|hang\w*|standing|"
-                     r"hold\w*|held|stood|put\s+up|erect\w*|install\w*|with)\b")
+                     r"hold\w*|held|stood|put\s+up|erect\w*|install\w*|with|show\w*|display\w*)\b")
 
 FLAG_RAISED = lower_re(r"s?\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:(?:now|again|finally|"
                        r"reportedly|already|just|once\s+again)\s+)*(?:raised|hoisted|planted|unfurled|installed|"

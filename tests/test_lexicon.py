@@ -223,7 +223,7 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
      "direction.", {("Kupyansk", "withdrawn", "UA")}),
     ("Kupiansk was left without power after the strike.", set()),
     ("Ukrainian forces withdrew to new positions west of Kurylivka and Kupiansk.", {("Kupyansk", "withdrawn", "RU")}),
-    ("Over the past week, seven settlements were liberated: Kurylivka in the Donetsk region, and Kupiansk.",
+    ("Over the past week, seven settlements were liberated: Kurylivka in the Kharkiv region, and Kupiansk.",
      {("Kupyansk", "retaken", "UA")}),
     ("Soldiers of the 14th brigade showed the Ukrainian flag in Kupiansk.", {("Kupyansk", "retaken", "UA")}),
     # a possessive object is the thing owned, or a part of the place

@@ -79,6 +79,8 @@ class Area:
     km: float = 0.0
     anchor: str = ""  # the town a circle is drawn around ("near Bakhmut"): no constraint on that name itself
     sector: bool = False  # a front sector ("the Pokrovsk direction"): binds every name of its sentence
+    # Where the text names a region (offsets of the phrase; -1: unknown): what it binds depends on where it stands.
+    span: tuple[int, int] = field(default=(-1, -1), compare=False)
 
     @property
     def is_circle(self) -> bool:

@@ -480,7 +480,7 @@ class Gazetteer:
             if not found:  # "Kharkiv region", and a "district" that is a whole oblast in English
                 region = self.region_of(word)
                 found = (Area(region[0], region[1]),) if region else ()
-            areas.extend(found)
+            areas.extend(replace(a, span=match.span()) for a in found)
         for match in _NEAR.finditer(text):
             if text[max(0, match.start() - 4):match.start()].lower() == "the " or match.group(1) in _NOT_ANCHORS:
                 continue  # "the east of Ukraine" is no place's neighbourhood

@@ -42,7 +42,8 @@ LEAVE_NOT_PLACE = lower_re(r"\s+(?:in|of|from|out|behind|for|on|at|with|to)\b") 
 # Words that only ever name armed men: "the occupiers left X" withdraws, "Zelensky left Kyiv" does not.
 FORCE_WORD = compile_factored(r"\b(?:troops|forces|units|soldiers|fighters|servicemen|army|garrison|brigades?|"
                               r"battalions?|defenders|military|occupiers|invaders|separatists|rebels|militants|"
-                              r"insurgents|mercenaries|marines|paratroopers)\b", re.I)
+                              r"insurgents|mercenaries|marines|paratroopers|infantry|infantrymen|assault\s+(?:groups?|units?|detachments?)|"
+                              r"stormtroopers|special\s+forces)\b", re.I)
 
 CLAIM = lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|edly|ing)?|announc(?:ed|es|e|ing)|"
                  r"assert(?:ed|s|ing)?|stat(?:ed|es)|according\s+to|allegedly|purportedly|apparently|video|footage|"

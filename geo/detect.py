@@ -83,6 +83,18 @@ def _anchor_close(sentence: str, anchor: str, start: int, end: int) -> bool:
 _PURPOSE = re.compile(r"\b(?:in\s+order\s+)?to\s+(?!the\b|a\b)[a-z]+\b|\bfor\s+(?:the\s+)?(?:redeployment|transfer)\b")
 
 
+# "A, B in the Zaporizhzhia region, and C": a region said after a list item ends its scope at ", and" or ";".
+_SCOPE_BREAK = re.compile(r",\s*(?:and|while|but)\b|;|\.\s")
+
+
+def _region_scopes(sentence: str, span: tuple[int, int], start: int, end: int) -> bool:
+    """Return True when a region named at `span` binds the name at start..end of the same sentence."""
+    if span[0] < 0:
+        return True
+    between = sentence[span[1]:start] if span[1] <= start else sentence[end:span[0]]
+    return not _SCOPE_BREAK.search(between)
+
+
 def _sector_after_purpose(sentence: str, anchor: str, end: int) -> bool:
     """Return True when every mention of a front sector stands after `end` behind a purpose ("to strengthen ...")."""
     ats = [m.start() for m in re.finditer(re.escape(anchor), sentence)]
@@ -346,11 +358,17 @@ class Detector(TriggerReader, MentionReader):
         local = replace(cues, distance=distance) if distance else cues
         for index in indexes:
             mention = mentions[index]
-            within = tuple(a for a in areas if not a.is_circle
-                           or (not _sector_after_purpose(text, a.anchor, mention.end) if a.sector
-                               else _anchor_close(text, a.anchor, mention.start, mention.end)))
+            within = tuple(a for a in areas if (_region_scopes(text, a.span, mention.start, mention.end)
+                                                if not a.is_circle
+                                                else not _sector_after_purpose(text, a.anchor, mention.end)
+                                                if a.sector else _anchor_close(text, a.anchor, mention.start, mention.end)))
             here = replace(local, within=within) if within else local
             mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
+            if mention.resolution.status == "unresolved" and any(a.sector for a in within):
+                # A front sector is named after a town, not drawn around it: with no namesake in its circle, the
+                # name is read with the sentence's other cues (a region stated still binds it).
+                rest = tuple(a for a in within if not a.sector)
+                mention.resolution = self.gazetteer.resolve(mention.surface, replace(local, within=rest), fuzzy=True)
         self._settle_by_neighbours(mentions, local, known)
 
     def _refusal(self, mention: NameMention, res: Resolution | None, cues: Cues, text: str,

@@ -43,7 +43,8 @@ _LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,
 
 # "into the town of X ... and into the village of Y": the preposition may be said again after "and".
 _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?"
-                 rf"(?:\s+in\s+(?:the\s+)?§\s+(?:region|oblast|province))?{_LOCATING}{SEP}"
+                 rf"(?:\s+(?:in|of)\s+(?:the\s+)?§\s+(?:region|oblast|province|community|hromada|district|raion))?"
+                 rf"{_LOCATING}{SEP}"
                  rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around)\s+)?"
                  rf"(?:(?:the\s+)?(?:nearby\s+|neighbou?ring\s+|small\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 
@@ -75,7 +76,8 @@ PARTIAL = lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|w
 
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
 _LIST_OPENER = (r"(?:(?:(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
-                r"(?:the\s+)?(?:§(?:\s+(?:oblast|region|province|district))?|[\w'’-]+\s+(?:oblast|region|province|district)))?"
+                r"(?:the\s+)?(?:§(?:\s*(?:,|and)\s*§)*(?:\s+(?:oblast|region|province|district|direction|sector)s?)?|"
+                r"[\w'’-]+\s+(?:oblast|region|province|district)))?"
                 r"\s*)?(?:(?:,\s*)?(?:"
                 + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in LEXICON.list_openers) + r")\s*:?|:|"
                 r"(?:(?<=settlements)|(?<=villages)|(?<=localities)|(?<=towns))\s*,)\s*)?")
@@ -147,14 +149,14 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # (a place followed by a direction word may stand among them), a preposition of place, then the place or a list.
 FIGHT_TRIGGER_FAMILY = LEXICON.fight_triggers("report")
 
-_FIGHT_PREPOSITIONS = "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions),
+_FIGHT_PREPOSITIONS = r"(?:on|at)\s+the\s+(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+(?:outskirts|approaches|edges?)\s+(?:of|to)|" + "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions),
                                       key=lambda p: (-len(p), p)))
 
 DIRECTION_WORDS = "|".join(LEXICON.direction_words)
 
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
                  r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction))\b)[\w'’-]+|§)"
-                 r"|\s*;(?:\s+and)?){0,10}?")
+                 r"|\s*;(?:\s+and)?){0,16}?")
 
 _FIGHT_TRIGGERS = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in FIGHT_TRIGGER_FAMILY),
                                   key=lambda t: (-len(t), t)))
@@ -170,7 +172,8 @@ LEFT_PATTERNS.append(("fight", lower_re(
 _COUNT_NOUN = LEXICON.alternation(LEXICON.count_nouns)
 _CONTINUATION_OPENERS = LEXICON.alternation(
     (*(w for w in LEXICON.list_openers if w not in LEXICON.count_nouns), *LEXICON.list_continuations))
-_ANNOUNCED_GAP = r"(?:[^§;]|§\s+(?:oblast|region|province|district|raion)s?){0,100}?"
+_ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|province|district|raion|direction|sector|axis|axe)s?)"
+                  r"{0,100}?")
 LEFT_PATTERNS.append(("announced", lower_re(
     rf"(?<![\w-])(?P<verb>{LEXICON.verbs('change')})(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
     rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b|(?<=[a-z])\s*:)"
@@ -223,7 +226,8 @@ LETTERS = re.compile(r"[a-z]+")
 RIGHT_PASSIVE = lower_re(
     rf"^(?:{SEP}§)*(?:\s+(?:regions?|districts?))?"
     # "Vuhledar (Ugledar) was ...", "Novohrodivka in the Donetsk region has been ..."
-    rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+in\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?))?)?"
+    rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+(?:in|of)\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?|"
+    rf"hromadas?|communit(?:y|ies)))?(?:\s+of\s+§\s+(?:oblast|region))?)?"
     rf"(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|home\s+to|until|after|before|occupied|captured|"
     rf"seized|held|taken|controlled|located|situated|lying|on|near|north|south|east|west|northeast|northwest|"
     rf"southeast|southwest|between)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
@@ -231,7 +235,7 @@ RIGHT_PASSIVE = lower_re(
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
     rf"(?P<verb>{LEXICON.participles('passive')})\b"
-    rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}}))?")
+    rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}})|\s+of\s+(?P<loser>[^,;.]{{1,60}}))?")
 
 # "Kramatorsk had been abandoned by the insurgents", "Russian forces in the Balakliia and Izium areas were being
 # regrouped": a withdrawal in the passive; the agent after "by", or the forces "in X" before it, is the loser.

@@ -158,28 +158,20 @@ class TriggerReader(SideReader):
             possessed = _POSSESSED.match(right)
             part_owned = bool(possessed and _PART_NOUN.search(possessed.group(0)))
 
-            # The patterns end at the mark and start at one of their keywords within a bounded window.
+            # The patterns end at the mark and start at one of their keywords within a bounded window; when the
+            # match from one keyword reads as nothing, a match from a later keyword may ("improved its position
+            # and repelled three attacks of assault groups ... near X": the attacks, not the improvement).
             for name, pattern, starts in keyword_starts if not possessed or part_owned else ():
-                first = next((k for k in starts if pos - WINDOW <= k < pos), None)
-                if first is None:
-                    continue
-                m = pattern.search(left, first)
-                if not m:
-                    continue
-                if name in VERBAL_FAMILIES and "§" in left[m.end("verb"):] and NEW_CLAUSE_AFTER.match(right):
-                    continue  # a later item of the list is the subject of the next clause, not an object
-                vpos = m.start("verb")
-                allowed = _ALLOWED_AFTER_MODAL.get(name)
-                if self._blocked_before(left[:vpos]) and not (
-                        allowed and allowed.search(left[max(0, vpos - 70):vpos])):
-                    continue
-                # Only the words before a list's first place say "part of" (not an apposition's "west of").
-                partial = part_owned or bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
-                verb = re.sub(r"\s+", " ", m.group("verb").lower())
-                trigger = Trigger(name, index, m, verb, vpos, left, right, text, owner, partial)
-                hit = _READERS[name](self, trigger, actors, claimed)
-                if hit:
-                    hits.append(hit)
+                at = next((k for k in starts if pos - WINDOW <= k < pos), None)
+                while at is not None:
+                    m = pattern.search(left, at)
+                    if not m:
+                        break
+                    hit = self._read_match(name, m, index, left, right, text, owner, part_owned, actors, claimed)
+                    if hit:
+                        hits.append(hit)
+                        break
+                    at = next((k for k in starts if m.start("verb") < k < pos), None)
 
             if flag_ok:
                 hit = self._flag_hit(index, left, actors, claimed)
@@ -188,6 +180,21 @@ class TriggerReader(SideReader):
             if last_right_verb > pos:  # every pattern after a place has one of these verbs
                 hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
         return hits
+
+    def _read_match(self, name: str, m: re.Match[str], index: int, left: str, right: str, text: str, owner: str,
+                    part_owned: bool, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """Read one match of a construction group before a place into a hit, or nothing."""
+        if name in VERBAL_FAMILIES and "§" in left[m.end("verb"):] and NEW_CLAUSE_AFTER.match(right):
+            return None  # a later item of the list is the subject of the next clause, not an object
+        vpos = m.start("verb")
+        allowed = _ALLOWED_AFTER_MODAL.get(name)
+        if self._blocked_before(left[:vpos]) and not (allowed and allowed.search(left[max(0, vpos - 70):vpos])):
+            return None
+        # Only the words before a list's first place say "part of" (not an apposition's "west of").
+        partial = part_owned or bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
+        verb = re.sub(r"\s+", " ", m.group("verb").lower())
+        return _READERS[name](self, Trigger(name, index, m, verb, vpos, left, right, text, owner, partial), actors,
+                              claimed)
 
     # -- one reader per construction group: a match before a place -> a hit, or nothing ------------------
     def _read_change(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
@@ -331,7 +338,8 @@ class TriggerReader(SideReader):
                 or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
             return None  # "to prevent an assault on Odesa": fighting feared, not fought
         # "a drone attack near X", "political pressure on Kyiv": no ground fighting at the place.
-        around = text[max(0, vpos - 30):m.start("prep")]
+        before = text[max(0, vpos - 30):vpos]
+        around = before[max(before.rfind(","), before.rfind(";")) + 1:] + text[vpos:m.start("prep")]
         if any(word in LEXICON.not_ground_words for word in WORD.findall(around)):
             return None
         if len(WORD.findall(m.group("mid"))) > family.max_gap:
@@ -449,6 +457,9 @@ class TriggerReader(SideReader):
                 hits.append(Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos, None)))
                 continue
             side = self._side_of_text(m.group("actor")) if m.group("actor") else None
+            if pattern is RIGHT_PASSIVE and m.group("loser"):  # "X was cleared of Russian troops"
+                loser = self._side_of_text(m.group("loser"))
+                side = other_side(loser) if loser else side
             reporter = self._reporter_side(left + MARK + right, vpos, actors) \
                 if side is None and is_retake(verb) else None
             if reporter:

@@ -148,7 +148,9 @@ def test_change_nouns_fire_as_nominalizations(detector: Detector, noun: str) -> 
     ("Russian troops were filmed in Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
     ("Tourists were filmed in Kupiansk.", set()),
     ("Russian units improved their positions near Kupiansk.", {("Kupyansk", "contested", None)}),
-    ("The battlegroup improved its position and inflicted losses on four enemy brigades near Kupiansk.", set()),
+    # the Russian ministry's "inflicted losses on ... brigades near X": fighting at X
+    ("The battlegroup improved its position and inflicted losses on four enemy brigades near Kupiansk.",
+     {("Kupyansk", "contested", None)}),
     # a flag raised "where" after the place; the side that reports its own "liberation"
     ("Marines posted a video from Kupiansk, where they raised the Ukrainian flag over the council.",
      {("Kupyansk", "retaken", "UA")}),
@@ -226,6 +228,21 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
     ("Over the past week, seven settlements were liberated: Kurylivka in the Kharkiv region, and Kupiansk.",
      {("Kupyansk", "retaken", "UA")}),
     ("Soldiers of the 14th brigade showed the Ukrainian flag in Kupiansk.", {("Kupyansk", "retaken", "UA")}),
+    # a region said after a list item binds that item, not the items after ", and"
+    ("Ukrainian forces liberated 8 settlements: Vuhledar in the Donetsk region, and Kurylivka and Kupiansk.",
+     {("Kupyansk", "retaken", "UA")}),
+    # a front sector named after a town far from the place does not make it unresolved
+    ("On the Izium direction, Russian forces unsuccessfully tried to regain lost positions near Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    # cleared of the other side's troops; "mopping up" a village; infantry and long unit names before "near"
+    ("Kurylivka and Kupiansk of the Kupiansk hromada were cleared of Russian troops.",
+     {("Kupyansk", "retaken", "UA")}),
+    ("Russian forces were mopping up the town of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Russian infantry reached the eastern outskirts of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("With the support of aviation and artillery, units repelled three attacks by assault groups of the 47th and "
+     "65th mechanised brigades of the Ukrainian armed forces in the areas of Kurylivka and Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("Russian units are fighting on the south-eastern approaches to Kupiansk.", {("Kupyansk", "contested", None)}),
     # a possessive object is the thing owned, or a part of the place
     ("Russian troops seized Kupiansk's police station.", set()),
     ("Russian troops pushed into Kupiansk's southern districts.", {("Kupyansk", "contested", None)}),

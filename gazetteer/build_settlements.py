@@ -122,9 +122,14 @@ _RU_VOWEL_ROOTS = (
     ("річ", "реч"), ("гірськ", "горск"), ("гірн", "горн"), ("ріг", "рог"), ("робот", "работ"), ("оріх", "орех"),
     ("привіл", "привол"), ("вовч", "волч"), ("жовт", "желт"), ("чорн", "черн"), ("іллін", "ильин"),
     ("сіверськ", "северск"), ("дніпр", "днепр"), ("бір", "бор"), ("під", "под"), ("шахтарськ", "шахтерск"),
+    # Олійникове -> Олейниково, Пильна -> Пыльная, Новоекономічне -> Новоэкономическое
+    ("олій", "олей"), ("пил", "пыл"), ("новое", "новоэ"), ("цин", "цын"),
 )
-# A Ukrainian -іївка after a consonant is often Russian -еевка (Кліщіївка -> Клещеевка), not -иевка.
-_RU_VOWEL_ENDINGS = (("іївка", "еевка"),)
+# A Ukrainian -іївка after a consonant is often Russian -еевка (Кліщіївка -> Клещеевка), not -иевка; a possessive
+# -ове/-еве is Russian -ово/-ево (Олійникове -> Олейниково), -івка also -евка (Плетенівка -> Плетеневка), a
+# feminine adjective's -на is -ная (Пильна -> Пыльная) and -ічне is -ическое (Новоекономічне).
+_RU_VOWEL_ENDINGS = (("іївка", "еевка"), ("ове", "ово"), ("еве", "ево"), ("івка", "евка"), ("льна", "льная"),
+                     ("ічне", "ическое"))
 # Names that are words, translated rather than spelled by the Russian press (Перемога -> Победа), with the
 # Russian word in Ukrainian letters that was the official name until the renamings of 2016 and 2024
 # (Побєда, Сєверне): TASS's Pobeda and the older Ukrainian press's Sieverne find the renamed village.
@@ -134,14 +139,14 @@ _RU_TRANSLATIONS = {
 }
 
 
-def _second_russian_word(word: str) -> str:
+def _second_russian_word(word: str, roots: bool = True, endings: bool = True) -> str:
     lower = word.lower()
-    for ukrainian, russian in _RU_VOWEL_ROOTS:
+    for ukrainian, russian in _RU_VOWEL_ROOTS if roots else ():
         at = lower.find(ukrainian)
         if at >= 0:
             lower = lower[:at] + russian + lower[at + len(ukrainian):]
             break
-    for ukrainian, russian in _RU_VOWEL_ENDINGS:
+    for ukrainian, russian in _RU_VOWEL_ENDINGS if endings else ():
         if lower.endswith(ukrainian) and len(lower) > len(ukrainian) + 1:
             lower = lower[:-len(ukrainian)] + russian
             break
@@ -157,9 +162,11 @@ def russian_forms(name: str) -> tuple[str, ...]:
     for apostrophe in "’ʼ":
         name = name.replace(apostrophe, "'")
     forms = [russian_form(name)]
-    second = " ".join(_second_russian_word(w) for w in name.split(" "))
-    if second != name:
-        forms.append(russian_form(second))
+    # A root's vowel and an ending may each differ or not (Галицинівка -> Галицыновка, Плетенівка -> Плетеневка).
+    for roots, endings in ((True, True), (True, False), (False, True)):
+        second = " ".join(_second_russian_word(w, roots, endings) for w in name.split(" "))
+        if second != name:
+            forms.append(russian_form(second))
     words = name.split(" ")
     for i, word in enumerate(words):
         for translated in _RU_TRANSLATIONS.get(word.lower(), ()):

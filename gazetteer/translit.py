@@ -264,6 +264,7 @@ _SIMPLIFICATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[a-z])ii" + _END), "i"),
     (re.compile(r"(?<=[a-z])(?:iy|yy|yi|ij|yj)" + _END), "y"),  # Krasnyy -> Krasny, Kryvyi -> Kryvy
     (re.compile(r"zhzh"), "zh"),  # Zaporizhzhia -> Zaporizhia
+    (re.compile(r"(?<=[aeou])y(?=[bcdfghklmnprstvz])"), "i"),  # Gulyaypole -> Gulyaipole: й before a consonant
 )
 # German j for a glide after a consonant, read the English way by other papers: Isjum -> Isium.
 _GERMAN_GLIDE = re.compile(r"(?<=[bcdfghklmnprstvwz])j(?=[aeiou])")

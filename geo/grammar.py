@@ -197,6 +197,20 @@ LIST_CONTINUES = lower_re(rf"^(?:{_CONTINUATION_OPENERS})\b")
 LIST_ANNOUNCED = lower_re(rf"\b(?:{_COUNT_NOUN})\b")
 
 
+# The report register with its place said first: "In the area of X, assault groups improved their tactical position",
+# "Near X, to the west, Ukrainian units counterattacked", "In the city of X, assault units are waging battles".
+FRONTED_PLACE = lower_re(
+    r"^(?:(?:on|in)\s+the\s+§\s+(?:direction|sector|axis),\s*)?(?:further\s+\w+,\s*|meanwhile,\s*)?"
+    r"(?:in\s+the\s+(?:general\s+)?areas?\s+of|near|around|in\s+the\s+vicinity\s+of|on\s+the\s+(?:[\w-]+\s+)?"
+    r"(?:outskirts|approaches)\s+(?:of|to)|in|inside|outside)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village|settlements?|villages)\s+of\s+)?$")
+FRONTED_CLAUSE = lower_re(
+    rf"^(?:{SEP}§)*(?:\s+(?:of|in)\s+(?:the\s+)?§\s+(?:region|oblast|people['’]s\s+republic))?(?:\s+itself)?"
+    rf"(?:\s*,\s*(?:to\s+the\s+\w+|[\w'’-]+(?:\s+[\w'’-]+){{0,3}}?\s+of\s+§))?\s*,\s*"
+    rf"(?P<clause>(?:(?!(?:said|says|say|told|claimed|claims|reported|according|announced|stated)\b)[\w'’-]+\s+)"
+    rf"{{0,8}}?)(?P<verb>{_FIGHT_TRIGGERS})\b")
+
+
 def _verb_group(pattern: re.Pattern[str]) -> str:
     """Return the source of a pattern's `verb` group: its trigger words."""
     source = source_of(pattern)

@@ -46,6 +46,8 @@ from .grammar import (
     FLAG_VERB,
     FLAG_WORD,
     FORCES_IN_BEFORE,
+    FRONTED_CLAUSE,
+    FRONTED_PLACE,
     LEFT_KEYWORD_WORDS,
     LEFT_PATTERNS,
     LETTERS,
@@ -173,6 +175,10 @@ class TriggerReader(SideReader):
                         break
                     at = next((k for k in starts if m.start("verb") < k < pos), None)
 
+            if pos <= 120 and FRONTED_PLACE.match(left):
+                hit = self._fronted_hit(index, pos, right, text, claimed)
+                if hit:
+                    hits.append(hit)
             if flag_ok:
                 hit = self._flag_hit(index, left, actors, claimed)
                 if hit:
@@ -324,6 +330,22 @@ class TriggerReader(SideReader):
             return None
         near = (t.match.group("prep") or "").strip().lower().startswith(("near", "toward", "towards"))
         return Hit(t.index, "contested", t.verb, None, t.vpos, 0.55 if near else 0.7, claimed(t.vpos, None))
+
+    @staticmethod
+    def _fronted_hit(index: int, pos: int, right: str, text: str, claimed: Claimed) -> Hit | None:
+        """ "In the area of X, assault groups repelled five counterattacks": fighting at the place said first."""
+        m = FRONTED_CLAUSE.match(right)
+        if not m:
+            return None
+        clause = text[:pos] + m.group("clause")
+        if any(word in LEXICON.not_ground_words for word in WORD.findall(clause)):
+            return None  # "In Kharkiv, drones attacked ...": no ground fighting
+        family = LEXICON.families[FIGHT_TRIGGER_FAMILY.get(m.group("verb").lower(), "fight")]
+        if family.needs_force and not FORCE_CONTEXT.search(text):
+            return None
+        vpos = pos + 1 + m.start("verb")
+        return Hit(index, "contested", m.group("verb").lower(), None, vpos, family.confidence - 0.05,
+                   claimed(vpos, None))
 
     @staticmethod
     def _fight_hit(index: int, m: re.Match[str], verb: str, vpos: int, right: str, text: str,

@@ -240,10 +240,17 @@ def test_russian_forms_of_ukrainian_names(ukrainian: str, russian: str) -> None:
      ("Перемога", ("Победа", "Побєда")), ("Північне", ("Пивничное", "Северное", "Сєверне")),
      ("Новомихайлівка", ("Новомихайловка",)), ("Великий Бурлук", ()),
      # -ів stays: Антонів -> Антонов would be a surname (the Antonov airport), not a village.
-     ("Антонів", ("Антонив",))],
+     ("Антонів", ("Антонив",)),
+     # the Russian press's forms of Oliinykove, Pletenivka, Pylna, Halytsynivka, Novoekonomichne
+     ("Олійникове", ("Олийниковое", "Олейниково")), ("Плетенівка", ("Плетеновка", "Плетеневка")),
+     ("Пильна", ("Пыльная",)), ("Галицинівка", ("Галициновка", "Галицыновка")),
+     ("Новоекономічне", ("Новоекономичное", "Новоэкономическое"))],
 )  # fmt: skip
 def test_second_russian_forms_and_translated_names(ukrainian: str, forms: tuple[str, ...]) -> None:
-    assert build.russian_forms(ukrainian) == forms
+    found = build.russian_forms(ukrainian)
+    # The usual form first; the others in any order (a root's vowel and an ending may each differ or not).
+    assert found[:1] == forms[:1] and set(forms) <= set(found), found
+    assert not forms or all(f != ukrainian for f in found)
 
 
 @pytest.mark.parametrize(("name", "spelling"), [("Великая Новосёлка", "Velikaya Novosyolka"),

@@ -12,7 +12,7 @@ from .disambiguate import BEARINGS, Area, Cues, DistanceCue, Resolution, prior_s
 from .errors import OnlineLookupError
 from .index import IndexSource, NameIndex, Progress, _stderr
 from .normalize import normalize
-from .place import Candidate, Place, nearest_km
+from .place import Candidate, Place, haversine_km, nearest_km
 from .regions import REGION_NAMES
 
 if TYPE_CHECKING:  # geopy takes 0.3 s to import: only `--online` pays for it
@@ -86,10 +86,13 @@ _UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|provinc
                    r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector|"
                    r"people['’]s\s+republic))\b")
 _NEAR = re.compile(r"\b(?i:near|next to|outside|close to|around|in the vicinity of|on the outskirts of|"
+                   r"(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:approach|approaches|outskirts|edge)\s+(?:to|of)|"
                    r"(?:north|south)-?(?:east|west)(?:ern)? of|(?:north|south|east|west)(?:ern)? of)\s+" + _AREA_NAME)
 _BEARING_OF = re.compile(r"\b((?i:(?:north|south)-?(?:east|west)|north|south|east|west))(?:ern)?\s+of\s+"
                          + _AREA_NAME)
 _COMPASS = re.compile(r"(?i:north|south|east|west)")
+# "continued offensive actions in the direction of Gulyaipole": a sector named the other way round.
+_DIRECTION_OF = re.compile(r"\b(?i:in\s+the\s+direction\s+of)\s+" + _AREA_NAME)
 BEARING_ONLY_KM = 15.0  # "south of X" with no distance: where such a village usually lies
 _FROM = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:km|kilometres|kilometers|kilometre|kilometer)\b[^.;\d]{0,40}?"
                    r"\b(?:of|from)\s+" + _AREA_NAME)
@@ -99,6 +102,7 @@ _NOT_ANCHORS = frozenset({"Ukraine", "Russia", "Crimea", "Belarus", "Europe", "M
 NEAR_KM = 80.0  # "near X" rules out namesakes elsewhere; the press says "near" up to 60-odd km (Snihurivka)
 DIRECTION_KM = 80.0  # "the X direction": the front sector named after a town
 BEARING_KM = 60.0  # "north of X": a place described by its bearing from a town may lie a little farther out
+ANCHOR_THEATRE_KM = 1000.0  # a town that anchors a "near"/bearing cue lies within this of the theatre's focus
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,7 +459,12 @@ class Gazetteer:
 
     def _anchor(self, name: str) -> Place | None:
         found = self.resolve(name, fuzzy=False)
-        return found.best if found.status == "resolved" else None
+        best = found.best if found.status == "resolved" else None
+        if best is not None and self.focus and haversine_km(best.lat, best.lon, *self.focus) > ANCHOR_THEATRE_KM:
+            # "north-east of Seversk" in a war report is Siversk, not the Siberian city: an anchor of the front.
+            near = [p for p, _ in found.candidates if haversine_km(p.lat, p.lon, *self.focus) <= ANCHOR_THEATRE_KM]
+            best = near[0] if near else best
+        return best
 
     def within_cues(self, text: str) -> tuple[Area, ...]:
         """Return the areas a text puts its names in: regions, raions, hromadas, and circles around towns.
@@ -481,6 +490,10 @@ class Gazetteer:
                 region = self.region_of(word)
                 found = (Area(region[0], region[1]),) if region else ()
             areas.extend(replace(a, span=match.span()) for a in found)
+        for match in _DIRECTION_OF.finditer(text):
+            anchor = self._anchor(match.group(1))
+            if anchor is not None:
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM, anchor=match.group(1), sector=True))
         for match in _NEAR.finditer(text):
             if text[max(0, match.start() - 4):match.start()].lower() == "the " or match.group(1) in _NOT_ANCHORS:
                 continue  # "the east of Ukraine" is no place's neighbourhood

@@ -89,7 +89,7 @@ MODAL_AFTER = lower_re(r"^(?:\s+(?:and|or)\s+§)*(?:\s*,[^,;]{1,60},)?\s+(?:woul
 
 # "predicted the fall of Toretsk", "fears the loss of Pokrovsk": a change foreseen, feared or averted.
 NOMINAL_FORESEEN = lower_re(r"\b(?:predict\w*|forecast\w*|fear\w*|warn\w*|expect\w*|risk\w*|avert\w*|prevent\w*|"
-                            r"avoid\w*|anticipat\w*|imminent|possible|potential|likely|unlikely|looming|inevitable|"
+                            r"avoid\w*|anticipat\w*|imminent|possible|potential|(?:un)?likely(?!\s+(?:have\s+)?(?:made|\w+ed)\b)|looming|inevitable|"
                             r"threat\w*|rul\w+\s+out|envisag\w*|demand\w*|propos\w*)\s+(?:(?:the|a|an)\s+)?"
                             r"(?:[\w'’-]+\s+){0,2}?$")
 

@@ -149,14 +149,15 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # (a place followed by a direction word may stand among them), a preposition of place, then the place or a list.
 FIGHT_TRIGGER_FAMILY = LEXICON.fight_triggers("report")
 
-_FIGHT_PREPOSITIONS = r"(?:on|at)\s+the\s+(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+(?:outskirts|approaches|edges?)\s+(?:of|to)|" + "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions),
+_FIGHT_PREPOSITIONS = r"(?:on|at|to|toward|towards)\s+the\s+(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+(?:outskirts|approaches|edges?)\s+(?:of|to)|" + "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions),
                                       key=lambda p: (-len(p), p)))
 
 DIRECTION_WORDS = "|".join(LEXICON.direction_words)
 
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
-                 r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction))\b)[\w'’-]+|§)"
-                 r"|\s*;(?:\s+and)?){0,16}?")
+                 r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction|and\b|or\b))\b)[\w'’-]+|§)"
+                 r"|\s*;(?:\s+and)?|\s*,\s+(?:including|notably|mainly|mostly|particularly|especially)(?=\s+near\b))"
+                 r"{0,16}?")
 
 _FIGHT_TRIGGERS = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in FIGHT_TRIGGER_FAMILY),
                                   key=lambda t: (-len(t), t)))
@@ -175,7 +176,7 @@ _CONTINUATION_OPENERS = LEXICON.alternation(
 _ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|province|district|raion|direction|sector|axis|axe)s?)"
                   r"{0,100}?")
 LEFT_PATTERNS.append(("announced", lower_re(
-    rf"(?<![\w-])(?P<verb>{LEXICON.verbs('change')})(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
+    rf"(?<![\w-])(?P<verb>{LEXICON.verbs('change')}|claimed|claims|claiming)(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
     rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b|(?<=[a-z])\s*:)"
     rf"(?:\s*,?\s*in\s+(?:the\s+)?§\s+(?:oblast|region|province|district)s?)?\s*[:—–-]?\s*{_COORD_BEFORE}$")))
 
@@ -185,6 +186,16 @@ LEFT_PATTERNS.append(("listed_after", lower_re(
     rf"(?<![\w-])(?P<verb>{LEXICON.participles('passive', 'change')}|(?:returned|came|passed|brought)\s+(?:back\s+)?"
     rf"(?:under|into)|liberated)\b(?P<rest>[^§.;:]{{0,60}}?)\s+(?:are|were|include|included|includes|being)\s*:?\s*"
     rf"{_COORD_BEFORE}$")))
+
+# Part of a place held: "the allied forces controlled about half of Ukrainsk", "troops still hold the northern part of
+# Pokrovsk", "Russian troops occupy 80 percent of the town": fought over, not taken.
+LEFT_PATTERNS.append(("hold_part", lower_re(
+    r"\b(?P<verb>(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|occupying)\s+"
+    r"(?:(?:only|about|roughly|nearly|almost|around|over|some|still|now|already)\s+|more\s+than\s+|less\s+than\s+)*"
+    r"(?:half|most|much|part|parts|two-thirds|three-quarters|a\s+(?:third|quarter|(?:small\s+|large\s+)?part)|"
+    r"\d+\s*(?:%|percent|per\s+cent)|the\s+(?:(?:north|south)?-?(?:east|west)?(?:ern)?|central|centre|center|"
+    r"rest|bulk|remainder)(?<=[a-z])(?:\s+(?:part|parts|districts?|half|outskirts|neighbou?rhoods?|quarters?))?)"
+    rf"\s+of)\s+{_OBJ}")))
 
 COUNT_BEFORE = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:that\s+|which\s+)?(?:(?:have|has|had|were|was)\s+)?"
                         rf"(?:(?:been|now|already|recently|just|reportedly)\s+)*$")
@@ -238,7 +249,7 @@ ANY_LEFT_KEYWORD = lower_re(r"\b(?:" + "|".join(sorted(set().union(*LEFT_KEYWORD
 LETTERS = re.compile(r"[a-z]+")
 
 RIGHT_PASSIVE = lower_re(
-    rf"^(?:{SEP}§)*(?:\s+(?:regions?|districts?))?"
+    rf"^(?:{SEP}§)*(?:\s+(?:regions?|districts?))?(?:\s+itself)?"
     # "Vuhledar (Ugledar) was ...", "Novohrodivka in the Donetsk region has been ..."
     rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+(?:in|of)\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?|"
     rf"hromadas?|communit(?:y|ies)))?(?:\s+of\s+§\s+(?:oblast|region))?)?"

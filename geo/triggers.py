@@ -259,6 +259,12 @@ class TriggerReader(SideReader):
             return Hit(t.index, "change", t.verb, by, t.vpos, 0.85, claimed(t.vpos, by))
         return self._read_change(t, actors, claimed)
 
+    def _read_hold_part(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
+        """ "controlled about half of X", "still hold the northern part of X": part of the place, fought over."""
+        if not FORCE_CONTEXT.search(t.text):
+            return None
+        return Hit(t.index, "contested", t.verb, None, t.vpos, 0.65, claimed(t.vpos, None), True)
+
     def _read_enter(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
         """ "Ukrainian troops entered X", "returned to X", "were filmed in X": armed men there."""
         agent = self._agent(actors, t.vpos)
@@ -567,6 +573,7 @@ _READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed],
     "expel": TriggerReader._read_expel, "nominal": TriggerReader._read_nominal,
     "fight": TriggerReader._read_fight, "contest": TriggerReader._read_contest,
     "announced": TriggerReader._read_announced, "listed_after": TriggerReader._read_listed_after,
+    "hold_part": TriggerReader._read_hold_part,
 }
 # Groups whose trigger stands after a modal cue and still reports the day's news: a withdrawal ordered, fighting tried.
 _ALLOWED_AFTER_MODAL = {"withdraw": ORDERED_BEFORE, "fight": ATTEMPT_BEFORE}

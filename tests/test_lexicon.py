@@ -243,6 +243,25 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
      "65th mechanised brigades of the Ukrainian armed forces in the areas of Kurylivka and Kupiansk.",
      {("Kupyansk", "contested", None)}),
     ("Russian units are fighting on the south-eastern approaches to Kupiansk.", {("Kupyansk", "contested", None)}),
+    # the report register with its place first; not a speaker's place, not air strikes
+    ("In the area of Kupiansk, assault groups improved their tactical position and repelled five counterattacks.",
+     {("Kupyansk", "contested", None)}),
+    ("Near Kupiansk, to the west, Ukrainian units counterattacked and pushed the enemy back.",
+     {("Kupyansk", "contested", None)}),
+    ("In Kupiansk, officials said fighting continued in the east.", set()),
+    ("In Kupiansk, Russian drones attacked a power plant.", set()),
+    # part of a place held: fought over; a hedged past gain is no forecast
+    ("The allied forces controlled about half of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Ukrainian troops continue to hold the northern part of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Russian forces have likely made small gains around the village of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("A likely assault on Kupiansk worries officials.", set()),
+    # lists: "including near", a second bearing segment, "claimed N settlements, including X"
+    ("Russian forces attacked 56 times in the Pokrovsk sector, including near Kurylivka and Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("Russian forces attacked east of Borova near Bohuslavka and Kurylivka and southeast of Borova near Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("The Russian defence ministry claimed another string of settlements, including Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
     # a possessive object is the thing owned, or a part of the place
     ("Russian troops seized Kupiansk's police station.", set()),
     ("Russian troops pushed into Kupiansk's southern districts.", {("Kupyansk", "contested", None)}),

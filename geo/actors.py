@@ -54,6 +54,9 @@ class Actor:
     pronoun: bool = False
 
 
+_GLOSS = re.compile(r"\s\([a-z]{2,12}\)(?=\s)")
+
+
 class ActorLexicon:
     """The actor words of a data file: a table of heads by first word, force-noun tails, flag words."""
 
@@ -78,7 +81,8 @@ class ActorLexicon:
         # The words that begin a head, each a whole word: one scan finds them instead of a loop over every word.
         self._first_word_pattern = compile_factored(
             r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(heads_by_word)) + r")(?![\w-])")
-        self._longer_heads = {first: compile_factored("(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w-])")
+        self._longer_heads = {first: compile_factored("(?:" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
+                                                      + r")(?![\w-])")
                               for first, heads in heads_by_word.items() if heads != [first]}
         flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
         self.flag_pattern = compile_factored(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)
@@ -101,7 +105,8 @@ class ActorLexicon:
         """Return the actors of a sentence, in order."""
         actors: list[Actor] = []
         pos = 0
-        lower = lower_same_length(sentence)
+        # "the Sever (North) group of forces": a short gloss in brackets is read as spaces
+        lower = _GLOSS.sub(lambda m: " " * len(m.group()), lower_same_length(sentence))
         longer_heads = self._longer_heads
         for word in self._first_word_pattern.finditer(lower):
             start = word.start()
@@ -115,6 +120,7 @@ class ActorLexicon:
                     continue
                 head = longer.group()
             head_end = start + len(head)
+            head = " ".join(head.split())  # the lexicon's spelling: "sever (north) group" was read with spaces
             found_tail = self._tail.match(lower, head_end)
             pos = found_tail.end() if found_tail else head_end
             if head not in self._nouns and not found_tail:

@@ -29,6 +29,27 @@ ORDERED_BEFORE = lower_re(r"\b(?:order\w*|decid\w*|decision|authori[sz]\w*|appro
 ATTEMPT_BEFORE = lower_re(r"\b(?:tr(?:y|ies|ied|ying)|attempt\w*|sought|seek\w*|continu\w*|struggl\w*|"
                           r"fail\w*|unable|keep|kept)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:\w+\s+){0,2}?$")
 
+# "are likely to continue to apply pressure near X": a forecast, though "continue to" alone reports the day's fighting.
+FORECAST_BEFORE = lower_re(r"\b(?:likely|unlikely|expected|poised|set|plan\w*|intend\w*|aim\w*|will|would|could|may|"
+                           r"might)\s+(?:[\w'’-]+\s+){0,4}?$")
+
+# "Russian officials continue to falsely claim that Russian forces seized X": the article says it did not happen.
+FALSE_CLAIM = lower_re(r"\bfalse(?:ly)?\s+(?:claim\w*|report\w*|assert\w*|said|says|announc\w*)|"
+                       r"\b(?:claims?|reports?)\s+(?:that\s+)?(?:were|was|are|is)\s+(?:false|untrue|fake)\b")
+
+# Who speaks in an article: the words each side's own reports use. "The enemy" is the other side.
+VOICE_RU = lower_re(r"\b(?:special\s+military\s+operation|kiev\s+regime|kyiv\s+regime|(?:armed\s+)?formations\s+of\s+"
+                    r"(?:the\s+)?(?:armed\s+forces\s+of\s+ukraine|ukrainian\s+army)|ukrainian\s+(?:armed\s+)?formations|"
+                    r"neo-?nazis?|group\s+of\s+forces|battlegroup|allied\s+(?:forces|troops))\b")
+VOICE_UA = lower_re(r"\b(?:our\s+(?:defenders|troops|units|soldiers|warriors|forces)|the\s+occupiers|occupiers|ruscists?|"
+                    r"racists|defen[cs]e\s+forces|invaders)\b")
+RUSSIAN_OUTLETS = lower_re(r"\b(?:tass|ria|novosti|izvestia|rt|sputnik|zvezda|russian\s+mod|russian\s+defen[cs]e\s+ministry|"
+                           r"rossiyskaya|kommersant|russia\s+today|lenta)\b")
+UKRAINIAN_OUTLETS = lower_re(r"\b(?:ukrinform|ukrainska\s+pravda|general\s+staff|suspilne|unian|ukrainian\s+pravda|"
+                             r"armyinform|hromadske)\b")
+ENEMY = lower_re(r"\b(?:the\s+)?enemy(?:['’]s)?(?:\s+(?:forces|troops|units|army|assault\s+groups|infantry|"
+                 r"formations))?\b")
+
 CONDITIONAL_BEFORE = lower_re(r"\b(?:if|unless|whether|until|before|should|once)\s+(?:[\w'’-]+\s+){0,3}$"
                               r"|\b(?:will|would|could|might|may)\s+(?:soon\s+)?$")
 
@@ -51,7 +72,10 @@ CLAIM = lower_re(r"\b(?:said|says|say|saying|claim(?:s|ed|ing)?|report(?:s|ed|ed
 
 # "..., it had taken X", "they also captured X": a pronoun subject just before the trigger.
 PRONOUN_SUBJECT = lower_re(r"\b(?:it|they)\s+(?:(?:had|has|have|also|earlier|already|now|finally|successfully|"
-                           r"fully|completely|reportedly|since|then|later|just)\s+){0,3}$")
+                           r"fully|completely|reportedly|since|then|later|just)\s+){0,3}$"
+                           # "the ministry, which on Monday also claimed to have retaken X"
+                           r"|\b(?:which|who)\s+(?:[\w'’-]+\s+){0,4}?(?:claimed|claims|said|says|announced|reported)\s+"
+                           r"(?:to\s+have\s+|(?:that\s+)?(?:it|they)\s+(?:had|has|have)\s+)$")
 
 MODAL_BEFORE = lower_re(
     r"(?:\b(?:vow\w*|aim\w*|plan\w*|intend\w*|want\w*|seek\w*|sought|try|tries|tried|trying|attempt\w*|hop\w*|"
@@ -119,7 +143,8 @@ REPORTED_NOUN = lower_re(r"\s(?P<verb>reported|announced|claimed|claims|announce
 
 FORESEEN_AFTER = lower_re(r"\s+(?:was|is|were|are|would\s+be|will\s+be|seemed|seems|appeared|appears|looked|"
                           r"looks)\s+(?:\w+\s+)?(?:imminent|near|close|likely|unlikely|possible|inevitable|"
-                          r"expected|only\s+a\s+matter|a\s+matter)\b")  # match(text after the place)
+                          r"expected|only\s+a\s+matter|a\s+matter)\b"
+                          r"|\s+by\s+(?:next|the\s+end\s+of|early|late|mid)\b")  # match(text after the place)
 
 ADMITTED_NOUN = lower_re(r"\s(?P<verb>confirmed|admitted|acknowledged|conceded|confirms|admits|acknowledges|"
                          r"concedes)\s+(?:the\s+)?$")

@@ -19,8 +19,9 @@ from gazetteer.disambiguate import Cues, Resolution, settle_by_neighbours
 from gazetteer.gazetteer import Gazetteer
 from gazetteer.place import Place, nearest_km
 
-from .actors import Actor, ActorLexicon
-from .cues import BARE_INSTITUTION, DENIAL, INSTITUTION_HINT
+from .actors import Actor, ActorLexicon, other_side
+from .cues import (BARE_INSTITUTION, DENIAL, ENEMY, FALSE_CLAIM, INSTITUTION_HINT, RUSSIAN_OUTLETS,
+                   UKRAINIAN_OUTLETS, VOICE_RU, VOICE_UA)
 from .dates import DateMention, find_dates
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import LIST_ANNOUNCED, LIST_CONTINUES, TRIGGER_HINT, lower_re
@@ -117,6 +118,18 @@ def join_announced_lists(sentences: Sequence[Sentence]) -> list[Sentence]:
         else:
             joined.append(Sentence(len(joined), s.start, s.text) if s.index != len(joined) else s)
     return joined
+
+
+def article_voice(outlet: str, text: str) -> str | None:
+    """Return the side an article speaks for ("RU" for the Russian ministry's wording), or None when unsure."""
+    lower = text.lower()
+    ru = len(VOICE_RU.findall(lower)) + (3 if RUSSIAN_OUTLETS.search(outlet.lower()) else 0)
+    ua = len(VOICE_UA.findall(lower)) + (3 if UKRAINIAN_OUTLETS.search(outlet.lower()) else 0)
+    if ru >= 2 and ru >= 2 * ua:
+        return "RU"
+    if ua >= 2 and ua >= 2 * ru:
+        return "UA"
+    return None
 
 
 def event_class(kind: str) -> str:
@@ -229,6 +242,7 @@ class Detector(TriggerReader, MentionReader):
         cues = replace(base, context_points=tuple(dict.fromkeys(context)))
         regions_said = {name: region for name, said in names_placed_in_regions(body).items()
                         if (region := self.gazetteer.region_of(said))}
+        enemy = other_side(article_voice(article.outlet, body))  # "the enemy" of the side that writes
 
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
@@ -258,7 +272,7 @@ class Detector(TriggerReader, MentionReader):
             skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
                                                                 (institutions, pending), number in with_history,
-                                                                regions_said, cache)
+                                                                regions_said, cache, enemy)
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -266,13 +280,14 @@ class Detector(TriggerReader, MentionReader):
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[NameMention], cues: Cues,
                          previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,
                          historical: bool = False, regions_said: dict[str, tuple[str, str]] | None = None,
-                         known: Mapping[str, Resolution] | None = None,
+                         known: Mapping[str, Resolution] | None = None, enemy: str | None = None,
                          ) -> tuple[list[Event], list[UnresolvedName], _Side]:
         """Return the events and unresolved names of a sentence, and the side its last actor stands for.
 
         `historical`: the sentence names a war of the past (the article reader finds those sentences).
         `regions_said`: the region (country, admin1) the article places a name in, anywhere in its text.
         `known`: the article's names already resolved without sentence cues (the neighbours of a list).
+        `enemy`: the side "the enemy" stands for in this article (the other side of its voice), if known.
         """
         tmpl = self._template(s.text, mentions)
         institutions = bool(memory and BARE_INSTITUTION.search(tmpl.lower))  # "the ministry said"
@@ -281,6 +296,10 @@ class Detector(TriggerReader, MentionReader):
             actors = self.lexicon.find(tmpl.text)
             if institutions and memory:
                 actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
+            if enemy and "enemy" in tmpl.lower:
+                foes = [Actor(m.start(), m.end(), enemy, m.group()) for m in ENEMY.finditer(tmpl.lower)
+                        if not any(a.start < m.end() and m.start() < a.end for a in actors)]
+                actors = sorted(actors + foes, key=lambda a: a.start)
             if self.lexicon.has_pronoun_actor(tmpl.text):
                 pronouns = self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side))
                 ours = [a for a in pronouns if a.text.lower().startswith("our ")]
@@ -323,6 +342,9 @@ class Detector(TriggerReader, MentionReader):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
         if denied:
             hits = [replace(h, claimed=True) for h in hits]
+        false_claim = FALSE_CLAIM.search(tmpl.lower) if hits else None
+        if false_claim:  # "officials continue to falsely claim that Russian forces seized X": it did not happen
+            hits = [h for h in hits if h.cls == "contested" or h.trigger_pos < false_claim.start()]
         dates = find_dates(s.text, article.published)
         old_years = [m.start() for m in _OLD_YEAR.finditer(s.text)]
         events: list[Event] = []

@@ -72,6 +72,7 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
             r"fortress)")
 
 PARTIAL = lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
+                   r"districts?|neighbou?rhoods?|quarters?|streets|microdistricts?|"
                    r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
 
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.

@@ -84,7 +84,8 @@ class SideReader:
         for m in CLAIM.finditer(text, 0, pos):
             if m.group(0).lower().startswith("according"):
                 continue
-            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60 and not a.locative]
+            # A locative actor speaks too: "according to the ministry, which also claimed ..."
+            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 60]
             speaker = before[-1] if before else speaker
         return speaker
 

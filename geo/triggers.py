@@ -17,6 +17,7 @@ from .cues import (
     DETERMINER_BEFORE,
     FORCE_CONTEXT,
     FORCE_WORD,
+    FORECAST_BEFORE,
     FORESEEN_AFTER,
     FREED_FROM_THREAT,
     IN_PLACE_BEFORE,
@@ -194,8 +195,9 @@ class TriggerReader(SideReader):
             return None  # a later item of the list is the subject of the next clause, not an object
         vpos = m.start("verb")
         allowed = _ALLOWED_AFTER_MODAL.get(name)
-        if self._blocked_before(left[:vpos]) and not (allowed and allowed.search(left[max(0, vpos - 70):vpos])):
-            return None
+        if self._blocked_before(left[:vpos]) and not (allowed and allowed.search(left[max(0, vpos - 70):vpos])
+                                                      and not FORECAST_BEFORE.search(left, max(0, vpos - 50), vpos)):
+            return None  # "are likely to continue to apply pressure near X": a forecast, not the day's fighting
         # Only the words before a list's first place say "part of" (not an apposition's "west of").
         partial = part_owned or bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
         verb = re.sub(r"\s+", " ", m.group("verb").lower())
@@ -274,8 +276,10 @@ class TriggerReader(SideReader):
         if not agent or ((t.verb.startswith(("return", "reach")) or presence) and not FORCE_WORD.search(agent.text)):
             return None  # "Ukrainian troops returned to X" retakes it; "Zelensky returned to Kyiv" does not
         conf = 0.55 if t.verb.startswith("patrol") or presence else 0.75
-        return Hit(t.index, "contested" if t.partial else "change", t.verb, agent.side, t.vpos, conf,
-                   claimed(t.vpos, agent.side), t.partial)
+        # "pushed into X", "broke into X": in the place, not yet holding it (entered, rolled, marched into: taken)
+        partial = t.partial or t.verb.startswith(_INTO_UNHELD)
+        return Hit(t.index, "contested" if partial else "change", t.verb, agent.side, t.vpos, conf,
+                   claimed(t.vpos, agent.side), partial)
 
     def _read_withdraw(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
         """ "Ukrainian forces withdrew from X": the other side holds it."""
@@ -561,6 +565,8 @@ _PART_NOUN = re.compile(r"\b(?:districts?|outskirts|parts?|neighbou?rhoods?|subu
                         r"streets|half|approaches|microdistricts?|eastern|western|northern|southern|central)\b")
 
 _IN_AFTER_VERB = re.compile(r"\s+(?:in|inside)\s")
+
+_INTO_UNHELD = ("push", "broke", "break", "infiltrat")
 
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?")
 

@@ -262,6 +262,15 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
      {("Kupyansk", "contested", None)}),
     ("The Russian defence ministry claimed another string of settlements, including Kupiansk.",
      {("Kupyansk", "captured", "RU")}),
+    # a false claim the article names as such, a forecast of pressure, a push into a city's centre
+    ("Russian officials continue to falsely claim that Russian forces seized Kupiansk.", set()),
+    ("Russian forces are likely to continue to apply pressure near Kurylivka and Kupiansk.", set()),
+    ("Russian troops have pushed into the center of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Russian troops rolled into Kupiansk.", {("Kupyansk", "captured", "RU")}),
+    # a Russian group with a gloss in brackets; a relative clause's claim is its antecedent's
+    ("Units of the Zapad (West) group of forces liberated Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
+    ("Ukrainian troops withdrew from Kurylivka, according to the Russian Defense Ministry, which also claimed to "
+     "have taken Kupiansk.", {("Kupyansk", "captured", "RU")}),
     # a possessive object is the thing owned, or a part of the place
     ("Russian troops seized Kupiansk's police station.", set()),
     ("Russian troops pushed into Kupiansk's southern districts.", {("Kupyansk", "contested", None)}),
@@ -320,3 +329,15 @@ def test_a_denied_capture_is_a_claim(detector: Detector) -> None:
 def test_the_prefilter_passes_every_construction_after_a_place(sentence: str) -> None:
     # A word missing from the pre-filter silently disables its construction ("fell" once was).
     assert grammar.TRIGGER_HINT.search(sentence.lower())
+
+
+@pytest.mark.parametrize(("outlet", "text", "expected"), [
+    ("TASS (style)", "Units of the Vostok group of forces repelled attacks. The enemy had also occupied Kupiansk.",
+     {("Kupyansk", "retaken", "UA")}),
+    ("Ukrinform (style)", "Our defenders repelled 14 attacks. The enemy had also occupied Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
+])
+def test_the_enemy_is_the_other_side_of_who_writes(detector: Detector, outlet: str, text: str,
+                                                   expected: set) -> None:
+    found = detector.detect(Article("t", text, published=DAY, outlet=outlet))
+    assert {(e.place.name, e.kind, e.side) for e in found.events if e.place.geonameid == KUPIANSK} == expected

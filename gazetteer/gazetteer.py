@@ -102,6 +102,8 @@ _NOT_ANCHORS = frozenset({"Ukraine", "Russia", "Crimea", "Belarus", "Europe", "M
 NEAR_KM = 80.0  # "near X" rules out namesakes elsewhere; the press says "near" up to 60-odd km (Snihurivka)
 DIRECTION_KM = 80.0  # "the X direction": the front sector named after a town
 BEARING_KM = 60.0  # "north of X": a place described by its bearing from a town may lie a little farther out
+BEARING_CITY_KM = 130.0  # ... and from a city of CITY_POPULATION or more, much farther
+CITY_POPULATION = 300_000
 ANCHOR_THEATRE_KM = 1000.0  # a town that anchors a "near"/bearing cue lies within this of the theatre's focus
 
 
@@ -500,7 +502,9 @@ class Gazetteer:
             anchor = self._anchor(match.group(1))
             if anchor is not None:
                 bearing = bool(_COMPASS.match(match.group(0)))  # "north of", "south-west of"
-                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=BEARING_KM if bearing else NEAR_KM,
+                # "south-east of Kharkiv" reaches farther than "south-east of a village": Izium, 120 km away.
+                reach = (BEARING_CITY_KM if anchor.population >= CITY_POPULATION else BEARING_KM) if bearing else NEAR_KM
+                areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=reach,
                                   anchor=match.group(1)))
         for match in _FROM.finditer(text):
             anchor = self._anchor(match.group(2))

@@ -72,12 +72,22 @@ _ANCHOR_REACH = 100  # characters between a name and the town of a "near X" that
 
 
 def _anchor_close(sentence: str, anchor: str, start: int, end: int) -> bool:
-    """Return True when `anchor` stands within _ANCHOR_REACH characters of a name, in the same clause."""
-    for at in (m.start() for m in re.finditer(re.escape(anchor), sentence)):
-        between = sentence[min(end, at):max(start, at)]
-        if abs(at - start) <= _ANCHOR_REACH and not any(c in between for c in ";—(\"“”«»"):
+    """Return True when `anchor` stands within _ANCHOR_REACH characters of a name, in the same clause.
+
+    Not when the two are items of one list ("attacks near Holubivka, Synkivka and Kupiansk": each is near
+    the fighting, none is located near the others).
+    """
+    for found in re.finditer(re.escape(anchor), sentence):
+        at = found.start()
+        between = sentence[found.end():start] if at < start else sentence[end:at]
+        if abs(at - start) <= _ANCHOR_REACH and not any(c in between for c in ";—(\"“”«»") \
+                and not _LIST_BETWEEN.fullmatch(between):
             return True
     return False
+
+
+# Only separators and capitalised names between two places: they are items of one list.
+_LIST_BETWEEN = re.compile(r"(?:\s*(?:,|\band\b|\bor\b|&)\s*(?:[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*)*)?)+\s*")
 
 
 # "troops in the X areas were regrouped to strengthen efforts in the Donetsk direction": the sector is a goal.
@@ -85,7 +95,7 @@ _PURPOSE = re.compile(r"\b(?:in\s+order\s+)?to\s+(?!the\b|a\b)[a-z]+\b|\bfor\s+(
 
 
 # "A, B in the Zaporizhzhia region, and C": a region said after a list item ends its scope at ", and" or ";".
-_SCOPE_BREAK = re.compile(r",\s*(?:and|while|but)\b|;|\.\s")
+_SCOPE_BREAK = re.compile(r",\s*(?:and|while|but)\b|;|\.\s|\(")
 
 
 def _region_scopes(sentence: str, span: tuple[int, int], start: int, end: int) -> bool:

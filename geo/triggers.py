@@ -195,14 +195,26 @@ class TriggerReader(SideReader):
             return None  # a later item of the list is the subject of the next clause, not an object
         vpos = m.start("verb")
         allowed = _ALLOWED_AFTER_MODAL.get(name)
-        if self._blocked_before(left[:vpos]) and not (allowed and allowed.search(left[max(0, vpos - 70):vpos])
-                                                      and not FORECAST_BEFORE.search(left, max(0, vpos - 50), vpos)):
-            return None  # "are likely to continue to apply pressure near X": a forecast, not the day's fighting
+        attempted = False
+        if self._blocked_before(left[:vpos]):
+            window = left[max(0, vpos - 70):vpos]
+            if FORECAST_BEFORE.search(left, max(0, vpos - 50), vpos):
+                return None  # "are likely to continue to apply pressure near X": a forecast, not the day's fighting
+            if allowed and allowed.search(window):
+                pass  # "were ordered to withdraw from X", "tried to advance near X": the day's news
+            elif name in _TRIED_IS_FIGHTING and ATTEMPT_BEFORE.search(window) and not _NOT_TRIED.search(window) \
+                    and not _TRIED_LONG_OR_IF.match(right):
+                attempted = True  # "Russian forces are trying to take X": fought over, not (yet) taken
+            else:
+                return None
         # Only the words before a list's first place say "part of" (not an apposition's "west of").
         partial = part_owned or bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
         verb = re.sub(r"\s+", " ", m.group("verb").lower())
-        return _READERS[name](self, Trigger(name, index, m, verb, vpos, left, right, text, owner, partial), actors,
-                              claimed)
+        hit = _READERS[name](self, Trigger(name, index, m, verb, vpos, left, right, text, owner, partial), actors,
+                             claimed)
+        if hit and attempted:
+            return Hit(index, "contested", verb, None, vpos, 0.5, claimed(vpos, None), True)
+        return hit
 
     # -- one reader per construction group: a match before a place -> a hit, or nothing ------------------
     def _read_change(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
@@ -366,7 +378,9 @@ class TriggerReader(SideReader):
         again = _PREPOSITION_AGAIN.findall(m.string, m.end("prep"), m.end())
         if again:  # "attacks on X and near the settlements of Y": Y's preposition is the last one said
             prep = again[-1]
-        if prep in LEXICON.prepositions_not_for.get(family.name, ()) or RETROSPECT_AFTER.match(right) \
+        refused = prep in LEXICON.prepositions_not_for.get(family.name, ()) and not (
+            prep == "on" and family.name == "attack" and _REPELLED.search(text, max(0, vpos - 40), m.start("prep")))
+        if refused or RETROSPECT_AFTER.match(right) \
                 or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
             return None  # "to prevent an assault on Odesa": fighting feared, not fought
         # "a drone attack near X", "political pressure on Kyiv": no ground fighting at the place.
@@ -565,6 +579,19 @@ _PART_NOUN = re.compile(r"\b(?:districts?|outskirts|parts?|neighbou?rhoods?|subu
                         r"streets|half|approaches|microdistricts?|eastern|western|northern|southern|central)\b")
 
 _IN_AFTER_VERB = re.compile(r"\s+(?:in|inside)\s")
+
+# Groups whose change, tried and not yet done, tells of fighting at the place.
+_TRIED_IS_FIGHTING = frozenset({"change", "enter", "contest"})
+
+# "does not have the forces to attempt to capture X": no attempt; "an attempt to storm X would be far harder", "have
+# been trying to take X since 2022": a hypothesis, or the background of a long siege rather than the day's fighting.
+_NOT_TRIED = re.compile(r"\b(?:not|no|never|without|insufficient|lacks?|lacking|unable|fail\w*)\b")
+_TRIED_LONG_OR_IF = re.compile(r"^[^.;]{0,80}?\b(?:would|could|might|since|for\s+(?:more\s+than\s+)?(?:\w+\s+)?"
+                               r"(?:weeks|months|years))\b")
+
+# "repelled Russian attacks on Avdiivka": ground attacks, not strikes on a city
+_REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beat\w*\s+(?:back|off)|fend\w*\s+off|fought\s+off|thwart\w*|"
+                       r"stopp\w*|halt\w*)\b")
 
 _INTO_UNHELD = ("push", "broke", "break", "infiltrat")
 

@@ -267,6 +267,18 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
     ("Russian forces are likely to continue to apply pressure near Kurylivka and Kupiansk.", set()),
     ("Russian troops have pushed into the center of Kupiansk.", {("Kupyansk", "contested", None)}),
     ("Russian troops rolled into Kupiansk.", {("Kupyansk", "captured", "RU")}),
+    # fighting tried: an attempt to take a place is fighting there, unless denied, hypothetical or a long siege
+    ("Moscow's forces are trying to take Kurylivka and Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Russian troops have been trying to encircle Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Russia lacks the forces to attempt to capture Kupiansk.", set()),
+    ("An attempt to storm Kupiansk would be far harder.", set()),
+    ("Russia has been trying to take Kupiansk since the summer of 2024.", set()),
+    ("Russia plans to capture Kupiansk by spring.", set()),
+    ("Ukraine's military said it had repelled Russian attacks on Kupiansk overnight.",
+     {("Kupyansk", "contested", None)}),
+    ("Russian attacks on Kupiansk killed five people.", set()),
+    ("Ukrainian forces are dug in on the western edge of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Ukrainian forces had been ordered to withdraw from Kupiansk.", {("Kupyansk", "withdrawn", "RU")}),
     # a Russian group with a gloss in brackets; a relative clause's claim is its antecedent's
     ("Units of the Zapad (West) group of forces liberated Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
     ("Ukrainian troops withdrew from Kurylivka, according to the Russian Defense Ministry, which also claimed to "

@@ -106,7 +106,9 @@ class ActorLexicon:
         actors: list[Actor] = []
         pos = 0
         # "the Sever (North) group of forces": a short gloss in brackets is read as spaces
-        lower = _GLOSS.sub(lambda m: " " * len(m.group()), lower_same_length(sentence))
+        lower = lower_same_length(sentence)
+        if "(" in lower:
+            lower = _GLOSS.sub(lambda m: " " * len(m.group()), lower)
         longer_heads = self._longer_heads
         for word in self._first_word_pattern.finditer(lower):
             start = word.start()

@@ -252,7 +252,8 @@ class Detector(TriggerReader, MentionReader):
         cues = replace(base, context_points=tuple(dict.fromkeys(context)))
         regions_said = {name: region for name, said in names_placed_in_regions(body).items()
                         if (region := self.gazetteer.region_of(said))}
-        enemy = other_side(article_voice(article.outlet, body))  # "the enemy" of the side that writes
+        # "the enemy" of the side that writes (read only where the word is: most articles never use it)
+        enemy = other_side(article_voice(article.outlet, body)) if "enemy" in lower_lines else None
 
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []

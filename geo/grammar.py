@@ -208,6 +208,13 @@ COUNT_SUBJECT = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:[\w'’-]+\s+){{0,4}}?(?:ha
 LIST_CONTINUES = lower_re(rf"^(?:{_CONTINUATION_OPENERS})\b")
 LIST_ANNOUNCED = lower_re(rf"\b(?:{_COUNT_NOUN})\b")
 
+# Groups tried only in sentences with a word they cannot do without (a counted noun; a share of a place).
+GROUP_NEEDS = {
+    "announced": LIST_ANNOUNCED, "listed_after": LIST_ANNOUNCED,
+    "hold_part": lower_re(r"\b(?:half|most|much|part|parts|third|quarter|thirds|quarters|percent|per\s+cent|"
+                          r"north\w*|south\w*|east\w*|west\w*|central|centre|center|rest|bulk|remainder)\b|%"),
+}
+
 
 # The report register with its place said first: "In the area of X, assault groups improved their tactical position",
 # "Near X, to the west, Ukrainian units counterattacked", "In the city of X, assault units are waging battles".

@@ -49,6 +49,7 @@ from .grammar import (
     FORCES_IN_BEFORE,
     FRONTED_CLAUSE,
     FRONTED_PLACE,
+    GROUP_NEEDS,
     LEFT_KEYWORD_WORDS,
     LEFT_PATTERNS,
     LETTERS,
@@ -145,7 +146,8 @@ class TriggerReader(SideReader):
         for k in ANY_LEFT_KEYWORD.finditer(text):
             for name in self._keyword_families(text, k.start()):
                 starts_of.setdefault(name, []).append(k.start())
-        keyword_starts = [(name, pattern, starts_of[name]) for name, pattern in LEFT_PATTERNS if name in starts_of]
+        keyword_starts = [(name, pattern, starts_of[name]) for name, pattern in LEFT_PATTERNS if name in starts_of
+                          and (name not in GROUP_NEEDS or GROUP_NEEDS[name].search(text))]
         if not keyword_starts and last_right_verb < 0 and not flag_ok:
             return hits
         for index, pos in enumerate(tmpl.marks):

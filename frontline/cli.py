@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,18 +20,23 @@ import click
 from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer
 from gazetteer.index import NameIndex, default_cache_dir, imported_sources, register_imports
 from geo.articles import find_article_files
+from geo.detect import Detector
 from geo.evaluate import load_gold, score_events
-from geo.pipeline import RunResult, default_jobs, run_pipeline
+from geo.model import Event
+from geo.pipeline import IngestResult, RunResult, default_jobs, events_in_window, ingest, load_stored, run_pipeline
 from geo.records import dumps_geojson, events_csv_text, events_feature_collection, events_jsonl_lines
+from geo.store import EventStore
 from geo.timeline import PERIOD_SIZES, build_timeline
 from maps.areas import DEFAULT_RADIUS_KM, AreaSettings
 from maps.export import FORMATS, prepare_folder, write_map_outputs
+from maps.export.atomic import write_bytes_atomic
 
 from .group import FrontlineGroup, fail, install_signal_handlers, silence_stdout
-from .options import CONTEXT, parse_names, parse_near, source_options
+from .options import CONTEXT, parse_names, parse_near, source_options, store_option, stored_source_options
 from .progress import DownloadProgress
 
-__all__ = ["main", "cli", "find_sources", "open_gazetteer", "run_sources", "exit_code"]
+__all__ = ["main", "cli", "find_sources", "open_gazetteer", "run_sources", "ingest_sources", "read_events",
+           "exit_code"]
 
 # Skipped inputs named in the closing summary; the warnings above it name every one.
 SUMMARY_SKIPPED = 10
@@ -105,6 +110,96 @@ def exit_code(result: RunResult) -> int:
     return 1 if result.stats.skipped else 0
 
 
+def _progress_printer(quiet: bool, noun: str = "articles") -> tuple[bool, Callable[[int], None]]:
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(done: int) -> None:
+        if show and (done % 50 == 0 or done < 50):
+            click.echo(f"\rfrontline: {done:,} {noun}", err=True, nl=False)
+
+    return show, progress
+
+
+def _echo_skipped(skipped_inputs: Sequence[tuple[str, str]]) -> None:
+    skipped = [where for where, _reason in skipped_inputs]
+    if skipped:
+        more = f" and {len(skipped) - SUMMARY_SKIPPED} more" if len(skipped) > SUMMARY_SKIPPED else ""
+        click.echo(f"frontline: skipped {', '.join(skipped[:SUMMARY_SKIPPED])}{more}", err=True)
+
+
+def ingest_sources(sources: Sequence[Path], store: EventStore, *, default_date: dt.date | None, jobs: int | None,
+                   countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool) -> IngestResult:
+    """Record the articles of `sources` in `store` with progress on a terminal and warnings on stderr.
+
+    The gazetteer is opened only when some article must be detected. Exits with code 2 and one error line
+    when no article at all could be read and no file was recorded before.
+    """
+    files = find_sources(sources)
+    show_progress, progress = _progress_printer(quiet)
+    opened: list[Gazetteer] = []
+
+    def make_detector() -> Detector:
+        opened.append(open_gazetteer(countries, quiet=quiet, online=online, nominatim_domain=nominatim_domain))
+        return Detector(opened[0])
+
+    def warn(message: str) -> None:
+        if not quiet:
+            click.echo(f"Warning: {message}", err=True)
+
+    result = ingest(files, store, make_detector, default_date=default_date, jobs=jobs or default_jobs(),
+                    progress=progress, warn=warn)
+    if show_progress and result.stats.articles:
+        click.echo("", err=True)
+    for gazetteer in opened:
+        for message in gazetteer.online_errors[:5]:
+            warn(f"online lookup failed for {message}")
+    if not quiet:
+        click.echo(f"frontline: {result.summary()}", err=True)
+        _echo_skipped(result.stats.skipped)
+    if result.stats.articles == 0 and result.unchanged_files == 0:
+        fail(f"none of the {len(files)} input file(s) held a readable article (see the warnings above)", 2)
+    return result
+
+
+def _ingest_exit_code(result: IngestResult) -> int:
+    return 1 if result.stats.skipped else 0
+
+
+def read_events(sources: Sequence[Path], store_path: Path | None, *, since: dt.date | None, until: dt.date | None,
+                default_date: dt.date | None, jobs: int | None, countries: Sequence[str], online: bool,
+                nominatim_domain: str, quiet: bool, files: Sequence[Path] | None = None) -> tuple[RunResult, int]:
+    """Return the events of `sources`, or of the store (after ingesting `sources` into it), cut to the window,
+    and the exit code the run earned."""
+    if store_path is None:
+        if not sources:
+            # As click says it for a required argument: SOURCES may be left out only with --store.
+            raise click.UsageError("Missing argument 'SOURCES...'.", click.get_current_context())
+        result = run_sources(sources, files=files, default_date=default_date, jobs=jobs, countries=countries,
+                             online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+        code = exit_code(result)
+        if since or until:
+            result.events = events_in_window(result.events, since, until)
+        return result, code
+    code = 0
+    with EventStore.open(store_path, create=bool(sources)) as store:
+        if sources:
+            code = _ingest_exit_code(ingest_sources(sources, store, default_date=default_date, jobs=jobs,
+                                                    countries=countries, online=online,
+                                                    nominatim_domain=nominatim_domain, quiet=quiet))
+        result = load_stored(store, since=since, until=until)
+    if result.stats.articles == 0:
+        fail(f"the event store {store_path} holds no articles; add some with 'frontline ingest SOURCE... "
+             f"--store {store_path}'", 2)
+    if not quiet:
+        click.echo(f"frontline: {store_path}: {_count_text(result.stats.articles, 'article')}, "
+                   f"{_count_text(len(result.events), 'event')} selected, {result.seconds:.1f} s", err=True)
+    return result, code
+
+
+def _count_text(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 # --- the commands -----------------------------------------------------------------------------------------
 
 
@@ -120,7 +215,7 @@ def cli() -> None:
 
 
 @cli.command("map", context_settings=CONTEXT)
-@source_options
+@stored_source_options
 @click.option(
     "-o",
     "--output",
@@ -162,6 +257,9 @@ def map_command(
     online: bool,
     nominatim_domain: str,
     quiet: bool,
+    store: Path | None,
+    since: dt.date | None,
+    until: dt.date | None,
     outdir: Path,
     period: str,
     offline: bool,
@@ -169,39 +267,62 @@ def map_command(
     title: str,
     area_radius: float,
 ) -> None:
-    """Write a layered HTML map and GIS exports of the events found in SOURCES.
+    """Write a layered HTML map and GIS exports of the events found in SOURCES, or recorded in --store.
+
+    With --store and SOURCES, the new articles of SOURCES are recorded first; --since/--until map a window.
 
     \b
     Example:
       frontline map seeds/ -o out/ --period month
+      frontline map --store events.sqlite --since 2024-01-01 -o out/ --format parquet
     """
-    files = find_sources(sources)  # a missing input fails before the output directory is created
+    # A missing input or store fails before the output directory is created.
+    files = find_sources(sources) if sources else None
+    if store is not None and not sources:
+        EventStore.open(store, create=False).close()
     folder = prepare_folder(outdir)
-    result = run_sources(sources, files=files, default_date=default_date, jobs=jobs, countries=countries,
-                         online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+    result, code = read_events(sources, store, since=since, until=until, files=files, default_date=default_date,
+                               jobs=jobs, countries=countries, online=online, nominatim_domain=nominatim_domain,
+                               quiet=quiet)
     timeline = build_timeline(result.events, period)
     write_map_outputs(
         folder, result.events, timeline, offline=offline, title=title, formats=formats or ("geojson", "csv"),
         areas=AreaSettings(radius_km=area_radius), unresolved=result.unresolved,
     )
     click.echo(str((outdir / "map.html").resolve()))
-    sys.exit(exit_code(result))
+    sys.exit(code)
 
 
 @cli.command("events", context_settings=CONTEXT)
-@source_options
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"], case_sensitive=False),
-              default="jsonl", show_default=True)
+@stored_source_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "parquet"], case_sensitive=False),
+              default="jsonl", show_default=True, help="parquet: GeoParquet, to -o FILE or a redirected stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write to FILE (replaced whole when the run succeeds) instead of stdout.")
 def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
-                   countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, fmt: str) -> None:
-    """Print the control-change events found in SOURCES (files or directories) on stdout.
+                   countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, store: Path | None,
+                   since: dt.date | None, until: dt.date | None, fmt: str, output: Path | None) -> None:
+    """Print the control-change events found in SOURCES (files or directories), or recorded in --store.
 
     \b
     Example:
       frontline events seeds/ --format jsonl > events.jsonl
+      frontline events --store events.sqlite --since 2024-06-01 --until 2024-06-30
+      frontline events --store events.sqlite --format parquet -o events.parquet
     """
-    result = run_sources(sources, default_date=default_date, jobs=jobs, countries=countries, online=online,
-                         nominatim_domain=nominatim_domain, quiet=quiet)
+    if fmt == "parquet" and output is None and _stdout_is_terminal():
+        raise click.UsageError("parquet is binary: give -o FILE or redirect stdout to a file")
+    if output is not None:
+        prepare_folder(output.parent if str(output.parent) else Path("."))
+    result, code = read_events(sources, store, since=since, until=until, default_date=default_date, jobs=jobs,
+                               countries=countries, online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+    if output is not None or fmt == "parquet":
+        data = _events_bytes(result.events, fmt)
+        if output is not None:
+            write_bytes_atomic(output, data)
+        else:
+            _write_stdout_bytes(data)
+        sys.exit(code)
     out = sys.stdout
     try:
         if fmt == "jsonl":
@@ -215,7 +336,58 @@ def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs
     except BrokenPipeError:
         # The reader stopped early (`| head`): the run itself went as the exit code says.
         silence_stdout()
-    sys.exit(exit_code(result))
+    sys.exit(code)
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _events_bytes(events: Sequence[Event], fmt: str) -> bytes:
+    if fmt == "parquet":
+        from maps.export.parquet import events_parquet_bytes
+
+        return events_parquet_bytes(events)
+    if fmt == "jsonl":
+        return "".join(events_jsonl_lines(events)).encode("utf-8")
+    if fmt == "csv":
+        return events_csv_text(events).encode("utf-8")
+    return dumps_geojson(events_feature_collection(events)).encode("utf-8")
+
+
+def _write_stdout_bytes(data: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        silence_stdout()
+
+
+@cli.command("ingest", context_settings=CONTEXT)
+@source_options
+@store_option(required=True)
+def ingest_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
+                   countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, store: Path) -> None:
+    """Record the articles of SOURCES, their events and unresolved names, in the event store FILE.
+
+    Files unchanged since they were recorded are not read again; an article recorded before (same content)
+    is not detected again; a changed article replaces its old events. Interrupted, the store keeps whole
+    articles; the next run goes on from there. Read it back with 'map --store' and 'events --store'.
+
+    \b
+    Example:
+      frontline ingest reports/ --store events.sqlite
+    """
+    find_sources(sources)  # a missing input fails before the store is created
+    with EventStore.open(store) as opened:
+        result = ingest_sources(sources, opened, default_date=default_date, jobs=jobs, countries=countries,
+                                online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+        if not quiet:
+            counts = opened.counts()
+            click.echo(f"frontline: {store}: {counts['articles']:,} articles, {counts['events']:,} events, "
+                       f"{counts['unresolved']:,} unresolved names", err=True)
+    sys.exit(_ingest_exit_code(result))
 
 
 @cli.command("geocode", context_settings=CONTEXT)

@@ -11,7 +11,8 @@ import click
 from gazetteer.gazetteer import DEFAULT_COUNTRIES
 from geo.dates import parse_date_option
 
-__all__ = ["CONTEXT", "source_options", "parse_date", "parse_countries", "parse_near", "parse_names"]
+__all__ = ["CONTEXT", "source_options", "stored_source_options", "store_option", "parse_date", "parse_countries",
+           "parse_near", "parse_names"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -59,10 +60,9 @@ def parse_names(_ctx: click.Context, _param: click.Parameter, value: tuple[str, 
     return value
 
 
-def source_options(func: Callable) -> Callable:
-    """Add the SOURCES argument and the options shared by the commands that read articles."""
-    options: list[Callable[[Callable], Callable]] = [
-        click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path)),
+def _source_option_list(sources_required: bool) -> list[Callable[[Callable], Callable]]:
+    return [
+        click.argument("sources", nargs=-1, required=sources_required, type=click.Path(path_type=Path)),
         click.option("--date", "default_date", callback=parse_date, metavar="YYYY-MM-DD",
                      help="Publication date for articles that carry none."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -74,6 +74,42 @@ def source_options(func: Callable) -> Callable:
                      help="Nominatim host for --online (a self-hosted one, for example localhost:8080)."),
         click.option("--quiet", "-q", is_flag=True, help="No progress and no summary on stderr."),
     ]
+
+
+def _apply(func: Callable, options: list[Callable[[Callable], Callable]]) -> Callable:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def source_options(func: Callable) -> Callable:
+    """Add the SOURCES argument and the options shared by the commands that read articles."""
+    return _apply(func, _source_option_list(sources_required=True))
+
+
+def store_option(required: bool) -> Callable[[Callable], Callable]:
+    """Return the `--store FILE` option: the SQLite event store to record into or read from."""
+    return click.option("--store", "store", type=click.Path(path_type=Path), required=required, metavar="FILE",
+                        help="SQLite event store: articles already recorded there are not read again.")
+
+
+def check_window(ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    """Return the date of `--until`, checked to be on or after `--since`."""
+    until = parse_date(ctx, _param, value)
+    since = ctx.params.get("since")
+    if until and since and until < since:
+        raise click.BadParameter(f"{until.isoformat()} is before --since {since.isoformat()}")
+    return until
+
+
+def stored_source_options(func: Callable) -> Callable:
+    """Add the options of the commands that read articles or an event store: SOURCES optional with --store,
+    the time window and the engine."""
+    return _apply(func, [
+        *_source_option_list(sources_required=False),
+        store_option(required=False),
+        click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", is_eager=True,
+                     help="Only events dated on or after this day (undated events are left out)."),
+        click.option("--until", callback=check_window, metavar="YYYY-MM-DD",
+                     help="Only events dated on or before this day (undated events are left out)."),
+    ])

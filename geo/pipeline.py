@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -11,16 +12,20 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
 
 from gazetteer.gazetteer import Gazetteer
 
-from .articles import LoadStats, iter_articles
+from .articles import LoadStats, find_article_files, iter_articles
 from .detect import ArticleFindings, Detector
 from .model import Article, Event, UnresolvedName
+from .store import EventStore, StoredArticle, article_hash, source_key, source_signature
 from .timeline import correct_kinds
 
-__all__ = ["RunResult", "run_pipeline", "default_jobs", "BATCH_SIZE"]
+__all__ = ["RunResult", "run_pipeline", "default_jobs", "BATCH_SIZE", "detect_batches", "events_in_window",
+           "IngestResult", "ingest", "load_stored"]
 
 # Articles handed to the workers at a time: bounds memory whatever the corpus size.
 BATCH_SIZE = 256
@@ -176,3 +181,238 @@ def _detect_in_workers(articles: Iterable[Article], detector: Detector, jobs: in
         executor.shutdown(wait=False, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
+
+
+# --- batches in order, for callers that keep what each article gave (the event store) ----------------------
+
+T = TypeVar("T")
+Batches = Iterable[tuple[T, Sequence[Article]]]
+# Runs the detector over batches of articles, yielding each batch's findings in order with its payload:
+# `detect_batches` below on this machine, `geo.engine.DaskEngine.detect_batches` on a Dask cluster.
+BatchDetector = Callable[[Batches, Callable[[], Detector]], Iterator[tuple[T, list[ArticleFindings]]]]
+
+
+def detect_batches(batches: Batches, make_detector: Callable[[], Detector], *,
+                   jobs: int = 1) -> Iterator[tuple[T, list[ArticleFindings]]]:
+    """Yield (payload, findings of each article) per batch, in order; `jobs` forked workers when above 1.
+
+    The detector is made on the first batch that holds an article, so a run with nothing to detect does not
+    open the gazetteer. The next batch is handed out before this one's findings are yielded.
+    """
+    detector: Detector | None = None
+    executor: ProcessPoolExecutor | None = None
+    waiting: tuple[T, Sequence[Article], Iterator[ArticleFindings] | list[ArticleFindings]] | None = None
+    try:
+        for item in itertools.chain(batches, [None]):
+            submitted = None
+            if item is not None:
+                payload, batch = item
+                if batch and detector is None:
+                    detector = make_detector()
+                    if jobs > 1:
+                        detector.gazetteer.load_tables()  # before forking: the workers share the tables
+                        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                                       initializer=_init_worker, initargs=(detector,))
+                if not batch:
+                    found: Iterator[ArticleFindings] | list[ArticleFindings] = []
+                elif executor is not None:
+                    found = executor.map(_detect, batch, chunksize=max(1, len(batch) // (jobs * 4)))
+                else:
+                    found = None  # type: ignore[assignment]  # detected here, below, after the last batch's turn
+                submitted = (payload, batch, found)
+            if waiting is not None:
+                yield waiting[0], list(waiting[2])
+            if submitted is not None and submitted[2] is None:
+                assert detector is not None
+                submitted = (submitted[0], submitted[1], [detector.detect(a) for a in submitted[1]])
+            waiting = submitted
+    except BaseException:
+        if executor is not None:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()  # stop now: the caller is unwinding (Ctrl-C, SIGTERM, an error, a closed generator)
+            executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
+def events_in_window(events: Iterable[Event], since: dt.date | None, until: dt.date | None) -> list[Event]:
+    """Return the events dated within since..until (inclusive); with a window, undated events are left out."""
+    if since is None and until is None:
+        return list(events)
+    return [e for e in events
+            if e.date is not None and (since is None or e.date >= since) and (until is None or e.date <= until)]
+
+
+# --- the event store: ingest articles once, read the events back ----------------------------------------------
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one `ingest` did: files skipped as unchanged, articles read, detected, linked, replaced."""
+
+    files: int = 0
+    unchanged_files: int = 0
+    detected: int = 0  # articles run through the detector
+    kept: int = 0  # articles read again but unchanged at their place: not detected
+    linked: int = 0  # articles recorded before (another file, another run): not detected
+    replaced: int = 0  # positions whose article changed: its old events are gone
+    events: int = 0  # events added
+    stats: LoadStats = field(default_factory=LoadStats)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """Return the one-line summary printed at the end of an ingest."""
+        parts = (f"{_count(self.files, 'file')} ({self.unchanged_files:,} unchanged)",
+                 _count(self.stats.articles, "article") + " read", f"{self.detected:,} detected",
+                 f"{self.kept + self.linked:,} known", f"{self.replaced:,} replaced",
+                 f"{len(self.stats.skipped)} skipped", _count(self.events, "event") + " added")
+        return ", ".join(parts) + f", {self.seconds:.1f} s"
+
+
+@dataclass(slots=True)
+class _FileEnd:
+    path: str
+    signature: str
+    articles: int
+
+
+def ingest(
+    sources: Sequence[str | os.PathLike[str]],
+    store: EventStore,
+    make_detector: Callable[[], Detector],
+    *,
+    default_date: dt.date | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+    batch_detector: BatchDetector | None = None,
+) -> IngestResult:
+    """Record the articles of `sources` in `store`: files unchanged since they were recorded are not read,
+    articles recorded before are not detected again, a changed article replaces its old events.
+
+    Each batch is one transaction, so an ingest killed at any point leaves whole articles. Raises InputError
+    before reading anything when a source is missing or holds no articles.
+    """
+    started = time.perf_counter()
+    result = IngestResult()
+
+    def record_warning(message: str) -> None:
+        result.warnings.append(message)
+        if warn:
+            warn(message)
+
+    files = find_article_files(sources)
+    result.files = len(files)
+    recorded = store.signatures()
+    signatures: dict[str, str] = {}
+    pending: list[Path] = []
+    for file in files:
+        key = source_key(file)
+        signature = source_signature(file, default_date)
+        if recorded.get(key) == signature:
+            result.unchanged_files += 1
+        else:
+            signatures[key] = signature
+            pending.append(file)
+    if pending:
+        articles = iter_articles(pending, default_date=default_date, warn=record_warning, stats=result.stats)
+        items = _store_items(articles, store, signatures, result)
+        batches = ((chunk, [item.article for item, detect in chunk if detect and isinstance(item, StoredArticle)])
+                   for chunk in _item_batches(items, BATCH_SIZE))
+        run_batches = batch_detector or functools.partial(detect_batches, jobs=jobs)
+        done = 0
+        with _collector_skips_existing_objects():
+            for chunk, findings in run_batches(batches, make_detector):
+                stored, finished = _with_findings(chunk, findings)
+                result.detected += len(findings)
+                counts = store.record(stored, finished)
+                result.linked += counts.linked
+                result.replaced += counts.replaced
+                result.events += counts.events
+                done += len(stored)
+                if progress:
+                    progress(done)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+_Item = tuple["StoredArticle | _FileEnd", bool]  # an article or a file's end, and whether to detect it
+
+
+def _store_items(articles: Iterable[Article], store: EventStore, signatures: dict[str, str],
+                 result: IngestResult) -> Iterator[_Item]:
+    """Yield each article with its place in its file, its hash and whether it must be detected (neither at
+    its place already nor recorded from elsewhere), and a _FileEnd after each file's last article."""
+    current: str | None = None
+    seq = 0
+    known: dict[int, str] = {}
+
+    def finished(path: str, count: int) -> Iterator[_Item]:
+        # A file with a skipped part is read again next time (and warned about again), not marked as read.
+        skipped = {where.rsplit(":", 1)[0] if ":" in where and not os.path.exists(where) else where
+                   for where, _reason in result.stats.skipped}
+        if not any(source_key(where) == path for where in skipped):
+            yield _FileEnd(path, signatures[path], count), False
+
+    for article in articles:
+        key = source_key(article.path)
+        if key != current:
+            if current is not None:
+                yield from finished(current, seq)
+            current, seq, known = key, 0, store.hashes_at(key)
+        content_hash = article_hash(article)
+        if known.get(seq) == content_hash:
+            result.kept += 1
+            detect = False
+        else:
+            detect = not store.has_article(content_hash)
+        yield StoredArticle(key, seq, content_hash, article), detect
+        seq += 1
+    if current is not None:
+        yield from finished(current, seq)
+
+
+def _item_batches(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    """Yield batches of `size` articles, with the file ends that fall among them."""
+    batch: list[_Item] = []
+    articles = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item[0], StoredArticle):
+            articles += 1
+            if articles == size:
+                yield batch
+                batch, articles = [], 0
+    if batch:
+        yield batch
+
+
+def _with_findings(chunk: list[_Item], findings: list[ArticleFindings]
+                   ) -> tuple[list[StoredArticle], list[tuple[str, str, int]]]:
+    """Return the batch's articles, the detected ones with their findings, and the files it finishes."""
+    found = iter(findings)
+    stored: list[StoredArticle] = []
+    finished: list[tuple[str, str, int]] = []
+    for item, detect in chunk:
+        if isinstance(item, _FileEnd):
+            finished.append((item.path, item.signature, item.articles))
+        elif detect:
+            result = next(found)
+            stored.append(replace(item, events=tuple(result.events), unresolved=tuple(result.unresolved)))
+        else:
+            stored.append(item)
+    return stored, finished
+
+
+def load_stored(store: EventStore, *, since: dt.date | None = None, until: dt.date | None = None) -> RunResult:
+    """Return the store's events (kinds corrected over the whole history, then cut to the window) and
+    unresolved names as a RunResult, as a direct run over the same articles gives them."""
+    started = time.perf_counter()
+    result = RunResult()
+    result.events = events_in_window(correct_kinds(store.events()), since, until)
+    result.unresolved = store.unresolved(since=since, until=until)
+    result.stats.articles = store.article_count()
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,7 +1,7 @@
-"""Every file of a map folder, written in one place: map.html, the GeoJSON files, events.csv, events.gpkg
-and unresolved.csv, each through a temporary file renamed into place.
+"""Every file of a map folder, written in one place: map.html, the GeoJSON files, events.csv, events.gpkg,
+events.parquet and control.parquet, and unresolved.csv, each through a temporary file renamed into place.
 
-One module per format (`geojson`, `tables` for CSV, `geopackage`), the control records they share
+One module per format (`geojson`, `tables` for CSV, `geopackage`, `parquet`), the control records they share
 (`control`) and the atomic writes (`atomic`); the output folder is checked once, by `prepare_folder`.
 The event records of the command-line contract (JSONL, CSV, GeoJSON on stdout) are `geo.records`.
 """
@@ -24,6 +24,7 @@ from .atomic import write_text_atomic
 from .control import control_feature_collection, control_periods_feature_collection
 from .geojson import geojson_texts
 from .geopackage import write_geopackage
+from .parquet import write_parquet_files
 from .tables import unresolved_csv_text
 
 __all__ = [
@@ -34,9 +35,10 @@ __all__ = [
     "prepare_folder",
     "write_geopackage",
     "write_map_outputs",
+    "write_parquet_files",
 ]
 
-FORMATS = ("geojson", "csv", "gpkg")
+FORMATS = ("geojson", "csv", "gpkg", "parquet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,8 @@ def write_map_outputs(
                     events, timeline, folder / "events.gpkg", areas=estimated, settings=settings, clipped=clipped
                 )
             )
+        if "parquet" in formats:
+            written.extend(write_parquet_files(folder, events, timeline, settings))
         if unresolved is not None:
             write_text_atomic(folder / "unresolved.csv", unresolved_csv_text(unresolved))
             written.append(folder / "unresolved.csv")

@@ -85,7 +85,7 @@ def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tup
 
 
 HELP_PATHS = [(), ("eval",), ("events",), ("gazetteer",), ("gazetteer", "build"), ("gazetteer", "download"),
-              ("gazetteer", "import"), ("gazetteer", "info"), ("geocode",), ("map",)]  # fmt: skip
+              ("gazetteer", "import"), ("gazetteer", "info"), ("geocode",), ("ingest",), ("map",)]  # fmt: skip
 
 
 def test_the_help_table_lists_every_command() -> None:
@@ -441,12 +441,13 @@ def test_json_records_with_bad_fields_are_warned_by_line_and_undated_or_skipped(
          "Invalid value for '--countries': U1 is not a two-letter country code (for example UA,RU). "
          "See 'frontline events --help'."),
         (["events", "SEEDS", "--format", "xml"],
-         "Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'geojson'. "
+         "Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'geojson', 'parquet'. "
          "See 'frontline events --help'."),
         (["events", "SEEDS", "--jobs", "0"],
          "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1. See 'frontline events --help'."),
         (["map", "SEEDS", "--format", "shp"],
-         "Invalid value for '--format': 'shp' is not one of 'geojson', 'csv', 'gpkg'. See 'frontline map --help'."),
+         "Invalid value for '--format': 'shp' is not one of 'geojson', 'csv', 'gpkg', 'parquet'. "
+         "See 'frontline map --help'."),
         (["geocode", ""],
          "Invalid value for 'NAMES...': name 1 is empty; give a place name (for example Kupyansk). "
          "See 'frontline geocode --help'."),

@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,cluster]'
 	touch $@ $(VENV)/.installed
 
 # Byte-compiled once: where PYTHONDONTWRITEBYTECODE is set (as in many containers), every run would otherwise

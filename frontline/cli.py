@@ -8,10 +8,11 @@ or nothing processed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,9 +22,19 @@ from gazetteer.gazetteer import DEFAULT_COUNTRIES, Gazetteer
 from gazetteer.index import NameIndex, default_cache_dir, imported_sources, register_imports
 from geo.articles import find_article_files
 from geo.detect import Detector
+from geo.errors import UsageError
 from geo.evaluate import load_gold, score_events
 from geo.model import Event
-from geo.pipeline import IngestResult, RunResult, default_jobs, events_in_window, ingest, load_stored, run_pipeline
+from geo.pipeline import (
+    BatchDetector,
+    IngestResult,
+    RunResult,
+    default_jobs,
+    events_in_window,
+    ingest,
+    load_stored,
+    run_pipeline,
+)
 from geo.records import dumps_geojson, events_csv_text, events_feature_collection, events_jsonl_lines
 from geo.store import EventStore
 from geo.timeline import PERIOD_SIZES, build_timeline
@@ -32,7 +43,7 @@ from maps.export import FORMATS, prepare_folder, write_map_outputs
 from maps.export.atomic import write_bytes_atomic
 
 from .group import FrontlineGroup, fail, install_signal_handlers, silence_stdout
-from .options import CONTEXT, parse_names, parse_near, source_options, store_option, stored_source_options
+from .options import CONTEXT, ingest_options, parse_names, parse_near, source_options, stored_source_options
 from .progress import DownloadProgress
 
 __all__ = ["main", "cli", "find_sources", "open_gazetteer", "run_sources", "ingest_sources", "read_events",
@@ -68,7 +79,7 @@ def open_gazetteer(countries: Sequence[str] = DEFAULT_COUNTRIES, *, quiet: bool 
 
 def run_sources(sources: Sequence[Path], *, default_date: dt.date | None, jobs: int | None,
                 countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool,
-                files: Sequence[Path] | None = None) -> RunResult:
+                files: Sequence[Path] | None = None, batch_detector: BatchDetector | None = None) -> RunResult:
     """Run the pipeline over `sources` with progress on a terminal and warnings on stderr.
 
     `files` is the result of `find_sources(sources)` when the caller has checked them already. Exits with
@@ -87,7 +98,7 @@ def run_sources(sources: Sequence[Path], *, default_date: dt.date | None, jobs: 
             click.echo(f"Warning: {message}", err=True)
 
     result = run_pipeline(files, gazetteer, default_date=default_date, jobs=jobs or default_jobs(),
-                          progress=progress, warn=warn)
+                          progress=progress, warn=warn, batch_detector=batch_detector)
     if show_progress:
         click.echo("", err=True)
     for message in gazetteer.online_errors[:5]:
@@ -128,7 +139,8 @@ def _echo_skipped(skipped_inputs: Sequence[tuple[str, str]]) -> None:
 
 
 def ingest_sources(sources: Sequence[Path], store: EventStore, *, default_date: dt.date | None, jobs: int | None,
-                   countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool) -> IngestResult:
+                   countries: Sequence[str], online: bool, nominatim_domain: str, quiet: bool,
+                   batch_detector: BatchDetector | None = None) -> IngestResult:
     """Record the articles of `sources` in `store` with progress on a terminal and warnings on stderr.
 
     The gazetteer is opened only when some article must be detected. Exits with code 2 and one error line
@@ -147,7 +159,7 @@ def ingest_sources(sources: Sequence[Path], store: EventStore, *, default_date: 
             click.echo(f"Warning: {message}", err=True)
 
     result = ingest(files, store, make_detector, default_date=default_date, jobs=jobs or default_jobs(),
-                    progress=progress, warn=warn)
+                    progress=progress, warn=warn, batch_detector=batch_detector)
     if show_progress and result.stats.articles:
         click.echo("", err=True)
     for gazetteer in opened:
@@ -161,13 +173,40 @@ def ingest_sources(sources: Sequence[Path], store: EventStore, *, default_date: 
     return result
 
 
+@contextlib.contextmanager
+def detection_engine(engine: str, scheduler: str | None, jobs: int | None, countries: Sequence[str], online: bool,
+                     *, needed: bool = True) -> Iterator[BatchDetector | None]:
+    """Yield the batch detector of `--engine` (None: the local one, `--jobs` processes), started for the block.
+
+    With nothing to detect (`needed` False: a map from the store alone) no cluster is started.
+    """
+    if engine == "local":
+        if scheduler:
+            raise click.UsageError("--scheduler needs --engine dask")
+        yield None
+        return
+    if online:
+        raise click.UsageError("--online works with --engine local only (the workers ask no Nominatim server)")
+    if not needed:
+        yield None
+        return
+    try:
+        from geo.engine import DaskEngine
+    except ImportError as err:
+        raise UsageError(f"--engine dask needs dask.distributed ({err}); install it with "
+                         f"pip install 'frontline[cluster]'") from None
+    with DaskEngine(scheduler, workers=jobs or default_jobs(), countries=tuple(countries)) as dask_engine:
+        yield dask_engine.detect_batches  # type: ignore[misc]
+
+
 def _ingest_exit_code(result: IngestResult) -> int:
     return 1 if result.stats.skipped else 0
 
 
 def read_events(sources: Sequence[Path], store_path: Path | None, *, since: dt.date | None, until: dt.date | None,
                 default_date: dt.date | None, jobs: int | None, countries: Sequence[str], online: bool,
-                nominatim_domain: str, quiet: bool, files: Sequence[Path] | None = None) -> tuple[RunResult, int]:
+                nominatim_domain: str, quiet: bool, files: Sequence[Path] | None = None,
+                batch_detector: BatchDetector | None = None) -> tuple[RunResult, int]:
     """Return the events of `sources`, or of the store (after ingesting `sources` into it), cut to the window,
     and the exit code the run earned."""
     if store_path is None:
@@ -175,7 +214,8 @@ def read_events(sources: Sequence[Path], store_path: Path | None, *, since: dt.d
             # As click says it for a required argument: SOURCES may be left out only with --store.
             raise click.UsageError("Missing argument 'SOURCES...'.", click.get_current_context())
         result = run_sources(sources, files=files, default_date=default_date, jobs=jobs, countries=countries,
-                             online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+                             online=online, nominatim_domain=nominatim_domain, quiet=quiet,
+                             batch_detector=batch_detector)
         code = exit_code(result)
         if since or until:
             result.events = events_in_window(result.events, since, until)
@@ -185,7 +225,8 @@ def read_events(sources: Sequence[Path], store_path: Path | None, *, since: dt.d
         if sources:
             code = _ingest_exit_code(ingest_sources(sources, store, default_date=default_date, jobs=jobs,
                                                     countries=countries, online=online,
-                                                    nominatim_domain=nominatim_domain, quiet=quiet))
+                                                    nominatim_domain=nominatim_domain, quiet=quiet,
+                                                    batch_detector=batch_detector))
         result = load_stored(store, since=since, until=until)
     if result.stats.articles == 0:
         fail(f"the event store {store_path} holds no articles; add some with 'frontline ingest SOURCE... "
@@ -260,6 +301,8 @@ def map_command(
     store: Path | None,
     since: dt.date | None,
     until: dt.date | None,
+    engine: str,
+    scheduler: str | None,
     outdir: Path,
     period: str,
     offline: bool,
@@ -281,9 +324,10 @@ def map_command(
     if store is not None and not sources:
         EventStore.open(store, create=False).close()
     folder = prepare_folder(outdir)
-    result, code = read_events(sources, store, since=since, until=until, files=files, default_date=default_date,
-                               jobs=jobs, countries=countries, online=online, nominatim_domain=nominatim_domain,
-                               quiet=quiet)
+    with detection_engine(engine, scheduler, jobs, countries, online, needed=bool(sources)) as batches:
+        result, code = read_events(sources, store, since=since, until=until, files=files,
+                                   default_date=default_date, jobs=jobs, countries=countries, online=online,
+                                   nominatim_domain=nominatim_domain, quiet=quiet, batch_detector=batches)
     timeline = build_timeline(result.events, period)
     write_map_outputs(
         folder, result.events, timeline, offline=offline, title=title, formats=formats or ("geojson", "csv"),
@@ -301,7 +345,8 @@ def map_command(
               help="Write to FILE (replaced whole when the run succeeds) instead of stdout.")
 def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
                    countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, store: Path | None,
-                   since: dt.date | None, until: dt.date | None, fmt: str, output: Path | None) -> None:
+                   since: dt.date | None, until: dt.date | None, engine: str, scheduler: str | None, fmt: str,
+                   output: Path | None) -> None:
     """Print the control-change events found in SOURCES (files or directories), or recorded in --store.
 
     \b
@@ -314,8 +359,10 @@ def events_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs
         raise click.UsageError("parquet is binary: give -o FILE or redirect stdout to a file")
     if output is not None:
         prepare_folder(output.parent if str(output.parent) else Path("."))
-    result, code = read_events(sources, store, since=since, until=until, default_date=default_date, jobs=jobs,
-                               countries=countries, online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+    with detection_engine(engine, scheduler, jobs, countries, online, needed=bool(sources)) as batches:
+        result, code = read_events(sources, store, since=since, until=until, default_date=default_date, jobs=jobs,
+                                   countries=countries, online=online, nominatim_domain=nominatim_domain,
+                                   quiet=quiet, batch_detector=batches)
     if output is not None or fmt == "parquet":
         data = _events_bytes(result.events, fmt)
         if output is not None:
@@ -365,10 +412,10 @@ def _write_stdout_bytes(data: bytes) -> None:
 
 
 @cli.command("ingest", context_settings=CONTEXT)
-@source_options
-@store_option(required=True)
+@ingest_options
 def ingest_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
-                   countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, store: Path) -> None:
+                   countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, store: Path,
+                   engine: str, scheduler: str | None) -> None:
     """Record the articles of SOURCES, their events and unresolved names, in the event store FILE.
 
     Files unchanged since they were recorded are not read again; an article recorded before (same content)
@@ -380,9 +427,10 @@ def ingest_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs
       frontline ingest reports/ --store events.sqlite
     """
     find_sources(sources)  # a missing input fails before the store is created
-    with EventStore.open(store) as opened:
+    with EventStore.open(store) as opened, detection_engine(engine, scheduler, jobs, countries, online) as batches:
         result = ingest_sources(sources, opened, default_date=default_date, jobs=jobs, countries=countries,
-                                online=online, nominatim_domain=nominatim_domain, quiet=quiet)
+                                online=online, nominatim_domain=nominatim_domain, quiet=quiet,
+                                batch_detector=batches)
         if not quiet:
             counts = opened.counts()
             click.echo(f"frontline: {store}: {counts['articles']:,} articles, {counts['events']:,} events, "

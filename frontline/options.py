@@ -11,8 +11,8 @@ import click
 from gazetteer.gazetteer import DEFAULT_COUNTRIES
 from geo.dates import parse_date_option
 
-__all__ = ["CONTEXT", "source_options", "stored_source_options", "store_option", "parse_date", "parse_countries",
-           "parse_near", "parse_names"]
+__all__ = ["CONTEXT", "source_options", "stored_source_options", "ingest_options", "engine_options", "store_option",
+           "parse_date", "parse_countries", "parse_near", "parse_names"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -102,6 +102,24 @@ def check_window(ctx: click.Context, _param: click.Parameter, value: str | None)
     return until
 
 
+def engine_options() -> list[Callable[[Callable], Callable]]:
+    """Return the `--engine` and `--scheduler` options of the commands that detect events."""
+    return [
+        click.option("--engine", type=click.Choice(["local", "dask"], case_sensitive=False), default="local",
+                     show_default=True,
+                     help="local: --jobs processes here; dask: tasks on a dask.distributed cluster (same output)."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler (tcp://host:8786) for --engine dask; default: a local cluster of --jobs "
+                          "workers."),
+    ]
+
+
+def ingest_options(func: Callable) -> Callable:
+    """Add the options of `ingest`: those of the commands that read articles, --store (required), the engine."""
+    return _apply(func, [*_source_option_list(sources_required=True), store_option(required=True),
+                         *engine_options()])
+
+
 def stored_source_options(func: Callable) -> Callable:
     """Add the options of the commands that read articles or an event store: SOURCES optional with --store,
     the time window and the engine."""
@@ -112,4 +130,5 @@ def stored_source_options(func: Callable) -> Callable:
                      help="Only events dated on or after this day (undated events are left out)."),
         click.option("--until", callback=check_window, metavar="YYYY-MM-DD",
                      help="Only events dated on or before this day (undated events are left out)."),
+        *engine_options(),
     ])

@@ -118,10 +118,13 @@ def run_pipeline(
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
     detector: Detector | None = None,
+    batch_detector: BatchDetector | None = None,
 ) -> RunResult:
     """Read every article of `sources` once, detect events, and correct kinds across the whole corpus.
 
-    Raises InputError before reading anything when a source is missing or holds no articles.
+    With `batch_detector` (the Dask engine's), the articles are detected by it, in batches, instead of here
+    or in `jobs` forked workers. Raises InputError before reading anything when a source is missing or holds
+    no articles.
     """
     started = time.perf_counter()
     result = RunResult()
@@ -133,6 +136,11 @@ def run_pipeline(
 
     articles = iter_articles(sources, default_date=default_date, warn=record_warning, stats=result.stats)
     detector = detector or Detector(gazetteer)
+    if batch_detector is not None:
+        _detect_with(batch_detector, articles, detector, result, progress)
+        result.events = correct_kinds(result.events)
+        result.seconds = time.perf_counter() - started
+        return result
     if jobs > 1:
         # Load the name tables before forking so that workers share them instead of each loading them.
         gazetteer.load_tables()
@@ -144,6 +152,18 @@ def run_pipeline(
     result.events = correct_kinds(result.events)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _detect_with(batch_detector: BatchDetector, articles: Iterable[Article], detector: Detector, result: RunResult,
+                 progress: Progress | None) -> None:
+    done = 0
+    for _payload, findings_of_batch in batch_detector(((None, batch) for batch in _batches(articles, BATCH_SIZE)),
+                                                      lambda: detector):
+        for findings in findings_of_batch:
+            result.add(findings)
+        done += len(findings_of_batch)
+        if progress:
+            progress(done)
 
 
 def _detect_here(articles: Iterable[Article], detector: Detector, result: RunResult,

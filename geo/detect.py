@@ -119,15 +119,31 @@ def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -
 
 
 def join_announced_lists(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """Join a sentence that goes on with a list ("Among them: X, Y.") to the one that announced it."""
+    """Join a sentence that goes on with a list ("Among them: X, Y.") to the one that announced it, and the
+    items of a bulleted list ("liberated the following settlements:" then "- X and Y in the Z region;") to the
+    line that opens it: one sentence, its items separated by commas."""
     joined: list[Sentence] = []
+    bulleted = False  # the last joined sentence ends with bulleted items
     for s in sentences:
+        bullet = _BULLET.match(s.text)
+        if joined and bullet and (joined[-1].text.rstrip().endswith(":") or bulleted):
+            before = joined[-1]
+            head = before.text.rstrip()
+            head = head[:-1] + "," if bulleted and head.endswith((";", ",")) else head
+            joined[-1] = Sentence(before.index, before.start, f"{head} {s.text[bullet.end():]}")
+            bulleted = True
+            continue
+        bulleted = False
         if joined and LIST_CONTINUES.match(s.text.lower()) and LIST_ANNOUNCED.search(joined[-1].text.lower()):
             before = joined[-1]
             joined[-1] = Sentence(before.index, before.start, f"{before.text} {s.text}")
         else:
             joined.append(Sentence(len(joined), s.start, s.text) if s.index != len(joined) else s)
     return joined
+
+
+# A list item on a line of its own: "- X", "• X", "3. X", "3) X".
+_BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
 
 
 def article_voice(outlet: str, text: str) -> str | None:

@@ -43,7 +43,8 @@ _LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,
 
 # "into the town of X ... and into the village of Y": the preposition may be said again after "and".
 _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?"
-                 rf"(?:\s+(?:in|of)\s+(?:the\s+)?§\s+(?:region|oblast|province|community|hromada|district|raion))?"
+                 rf"(?:\s+(?:in|of)\s+(?:the\s+)?(?:§\s+(?:region|oblast|province|community|hromada|district|raion)|"
+                 rf"(?:§|[\w'’-]+)\s+people['’]s\s+republic))?"
                  rf"{_LOCATING}{SEP}"
                  rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around)\s+)?"
                  rf"(?:(?:the\s+)?(?:nearby\s+|neighbou?ring\s+|small\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
@@ -177,8 +178,9 @@ _CONTINUATION_OPENERS = LEXICON.alternation(
 _ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|province|district|raion|direction|sector|axis|axe)s?)"
                   r"{0,100}?")
 LEFT_PATTERNS.append(("announced", lower_re(
-    rf"(?<![\w-])(?P<verb>{LEXICON.verbs('change')}|claimed|claims|claiming)(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
-    rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b|(?<=[a-z])\s*:)"
+    rf"(?<![\w-])(?P<verb>{_CONTROL}|{LEXICON.verbs('change')}|claimed|claims|claiming)(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
+    rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b(?:\s+(?:are|were|is|was|include|included))?|"
+    rf"(?<=[a-z])\s*:)"
     rf"(?:\s*,?\s*in\s+(?:the\s+)?§\s+(?:oblast|region|province|district)s?)?\s*[:—–-]?\s*{_COORD_BEFORE}$")))
 
 # The counted places named after their verb: "Among the settlements that returned under Ukrainian control are X and
@@ -262,9 +264,10 @@ RIGHT_PASSIVE = lower_re(
     rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+(?:in|of)\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?|"
     rf"hromadas?|communit(?:y|ies)))?(?:\s+of\s+§\s+(?:oblast|region))?)?"
     rf"(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|home\s+to|until|after|before|occupied|captured|"
-    rf"seized|held|taken|controlled|located|situated|lying|on|near|north|south|east|west|northeast|northwest|"
+    rf"seized|held|taken|controlled|located|situated|lying|on|near|north|south|east|west|northeast|northwest|adjacent|"
+    rf"close|next|just|some|about|both|each|along|also|"
     rf"southeast|southwest|between)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
-    rf"was|were|is|are|being|been|got|gets)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
+    rf"was|were|is|are|being|been|got|gets|remains|remained|remain)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
     rf"(?P<verb>{LEXICON.participles('passive')})\b"
@@ -303,7 +306,8 @@ WHICH_AGAIN = lower_re(rf"[^,;.]{{0,80}}?\s+(?:and|but)\s+(?:which|that)\s+(?P<a
 
 # "X, where street fighting was under way": the place is fought over.
 RIGHT_WHERE_FIGHTING = lower_re(
-    rf"^(?:{SEP}§)*\s*,\s*(?:where|in\s+which)\s+(?:[\w'’-]+\s+){{0,4}}?(?P<verb>{LEXICON.triggers('fight')})\b")
+    rf"^(?:{SEP}§)*(?:\s+itself)?\s*,\s*(?:where|in\s+which)\s*,?\s+(?:according\s+to\s+[^,;.]{{1,40}},\s+)?"
+    rf"(?:[\w'’-]+\s+){{0,4}}?(?P<verb>{LEXICON.triggers('fight')})\b")
 
 # "X, where they raised the Ukrainian flag over the village council": the flag's side holds the place.
 RIGHT_WHERE_FLAG = lower_re(

@@ -83,7 +83,7 @@ def _is_chrome(stripped: str) -> bool:
         return True
     if not stripped.isascii() and _in_other_script(stripped):  # ASCII lines are Latin script
         return True
-    if stripped[-1] in '.!?"”’»:)':  # ends like prose
+    if stripped[-1] in '.!?"”’»:);,':  # ends like prose (or like an item of a list: "- X in the Y region;")
         return len(stripped.split(None, 3)) < 4
     if _may_hold_separator(stripped) and _SECTION_SEPARATOR.search(stripped):
         return True  # "Headline | Section News": a page title or a link with its section

@@ -381,7 +381,8 @@ class TriggerReader(SideReader):
         if again:  # "attacks on X and near the settlements of Y": Y's preposition is the last one said
             prep = again[-1]
         refused = prep in LEXICON.prepositions_not_for.get(family.name, ()) and not (
-            prep == "on" and family.name == "attack" and _REPELLED.search(text, max(0, vpos - 40), m.start("prep")))
+            prep == "on" and family.name == "attack" and _REPELLED.search(text, max(0, vpos - 40), m.start("prep"))
+        ) and not _POSITIONS_BEFORE.search(m.group("mid"))  # "attacked Ukrainian positions in X": ground fighting there
         if refused or RETROSPECT_AFTER.match(right) \
                 or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
             return None  # "to prevent an assault on Odesa": fighting feared, not fought
@@ -501,6 +502,8 @@ class TriggerReader(SideReader):
             elif m.group("aux") and not (m.group("det") or m.group("rel")):
                 continue  # ", was captured" is a predicate, not an appositive: the passive rule reads it
             vpos = pos + 1 + m.start("verb")
+            if m.group("aux") and m.group("aux").startswith("remain") and verb not in CONTESTED_PARTICIPLES:
+                continue  # "X remained occupied until September": a state, not a change
             if verb in CONTESTED_PARTICIPLES:
                 hits.append(Hit(index, "contested", verb, None, vpos, 0.7, claimed(vpos, None)))
                 continue
@@ -590,6 +593,8 @@ _TRIED_IS_FIGHTING = frozenset({"change", "enter", "contest"})
 _NOT_TRIED = re.compile(r"\b(?:not|no|never|without|insufficient|lacks?|lacking|unable|fail\w*)\b")
 _TRIED_LONG_OR_IF = re.compile(r"^[^.;]{0,80}?\b(?:would|could|might|since|for\s+(?:more\s+than\s+)?(?:\w+\s+)?"
                                r"(?:weeks|months|years))\b")
+
+_POSITIONS_BEFORE = re.compile(r"\b(?:positions?|defen[cs]es|lines|trenches|strongholds?)$")
 
 # "repelled Russian attacks on Avdiivka": ground attacks, not strikes on a city
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beat\w*\s+(?:back|off)|fend\w*\s+off|fought\s+off|thwart\w*|"

@@ -279,6 +279,24 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
     ("Russian attacks on Kupiansk killed five people.", set()),
     ("Ukrainian forces are dug in on the western edge of Kupiansk.", {("Kupyansk", "contested", None)}),
     ("Ukrainian forces had been ordered to withdraw from Kupiansk.", {("Kupyansk", "withdrawn", "RU")}),
+    # fire traded, a ring tightened, a town cut off, a mopping-up, clearing (ongoing) and cleared (done)
+    ("Government forces traded fire around Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Units are continuing to tighten the ring around Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Kupiansk remains cut off.", {("Kupyansk", "contested", None)}),
+    ("Kupiansk remained occupied until September.", set()),
+    ("The ministry said its troops had completed the mopping-up of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("The military says its troops are continuing to clear Kupiansk of Russian infiltration groups.",
+     {("Kupyansk", "contested", None)}),
+    ("An attempt to cut off Russian troops in the Kupiansk district.", set()),
+    ("Defeat was inflicted on the manpower of three mechanised brigades near Kurylivka and Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("Separatist forces attacked Ukrainian positions in Kurylivka and Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("Russian forces liberated 24 settlements this week. Among them are Kurylivka and Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
+    ("The settlements of Kurylivka and Kupiansk, adjacent to the river, were also freed by Ukrainian troops.",
+     {("Kupyansk", "retaken", "UA")}),
+    ("The ministry did not comment on Kupiansk itself, where, according to Ukrainian sources, fighting continues.",
+     {("Kupyansk", "contested", None)}),
     # a Russian group with a gloss in brackets; a relative clause's claim is its antecedent's
     ("Units of the Zapad (West) group of forces liberated Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
     ("Ukrainian troops withdrew from Kurylivka, according to the Russian Defense Ministry, which also claimed to "
@@ -341,6 +359,13 @@ def test_a_denied_capture_is_a_claim(detector: Detector) -> None:
 def test_the_prefilter_passes_every_construction_after_a_place(sentence: str) -> None:
     # A word missing from the pre-filter silently disables its construction ("fell" once was).
     assert grammar.TRIGGER_HINT.search(sentence.lower())
+
+
+def test_a_bulleted_list_goes_with_the_line_that_opens_it(detector: Detector) -> None:
+    text = ("Over the past week, units of the Zapad group of forces liberated the following settlements:\n"
+            "- Kurylivka and Petropavlivka in the Kharkiv region;\n- Ivanivka in the Donetsk People's Republic;\n"
+            "- Kupiansk in the Kharkiv region.\n")
+    assert _events(detector, text) == {("Kupyansk", "captured", "RU")}
 
 
 @pytest.mark.parametrize(("outlet", "text", "expected"), [

@@ -272,7 +272,10 @@ def test_every_approximate_point_has_a_trusted_point_in_its_hromada() -> None:
 @pytest.mark.parametrize(
     ("context", "expected"),
     [("the village north of Balakliia", 703071),
-     ("Lyman, west of Donetsk", None),  # both Lymans lie more than 40 km from Donetsk
+     ("Lyman, west of Balakliia", 703071),  # the Lyman 20 km from Balakliia, not the one 110 km away
+     ("Lyman, west of Kupiansk", None),  # both Lymans lie more than 60 km from Kupiansk, a town
+     # a city's bearing reaches 130 km (the press's direction is loose and is not checked)
+     ("Lyman, west of Donetsk", 704204),
      ("in the east of Ukraine", 704204)],  # no place's neighbourhood: the ranking alone
 )  # fmt: skip
 def test_bearing_of_a_town_is_a_neighbourhood(tiny_gazetteer: Gazetteer, context: str, expected: int | None) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .factor import compile_factored
 from .text import lower_same_length
 
-__all__ = ["DateMention", "find_dates", "parse_date_option", "MONTHS", "WEEKDAYS"]
+__all__ = ["DateMention", "find_dates", "latest_full_date", "parse_date_option", "MONTHS", "WEEKDAYS"]
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -194,8 +194,15 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
     return None
 
 
-def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
-    """Return the non-overlapping date expressions of a sentence, earliest first."""
+_MONTH_ONLY = frozenset({"part_of_month", "in_month"})
+
+
+def find_dates(sentence: str, published: dt.date | None, narrative_year: int | None = None) -> list[DateMention]:
+    """Return the non-overlapping date expressions of a sentence, earliest first.
+
+    `narrative_year`: the earlier year the text is telling of ("In 2022 ... In September, Ukraine's counteroffensive
+    ..."): a month named without its year is read in that year, not in the last twelve months.
+    """
     if published is None:
         published = dt.date.max.replace(year=9998)
         relative_ok = False
@@ -220,10 +227,32 @@ def find_dates(sentence: str, published: dt.date | None) -> list[DateMention]:
             resolved = _resolve(kind, m, published)
             if resolved is None:
                 continue
+            if narrative_year and kind in _MONTH_ONLY and not m.groupdict().get("y") and resolved[0].year != narrative_year:
+                story_end = dt.date(narrative_year, 12, 31)
+                resolved = _resolve(kind, m, story_end) or resolved
             day, precision, note = resolved
             taken.append((m.start(), m.end()))
             found.append(DateMention(m.start(), m.end(), day, precision, note))
     return sorted(found, key=lambda d: d.start)
+
+
+# An explicit full date: "20 August 2024", "August 20, 2024", "2024-08-20".
+_FULL_DATE_KINDS = frozenset({"iso", "dotted", "month_day_year", "day_month_year"})
+
+
+def latest_full_date(text: str) -> dt.date | None:
+    """Return the latest day a text names with its year: the reference of an undated article's "on Tuesday"."""
+    latest = None
+    for kind, pattern in _PATTERNS:
+        if kind not in _FULL_DATE_KINDS:
+            continue
+        for m in pattern.finditer(lower_same_length(text)):
+            if kind in ("month_day_year", "day_month_year") and not m.group("y"):
+                continue
+            resolved = _resolve(kind, m, dt.date(9998, 12, 31))
+            if resolved and (latest is None or resolved[0] > latest):
+                latest = resolved[0]
+    return latest
 
 
 def parse_date_option(text: str) -> dt.date:

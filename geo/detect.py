@@ -22,7 +22,7 @@ from gazetteer.place import Place, nearest_km
 from .actors import Actor, ActorLexicon, other_side
 from .cues import (BARE_INSTITUTION, DENIAL, ENEMY, FALSE_CLAIM, INSTITUTION_HINT, RUSSIAN_OUTLETS,
                    UKRAINIAN_OUTLETS, VOICE_RU, VOICE_UA)
-from .dates import DateMention, find_dates
+from .dates import DateMention, find_dates, latest_full_date
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import LIST_ANNOUNCED, LIST_CONTINUES, TRIGGER_HINT, lower_re
 from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_placed_in_regions
@@ -144,6 +144,21 @@ def join_announced_lists(sentences: Sequence[Sentence]) -> list[Sentence]:
 
 # A list item on a line of its own: "- X", "• X", "3. X", "3) X".
 _BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
+
+
+# A year the text tells of: not "since 2014" (a start), not the year of the report itself.
+_STORY_YEAR = re.compile(r"(?<!since )(?<!Since )\b(20[12]\d)\b")
+
+
+def _narrative_years(sentences: Sequence[Sentence], reference: dt.date | None) -> list[int | None]:
+    """Return, for each sentence, the earlier year its own words or the previous sentence's name, if any."""
+    if reference is None:
+        return [None] * len(sentences)
+    years: list[int | None] = []
+    for s in sentences:
+        found = [int(y) for y in _STORY_YEAR.findall(s.text)] if "20" in s.text else []
+        years.append(found[-1] if found and 2014 <= found[-1] < reference.year else None)
+    return [years[i] or (years[i - 1] if i else None) for i in range(len(sentences))]
 
 
 def article_voice(outlet: str, text: str) -> str | None:
@@ -268,6 +283,9 @@ class Detector(TriggerReader, MentionReader):
         cues = replace(base, context_points=tuple(dict.fromkeys(context)))
         regions_said = {name: region for name, said in names_placed_in_regions(body).items()
                         if (region := self.gazetteer.region_of(said))}
+        # An undated article's "on Tuesday" is read against the latest day it names in full.
+        reference = article.published or latest_full_date(article.text)
+        narrative = _narrative_years(sentences, reference)
         # "the enemy" of the side that writes (read only where the word is: most articles never use it)
         enemy = other_side(article_voice(article.outlet, body)) if "enemy" in lower_lines else None
 
@@ -299,7 +317,8 @@ class Detector(TriggerReader, MentionReader):
             skipped_since = number + 1
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
                                                                 (institutions, pending), number in with_history,
-                                                                regions_said, cache, enemy)
+                                                                regions_said, cache, enemy,
+                                                                (reference, narrative[number]))
             events.extend(found)
             unresolved.extend(names)
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
@@ -308,6 +327,7 @@ class Detector(TriggerReader, MentionReader):
                          previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,
                          historical: bool = False, regions_said: dict[str, tuple[str, str]] | None = None,
                          known: Mapping[str, Resolution] | None = None, enemy: str | None = None,
+                         dating: tuple[dt.date | None, int | None] | None = None,
                          ) -> tuple[list[Event], list[UnresolvedName], _Side]:
         """Return the events and unresolved names of a sentence, and the side its last actor stands for.
 
@@ -315,7 +335,10 @@ class Detector(TriggerReader, MentionReader):
         `regions_said`: the region (country, admin1) the article places a name in, anywhere in its text.
         `known`: the article's names already resolved without sentence cues (the neighbours of a list).
         `enemy`: the side "the enemy" stands for in this article (the other side of its voice), if known.
+        `dating`: the day relative dates are read against (the publication date, or for an undated article the
+        latest day it names) and the earlier year the text is telling of here, if any.
         """
+        reference, narrative_year = dating or (article.published, None)
         tmpl = self._template(s.text, mentions)
         institutions = bool(memory and BARE_INSTITUTION.search(tmpl.lower))  # "the ministry said"
 
@@ -372,7 +395,7 @@ class Detector(TriggerReader, MentionReader):
         false_claim = FALSE_CLAIM.search(tmpl.lower) if hits else None
         if false_claim:  # "officials continue to falsely claim that Russian forces seized X": it did not happen
             hits = [h for h in hits if h.cls == "contested" or h.trigger_pos < false_claim.start()]
-        dates = find_dates(s.text, article.published)
+        dates = find_dates(s.text, reference, narrative_year)
         old_years = [m.start() for m in _OLD_YEAR.finditer(s.text)]
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
@@ -389,7 +412,7 @@ class Detector(TriggerReader, MentionReader):
                 continue
             place = res.best
             anchor = tmpl.sentence_pos(hit.trigger_pos)
-            event = self._event(article, s, mention, place, hit, dates, res.method, anchor)
+            event = self._event(article, s, mention, place, hit, dates, res.method, anchor, reference)
             if event.date and event.date < _WAR_START or (event.date_note == "publication date"
                                                           and any(abs(y - anchor) <= 80 for y in old_years)):
                 continue  # a change before this war ("liberated Kharkiv in August 1943", "fell in 1855")
@@ -459,7 +482,7 @@ class Detector(TriggerReader, MentionReader):
                 m.resolution = settle_by_neighbours(m.resolution, [*points, *cues.context_points])
 
     def _event(self, article: Article, s: Sentence, mention: NameMention, place: Place, hit: Hit,
-               dates: Sequence[DateMention], method: str, anchor: int) -> Event:
+               dates: Sequence[DateMention], method: str, anchor: int, reference: dt.date | None = None) -> Event:
         confidence = hit.confidence
         if mention.region_suffix:
             confidence -= 0.15
@@ -467,7 +490,9 @@ class Detector(TriggerReader, MentionReader):
             confidence -= 0.1
         if hit.claimed:
             confidence -= 0.05
-        date, precision, note = _event_date(dates, anchor, article.published, s.text)
+        date, precision, note = _event_date(dates, anchor, article.published or reference, s.text)
+        if note == "publication date" and article.published is None:
+            note = "latest date named in the article"
         if hit.cls == "contested":
             kind, side = "contested", None
         elif hit.cls == "withdraw":

@@ -82,3 +82,21 @@ def test_invasion_start_and_part_of_this_month(text: str, published: dt.date, ex
 
 def test_invasion_start_before_the_invasion_is_no_date() -> None:
     assert find_dates("at the start of the invasion", dt.date(2015, 1, 1)) == []
+
+
+def test_a_month_without_its_year_is_read_in_the_year_the_text_tells_of() -> None:
+    from geo.dates import find_dates
+    published = dt.date(2026, 2, 24)
+    assert [d.date for d in find_dates("In September, Ukraine retook Izium.", published, 2022)] == [
+        dt.date(2022, 9, 15)]
+    assert [d.date for d in find_dates("In September, Ukraine retook Izium.", published)] == [dt.date(2025, 9, 15)]
+    # a day named with its month stays in the last twelve months: "on Feb. 26" after a sentence about 2014
+    assert [d.date for d in find_dates("Fighting went on on Feb. 26 near Popasna.", dt.date(2022, 3, 1), 2014)] == [
+        dt.date(2022, 2, 26)]
+
+
+def test_an_undated_text_is_read_against_the_latest_day_it_names() -> None:
+    from geo.dates import latest_full_date
+    assert latest_full_date("UNIAN | Tuesday, 20 August 2024, 17:35\nOn Tuesday, in July 2023 ...") == dt.date(
+        2024, 8, 20)
+    assert latest_full_date("On Tuesday the ministry said ...") is None

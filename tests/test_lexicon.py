@@ -378,3 +378,11 @@ def test_the_enemy_is_the_other_side_of_who_writes(detector: Detector, outlet: s
                                                    expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY, outlet=outlet))
     assert {(e.place.name, e.kind, e.side) for e in found.events if e.place.geonameid == KUPIANSK} == expected
+
+
+def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Detector) -> None:
+    text = ("UNIAN | Tuesday, 20 August 2024, 17:35\n\n"
+            "The Russian Defence Ministry claimed on Tuesday that its troops had taken control of Kupiansk.\n")
+    found = detector.detect(Article("t", text, published=None))
+    assert [(e.date, e.date_note) for e in found.events if e.place.geonameid == KUPIANSK] == [
+        (dt.date(2024, 8, 20), "")]

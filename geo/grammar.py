@@ -158,8 +158,11 @@ DIRECTION_WORDS = "|".join(LEXICON.direction_words)
 
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
                  r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction|and\b|or\b))\b)[\w'’-]+|§)"
-                 r"|\s*;(?:\s+and)?|\s*,\s+(?:including|notably|mainly|mostly|particularly|especially)(?=\s+near\b))"
-                 r"{0,16}?")
+                 r"|\s*;(?:\s+and)?|\s*,\s+(?:including|notably|mainly|mostly|particularly|especially)(?=\s+near\b)"
+                 # "inflicted defeat on a mechanised brigade, an airmobile brigade and two ... brigades near X"
+                 r"|\s*,(?=\s+(?:an?|the|two|three|four|five|six|\d+)\s+(?:[\w-]+\s+){0,3}?(?:brigades?|battalions?|"
+                 r"regiments?|units|groups|divisions?|formations)\b))"
+                 r"{0,24}?")
 
 _FIGHT_TRIGGERS = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in FIGHT_TRIGGER_FAMILY),
                                   key=lambda t: (-len(t), t)))
@@ -224,7 +227,7 @@ FRONTED_PLACE = lower_re(
     r"^(?:(?:on|in)\s+the\s+§\s+(?:direction|sector|axis),\s*)?(?:further\s+\w+,\s*|meanwhile,\s*)?"
     r"(?:in\s+the\s+(?:general\s+)?areas?\s+of|near|around|in\s+the\s+vicinity\s+of|on\s+the\s+(?:[\w-]+\s+)?"
     r"(?:outskirts|approaches)\s+(?:of|to)|in|inside|outside)\s+(?:the\s+)?"
-    r"(?:(?:city|town|village|settlements?|villages)\s+of\s+)?$")
+    r"(?:(?:city|town|village|settlements?|villages)\s+of\s+)?(?:§\s*(?:,\s*(?:and\s+)?|and\s+|or\s+))*$")
 FRONTED_CLAUSE = lower_re(
     rf"^(?:{SEP}§)*(?:\s+(?:of|in)\s+(?:the\s+)?§\s+(?:region|oblast|people['’]s\s+republic))?(?:\s+itself)?"
     rf"(?:\s*,\s*(?:to\s+the\s+\w+|[\w'’-]+(?:\s+[\w'’-]+){{0,3}}?\s+of\s+§))?\s*,\s*"
@@ -293,7 +296,8 @@ RIGHT_APPOSITIVE = lower_re(
     r"(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
 
 _WHICH_VERB = (r"(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|reportedly|later|then|briefly)\s+)*"
-               r"(?P<verb>" + LEXICON.past_forms("relative") + r")\b")
+               r"(?P<verb>" + LEXICON.past_forms("relative") + r"|claimed(?=\s*[,.;]|\s+(?:on|in|last|this|earlier|late|"
+               r"early|at|by)\b))\b")  # "X, which Russia claimed on 16 November"
 
 # "X, which Russian troops seized", "X and Y, two villages that Ukraine liberated in 2023 and that Russian
 # troops recaptured in 2024": the relative clause may hang on an appositive ("two villages") and repeat.
@@ -348,7 +352,7 @@ RIGHT_FELL_BARE = lower_re(
 # without one, none of them can match.
 RIGHT_VERB_HINT = lower_re(rf"\b(?:{LEXICON.participles('passive')}|{LEXICON.participles('appositive')}|"
                            rf"{_WITHDRAW_PARTICIPLES}|"
-                           rf"{LEXICON.past_forms('relative')}|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
+                           rf"{LEXICON.past_forms('relative')}|claimed|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
                            r"returned|returns|passed|where|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
 
 RIGHT_BY = lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")

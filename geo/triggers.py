@@ -538,7 +538,8 @@ class TriggerReader(SideReader):
             side = self._side_of_text(m.group("actor"))
             if side:
                 vpos = pos + 1 + m.start("verb")
-                hits.append(Hit(index, "change", m.group("verb").lower(), side, vpos, 0.85, claimed(vpos, side)))
+                verb = m.group("verb").lower()
+                hits.append(Hit(index, "change", verb, side, vpos, 0.85, verb == "claimed" or claimed(vpos, side)))
             m = WHICH_AGAIN.match(right, m.end())
         m = RIGHT_WHERE_FIGHTING.match(right)
         if m:

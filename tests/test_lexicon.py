@@ -297,6 +297,14 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
      {("Kupyansk", "retaken", "UA")}),
     ("The ministry did not comment on Kupiansk itself, where, according to Ukrainian sources, fighting continues.",
      {("Kupyansk", "contested", None)}),
+    # a fronted list, units enumerated with commas, a relative "which Russia claimed on ..."
+    ("Near Kurylivka and Kupiansk, our units repelled 5 attacks.", {("Kupyansk", "contested", None)}),
+    ("Units of the Zapad group inflicted defeat on formations of a mechanised brigade, an airmobile brigade and two "
+     "territorial defence brigades in the areas of the settlements of Kurylivka and Kupiansk.",
+     {("Kupyansk", "contested", None)}),
+    ("Kupiansk, which Russia claimed on 16 November, appears to be under Russian control.",
+     {("Kupyansk", "captured", "RU")}),
+    ("Kupiansk, which Kyiv claimed was safe, was shelled.", set()),
     # a Russian group with a gloss in brackets; a relative clause's claim is its antecedent's
     ("Units of the Zapad (West) group of forces liberated Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
     ("Ukrainian troops withdrew from Kurylivka, according to the Russian Defense Ministry, which also claimed to "

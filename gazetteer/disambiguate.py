@@ -332,6 +332,7 @@ def rank_priors(query: str, priors: Sequence[tuple[Place, float]], cues: Cues, m
 NEIGHBOUR_KM = 30.0  # a namesake this close to a place named beside it is the one meant ...
 STRANGER_KM = 60.0  # ... when every other namesake lies farther than this from all of them
 CLOSER_RATIO = 2.5  # ... or the next one lies this many times farther
+TOWN_OVER_VILLAGE = 20  # ... unless another namesake is a town this many times larger
 
 
 def settle_by_neighbours(resolution: Resolution, neighbours: Sequence[tuple[float, float]]) -> Resolution:
@@ -351,5 +352,7 @@ def settle_by_neighbours(resolution: Resolution, neighbours: Sequence[tuple[floa
     # of Avdiivka": the one 12 km away, not the one 33 km away).
     if nearest > NEIGHBOUR_KM or not (runner_up > STRANGER_KM or runner_up >= CLOSER_RATIO * max(nearest, 5.0)):
         return resolution
+    if any(p.population >= max(TOWN_OVER_VILLAGE * place.population, 20_000) for _, p, _ in distances[1:]):
+        return resolution  # "near Konstantinovka" beside a village of the name: the town is as likely meant
     others = tuple((p, s) for _, p, s in distances if p is not place)
     return _resolution(resolution.query, "resolved", place, ((place, score), *others), resolution.method)

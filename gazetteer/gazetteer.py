@@ -503,7 +503,8 @@ class Gazetteer:
             if anchor is not None:
                 bearing = bool(_COMPASS.match(match.group(0)))  # "north of", "south-west of"
                 # "south-east of Kharkiv" reaches farther than "south-east of a village": Izium, 120 km away.
-                reach = (BEARING_CITY_KM if anchor.population >= CITY_POPULATION else BEARING_KM) if bearing else NEAR_KM
+                city = anchor.population >= CITY_POPULATION
+                reach = (BEARING_CITY_KM if city else BEARING_KM) if bearing else NEAR_KM
                 areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=reach,
                                   anchor=match.group(1)))
         for match in _FROM.finditer(text):

@@ -81,8 +81,8 @@ class ActorLexicon:
         # The words that begin a head, each a whole word: one scan finds them instead of a loop over every word.
         self._first_word_pattern = compile_factored(
             r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(heads_by_word)) + r")(?![\w-])")
-        self._longer_heads = {first: compile_factored("(?:" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
-                                                      + r")(?![\w-])")
+        self._longer_heads = {first: compile_factored(
+                                  "(?:" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads) + r")(?![\w-])")
                               for first, heads in heads_by_word.items() if heads != [first]}
         flag_alt = "|".join(re.escape(w) for w in sorted(self.flags, key=len, reverse=True))
         self.flag_pattern = compile_factored(rf"(?<![\w-])(?P<side>{flag_alt})\s+(?:[\w-]+\s+)?flags?\b", re.I)

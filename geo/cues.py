@@ -33,6 +33,13 @@ ATTEMPT_BEFORE = lower_re(r"\b(?:tr(?:y|ies|ied|ying)|attempt\w*|sought|seek\w*|
 FORECAST_BEFORE = lower_re(r"\b(?:likely|unlikely|expected|poised|set|plan\w*|intend\w*|aim\w*|will|would|could|may|"
                            r"might)\s+(?:[\w'’-]+\s+){0,4}?$")
 
+# "We expect the command to face a decision on withdrawing from X within the next two weeks", "the most likely
+# developments in the coming weeks are the loss of X": what follows such words is foreseen, not reported.
+FORECAST_SENTENCE = lower_re(r"\b(?:we|analysts|experts|officials)\s+(?:expect|predict|forecast|anticipate)|"
+                             r"\bin\s+the\s+(?:coming|next)\s+(?:few\s+)?(?:days|weeks|months)|"
+                             r"\bwithin\s+the\s+next\s+(?:\w+\s+)?(?:days|weeks|months)|"
+                             r"\blikely\s+(?:developments?|scenarios?|outcomes?)")
+
 # "Russian officials continue to falsely claim that Russian forces seized X": the article says it did not happen.
 FALSE_CLAIM = lower_re(r"\bfalse(?:ly)?\s+(?:claim\w*|report\w*|assert\w*|said|says|announc\w*)|"
                        r"\b(?:claims?|reports?)\s+(?:that\s+)?(?:were|was|are|is)\s+(?:false|untrue|fake)\b")
@@ -41,10 +48,10 @@ FALSE_CLAIM = lower_re(r"\bfalse(?:ly)?\s+(?:claim\w*|report\w*|assert\w*|said|s
 VOICE_RU = lower_re(r"\b(?:special\s+military\s+operation|kiev\s+regime|kyiv\s+regime|(?:armed\s+)?formations\s+of\s+"
                     r"(?:the\s+)?(?:armed\s+forces\s+of\s+ukraine|ukrainian\s+army)|ukrainian\s+(?:armed\s+)?formations|"
                     r"neo-?nazis?|group\s+of\s+forces|battlegroup|allied\s+(?:forces|troops))\b")
-VOICE_UA = lower_re(r"\b(?:our\s+(?:defenders|troops|units|soldiers|warriors|forces)|the\s+occupiers|occupiers|ruscists?|"
-                    r"racists|defen[cs]e\s+forces|invaders)\b")
-RUSSIAN_OUTLETS = lower_re(r"\b(?:tass|ria|novosti|izvestia|rt|sputnik|zvezda|russian\s+mod|russian\s+defen[cs]e\s+ministry|"
-                           r"rossiyskaya|kommersant|russia\s+today|lenta)\b")
+VOICE_UA = lower_re(r"\b(?:our\s+(?:defenders|troops|units|soldiers|warriors|forces)|the\s+occupiers|occupiers|"
+                    r"ruscists?|racists|defen[cs]e\s+forces|invaders)\b")
+RUSSIAN_OUTLETS = lower_re(r"\b(?:tass|ria|novosti|izvestia|rt|sputnik|zvezda|russian\s+mod|"
+                           r"russian\s+defen[cs]e\s+ministry|rossiyskaya|kommersant|russia\s+today|lenta)\b")
 UKRAINIAN_OUTLETS = lower_re(r"\b(?:ukrinform|ukrainska\s+pravda|general\s+staff|suspilne|unian|ukrainian\s+pravda|"
                              r"armyinform|hromadske)\b")
 ENEMY = lower_re(r"\b(?:the\s+)?enemy(?:['’]s)?(?:\s+(?:forces|troops|units|army|assault\s+groups|infantry|"
@@ -85,7 +92,7 @@ MODAL_BEFORE = lower_re(
     r"(?:\w+\s+){0,2}?$"
     r"|\b(?:will|would|shall|may|might|could|must|should|cannot|can't|won't|didn't|did\s+not|does\s+not|doesn't|"
     r"do\s+not|don't|never|not|no\s+longer|yet\s+to|if|unless|whether|before|until)\s+(?:\w+\s+){0,3}?$"
-    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$"
+    r"|\bahead\s+of\s+us\b.*$|\bnext\s+target\b.*$|\brather\s+than\s+(?:to\s+)?$"
     # "to prevent Ukrainian forces from reaching Svatove", "stop them from taking X": a change kept from happening.
     r"|\b(?:prevent\w*|stop\w*|keep\w*|kept|block\w*|bar\w*|deter\w*|hinder\w*)\s+(?:[\w'’-]+\s+){0,4}?from\s+$"
     # "the goal of capturing Kharkiv", "the prospect of losing Pokrovsk": an aim or a fear, not a change.

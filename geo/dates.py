@@ -227,7 +227,8 @@ def find_dates(sentence: str, published: dt.date | None, narrative_year: int | N
             resolved = _resolve(kind, m, published)
             if resolved is None:
                 continue
-            if narrative_year and kind in _MONTH_ONLY and not m.groupdict().get("y") and resolved[0].year != narrative_year:
+            undated_month = kind in _MONTH_ONLY and not m.groupdict().get("y")
+            if narrative_year and undated_month and resolved[0].year != narrative_year:
                 story_end = dt.date(narrative_year, 12, 31)
                 resolved = _resolve(kind, m, story_end) or resolved
             day, precision, note = resolved

@@ -15,13 +15,23 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from gazetteer.disambiguate import Cues, Resolution, settle_by_neighbours
+from gazetteer.disambiguate import Area, Cues, Resolution, settle_by_neighbours
 from gazetteer.gazetteer import Gazetteer
 from gazetteer.place import Place, nearest_km
 
 from .actors import Actor, ActorLexicon, other_side
-from .cues import (BARE_INSTITUTION, DENIAL, ENEMY, FALSE_CLAIM, INSTITUTION_HINT, RUSSIAN_OUTLETS,
-                   UKRAINIAN_OUTLETS, VOICE_RU, VOICE_UA)
+from .cues import (
+    BARE_INSTITUTION,
+    DENIAL,
+    ENEMY,
+    FALSE_CLAIM,
+    FORECAST_SENTENCE,
+    INSTITUTION_HINT,
+    RUSSIAN_OUTLETS,
+    UKRAINIAN_OUTLETS,
+    VOICE_RU,
+    VOICE_UA,
+)
 from .dates import DateMention, find_dates, latest_full_date
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import LIST_ANNOUNCED, LIST_CONTINUES, TRIGGER_HINT, lower_re
@@ -104,6 +114,15 @@ def _region_scopes(sentence: str, span: tuple[int, int], start: int, end: int) -
         return True
     between = sentence[span[1]:start] if span[1] <= start else sentence[end:span[0]]
     return not _SCOPE_BREAK.search(between)
+
+
+def _binds(sentence: str, area: Area, mention: NameMention) -> bool:
+    """Return True when a region, sector or circle the sentence names constrains where the name lies."""
+    if not area.is_circle:
+        return _region_scopes(sentence, area.span, mention.start, mention.end)
+    if area.sector:
+        return not _sector_after_purpose(sentence, area.anchor, mention.end)
+    return _anchor_close(sentence, area.anchor, mention.start, mention.end)
 
 
 def _sector_after_purpose(sentence: str, anchor: str, end: int) -> bool:
@@ -286,7 +305,11 @@ class Detector(TriggerReader, MentionReader):
         # An undated article's "on Tuesday" is read against the latest day it names in full.
         reference = article.published or latest_full_date(article.text)
         narrative = _narrative_years(sentences, reference)
-        # "the enemy" of the side that writes (read only where the word is: most articles never use it)
+        # The side that writes: "the enemy" is the other side (read from the outlet and the article's wording),
+        # and a "liberated" with no one named as doing it is the outlet's own side's (an outlet of either side
+        # only: a neutral one quotes both ministries).
+        outlet_side = article_voice(article.outlet, "")
+        self._writer_side = lambda: outlet_side
         enemy = other_side(article_voice(article.outlet, body)) if "enemy" in lower_lines else None
 
         events: list[Event] = []
@@ -392,6 +415,9 @@ class Detector(TriggerReader, MentionReader):
             hits = self._hits(tmpl, mentions, actors)  # again: a place's country decides captured vs retaken
         if denied:
             hits = [replace(h, claimed=True) for h in hits]
+        foreseen = FORECAST_SENTENCE.search(tmpl.lower) if hits else None
+        if foreseen:  # what follows "we expect", "in the coming weeks" is foreseen
+            hits = [h for h in hits if h.trigger_pos < foreseen.start()]
         false_claim = FALSE_CLAIM.search(tmpl.lower) if hits else None
         if false_claim:  # "officials continue to falsely claim that Russian forces seized X": it did not happen
             hits = [h for h in hits if h.cls == "contested" or h.trigger_pos < false_claim.start()]
@@ -430,10 +456,7 @@ class Detector(TriggerReader, MentionReader):
         local = replace(cues, distance=distance) if distance else cues
         for index in indexes:
             mention = mentions[index]
-            within = tuple(a for a in areas if (_region_scopes(text, a.span, mention.start, mention.end)
-                                                if not a.is_circle
-                                                else not _sector_after_purpose(text, a.anchor, mention.end)
-                                                if a.sector else _anchor_close(text, a.anchor, mention.start, mention.end)))
+            within = tuple(a for a in areas if _binds(text, a, mention))
             here = replace(local, within=within) if within else local
             mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
             if mention.resolution.status == "unresolved" and any(a.sector for a in within):

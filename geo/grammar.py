@@ -151,8 +151,10 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # (a place followed by a direction word may stand among them), a preposition of place, then the place or a list.
 FIGHT_TRIGGER_FAMILY = LEXICON.fight_triggers("report")
 
-_FIGHT_PREPOSITIONS = r"(?:on|at|to|toward|towards)\s+the\s+(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+(?:outskirts|approaches|edges?)\s+(?:of|to)|" + "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions),
-                                      key=lambda p: (-len(p), p)))
+# "on the south-eastern approaches to X": the side named between (generic), then the lexicon's prepositions.
+_FIGHT_PREPOSITIONS = (r"(?:on|at|to|toward|towards)\s+the\s+(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+"
+                       r"(?:outskirts|approaches|edges?)\s+(?:of|to)|") + "|".join(
+    sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions), key=lambda p: (-len(p), p)))
 
 DIRECTION_WORDS = "|".join(LEXICON.direction_words)
 
@@ -178,8 +180,8 @@ LEFT_PATTERNS.append(("fight", lower_re(
 _COUNT_NOUN = LEXICON.alternation(LEXICON.count_nouns)
 _CONTINUATION_OPENERS = LEXICON.alternation(
     (*(w for w in LEXICON.list_openers if w not in LEXICON.count_nouns), *LEXICON.list_continuations))
-_ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|province|district|raion|direction|sector|axis|axe)s?)"
-                  r"{0,100}?")
+_ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|province|district|raion|direction|sector|"
+                  r"axis|axe)s?){0,100}?")
 LEFT_PATTERNS.append(("announced", lower_re(
     rf"(?<![\w-])(?P<verb>{_CONTROL}|{LEXICON.verbs('change')}|claimed|claims|claiming)(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
     rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b(?:\s+(?:are|were|is|was|include|included))?|"
@@ -296,8 +298,8 @@ RIGHT_APPOSITIVE = lower_re(
     r"(?:\s+(?:back\s+)?(?:by|from)\s+(?P<actor>[^,;.]{1,60}))?")
 
 _WHICH_VERB = (r"(?:has\s+|had\s+|have\s+)?(?:(?:now|just|recently|finally|reportedly|later|then|briefly)\s+)*"
-               r"(?P<verb>" + LEXICON.past_forms("relative") + r"|claimed(?=\s*[,.;]|\s+(?:on|in|last|this|earlier|late|"
-               r"early|at|by)\b))\b")  # "X, which Russia claimed on 16 November"
+               r"(?P<verb>" + LEXICON.past_forms("relative") + r"|claimed(?=\s*[,.;]|\s+(?:on|in|last|this|earlier|"
+               r"late|early|at|by)\b))\b")  # "X, which Russia claimed on 16 November"
 
 # "X, which Russian troops seized", "X and Y, two villages that Ukraine liberated in 2023 and that Russian
 # troops recaptured in 2024": the relative clause may hang on an appositive ("two villages") and repeat.

@@ -28,7 +28,8 @@ _SEP_ONLY = compile_factored(rf"^{SEP}$", re.I)
 _REPUBLIC_AFTER = compile_factored(r"\s+people['’]?s\s+republic", re.I)
 
 # "Kharkiv forces", "the Kharkiv offensive", "the Yug battlegroup": a side, a unit or an operation named after a place.
-_FORCE_AFTER = compile_factored(r"[\"”»']?\s+(?:forces|troops|army|soldiers|units|military|government|authorities|officials|"
+_FORCE_AFTER = compile_factored(r"[\"”»']?\s+(?:forces|troops|army|soldiers|units|military|government|authorities|"
+                                r"officials|"
                                 r"regime|side|-backed|['’]s\s+(?:forces|troops|army)|offensive|counteroffensive|"
                                 r"counter-offensive|operations?|command|headquarters|battlegroup|battle\s+group|"
                                 r"group\s+of\s+forces|group|grouping|brigade|battalion|regiment|corps)\b", re.I)

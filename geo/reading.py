@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .actors import Actor, ActorLexicon, other_side
 from .cues import ACCORDING, ATTRIBUTION_TAIL, BARE_INSTITUTION, CLAIM, MODAL_BEFORE, institution_key
@@ -13,6 +13,8 @@ class SideReader:
     """Read the sides and the modality of a sentence (mixed into the Detector)."""
 
     lexicon: ActorLexicon
+    # The side the article being read speaks for (set by the detector for each article), or None.
+    _writer_side: Callable[[], str | None] = staticmethod(lambda: None)  # type: ignore[assignment]
 
     # -- sides ------------------------------------------------------------------------------------------
     def _side_of_text(self, text: str) -> str | None:

@@ -26,8 +26,8 @@ from .cues import (
     MODAL_PASSIVE,
     NOMINAL_FORESEEN,
     NON_MILITARY_SUBJECT,
-    PRONOUN_SUBJECT,
     ORDERED_BEFORE,
+    PRONOUN_SUBJECT,
     REPORTED_NOUN,
     RETROSPECT_AFTER,
     TAKEN_IDIOM,
@@ -210,7 +210,8 @@ class TriggerReader(SideReader):
             else:
                 return None
         # Only the words before a list's first place say "part of" (not an apposition's "west of").
-        partial = part_owned or bool(PARTIAL.search(m.group(0).split(MARK, 1)[0]))
+        # ("took a string of villages east of the town, including X": the counted villages, not part of X)
+        partial = part_owned or (name != "announced" and bool(PARTIAL.search(m.group(0).split(MARK, 1)[0])))
         verb = re.sub(r"\s+", " ", m.group("verb").lower())
         hit = _READERS[name](self, Trigger(name, index, m, verb, vpos, left, right, text, owner, partial), actors,
                              claimed)
@@ -241,6 +242,8 @@ class TriggerReader(SideReader):
         elif speaker:
             # "Units of the Center group liberated X, the Russian ministry said": the side speaks.
             side, conf = speaker, 0.7
+        elif is_retake(t.verb) and (writer := self._writer_side()):
+            side, conf = writer, 0.65  # "units of the 'East' group liberated X" in the Russian ministry's words
         else:
             side, conf = (t.owner if is_retake(t.verb) else other_side(t.owner)), 0.6
         return Hit(t.index, "contested" if t.partial else "change", t.verb, side, t.vpos, conf,
@@ -441,7 +444,7 @@ class TriggerReader(SideReader):
         conf = 0.8
         if side is None and NOUN_FAMILY[noun].retake:
             # "The liberation of X was completed, the Russian ministry said": the side that reports it gains.
-            side = self._reporter_side(before + " " + right, len(before), actors)
+            side = self._reporter_side(before + " " + right, len(before), actors) or self._writer_side()
             conf = 0.7
         if side is None:
             retake = NOUN_FAMILY[noun].retake
@@ -513,6 +516,7 @@ class TriggerReader(SideReader):
                 side = other_side(loser) if loser else side
             reporter = self._reporter_side(left + MARK + right, vpos, actors) \
                 if side is None and is_retake(verb) else None
+            reporter = reporter or (self._writer_side() if side is None and is_retake(verb) else None)
             if reporter:
                 # "X had been liberated, the Russian ministry said": each side "liberates" what it gains.
                 side, conf = reporter, conf - 0.15

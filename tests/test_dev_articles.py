@@ -14,19 +14,22 @@ from geo.evaluate import Score, load_gold, score_events
 from geo.pipeline import run_pipeline
 
 DATA = Path(__file__).parent / "data"
-SETS = ("dev_articles", "dev_articles_2", "dev_articles_3", "dev_articles_4", "dev_articles_7")
+SETS = ("dev_articles", "dev_articles_2", "dev_articles_3", "dev_articles_4", "dev_articles_7", "dev_articles_9")
 
 # Measured on 2026-12-03 (counted lists, passive withdrawals, fronted report register): set 1 P 0.875 R 1.000
 # date 0.905 (its gold does not count "inflicted losses on brigades near X", which sets 4, 6 and 7 count as
 # fighting there); set 2 P 0.945 R 0.852 date 0.904; set 3 P 0.955 R 0.953 date 0.776; set 4 P 0.963 R 0.862
 # date 0.929; set 7 (30 articles by a helper who never saw the detector; first run P 0.870 R 0.682, and the
-# session-start detector P 0.875 R 0.672) P 0.872 R 0.748 date 0.849. Floors sit a little below.
+# session-start detector P 0.875 R 0.672) P 0.892 R 0.854 date 0.872; set 9 (25 long articles by another blind
+# helper; first run P 0.856 R 0.635, session-start detector P 0.855 R 0.524) P 0.882 R 0.757 date 0.817. Floors sit
+# a little below.
 FLOORS = {
     "dev_articles": {"precision": 0.85, "recall": 0.95, "date_accuracy": 0.85},
     "dev_articles_2": {"precision": 0.90, "recall": 0.82, "date_accuracy": 0.85},
     "dev_articles_3": {"precision": 0.92, "recall": 0.92, "date_accuracy": 0.75},
     "dev_articles_4": {"precision": 0.94, "recall": 0.86, "date_accuracy": 0.90},
-    "dev_articles_7": {"precision": 0.84, "recall": 0.80, "date_accuracy": 0.83},
+    "dev_articles_7": {"precision": 0.86, "recall": 0.83, "date_accuracy": 0.85},
+    "dev_articles_9": {"precision": 0.86, "recall": 0.74, "date_accuracy": 0.80},
 }
 # The misses of the older sets, as measured: Kursk villages the settlement table lacks, namesakes, an island.
 KNOWN_MISSES = {

@@ -305,6 +305,13 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
     ("Kupiansk, which Russia claimed on 16 November, appears to be under Russian control.",
      {("Kupyansk", "captured", "RU")}),
     ("Kupiansk, which Kyiv claimed was safe, was shelled.", set()),
+    # what an analyst foresees is not reported; "rather than to take X" is no attempt
+    ("We expect the Ukrainian command to face a decision on withdrawing from Kupiansk within the next two weeks.",
+     set()),
+    ("The most likely developments in the coming weeks are the loss of Kurylivka and Kupiansk.", set()),
+    ("The command may have been trying to create a buffer zone rather than to take Kupiansk.", set()),
+    ("In November, Russian troops took a string of villages east of the town, including Kurylivka and Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
     # a Russian group with a gloss in brackets; a relative clause's claim is its antecedent's
     ("Units of the Zapad (West) group of forces liberated Kurylivka and Kupiansk.", {("Kupyansk", "captured", "RU")}),
     ("Ukrainian troops withdrew from Kurylivka, according to the Russian Defense Ministry, which also claimed to "
@@ -374,6 +381,13 @@ def test_a_bulleted_list_goes_with_the_line_that_opens_it(detector: Detector) ->
             "- Kurylivka and Petropavlivka in the Kharkiv region;\n- Ivanivka in the Donetsk People's Republic;\n"
             "- Kupiansk in the Kharkiv region.\n")
     assert _events(detector, text) == {("Kupyansk", "captured", "RU")}
+
+
+def test_an_agentless_liberation_is_the_outlet_side_s(detector: Detector) -> None:
+    text = 'Units of the "East" group liberated the settlement of Kupiansk.'
+    sides = {outlet: {e.side for e in detector.detect(Article("t", text, published=DAY, outlet=outlet)).events}
+             for outlet in ("Russian MoD (style)", "Ukrinform (style)")}
+    assert sides == {"Russian MoD (style)": {"RU"}, "Ukrinform (style)": {"UA"}}
 
 
 @pytest.mark.parametrize(("outlet", "text", "expected"), [

@@ -21,6 +21,7 @@ from gazetteer.gazetteer import Gazetteer
 from .articles import LoadStats, find_article_files, iter_articles
 from .detect import ArticleFindings, Detector
 from .model import Article, Event, UnresolvedName
+from .readers.run import Run
 from .store import EventStore, StoredArticle, article_hash, source_key, source_signature
 from .timeline import correct_kinds
 
@@ -328,9 +329,11 @@ def ingest(
     recorded = store.signatures()
     signatures: dict[str, str] = {}
     pending: list[Path] = []
+    # The manifests' rows, read once per directory and silently (the reading proper warns about them).
+    manifests = Run(lambda _message: None, LoadStats(), default_date)
     for file in files:
         key = source_key(file)
-        signature = source_signature(file, default_date)
+        signature = source_signature(file, default_date, manifests.manifest_meta(file))
         if recorded.get(key) == signature:
             result.unchanged_files += 1
         else:

@@ -116,17 +116,13 @@ def _sort_key(absolute_path: str) -> str:
     return "\x00".join(Path(absolute_path).parts)
 
 
-def source_signature(path: Path, default_date: dt.date | None) -> str:
-    """Return what decides whether a file must be read again: its size and mtime, its directory's manifest
-    (which may date or rename its articles) and the --date given to undated articles."""
+def source_signature(path: Path, default_date: dt.date | None, manifest_row: object = None) -> str:
+    """Return what decides whether a file must be read again: its size and mtime, its row of its directory's
+    manifest (which dates and names its articles) and the --date given to undated articles."""
     stat = path.stat()
-    manifest = path.parent / "manifest.csv"
-    try:
-        mstat = manifest.stat()
-        manifest_part = f"{mstat.st_size}:{mstat.st_mtime_ns}"
-    except OSError:
-        manifest_part = "-"
-    return f"{stat.st_size}:{stat.st_mtime_ns}|{manifest_part}|{default_date.isoformat() if default_date else '-'}"
+    # A digest of the row, not the manifest's mtime: a row added for a new file does not make the others new.
+    row = hashlib.sha256(repr(manifest_row).encode("utf-8")).hexdigest()[:16]
+    return f"{stat.st_size}:{stat.st_mtime_ns}|{row}|{default_date.isoformat() if default_date else '-'}"
 
 
 def article_hash(article: Article) -> str:

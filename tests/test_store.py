@@ -129,6 +129,8 @@ def test_reingest_reads_only_the_new_files(seeds: Path, tmp_path: Path, gazettee
                                      encoding="utf-8")
     (seeds / "new_2.txt").write_text("KYIV, Sept 13, 2022 -- Russian troops withdrew from Kupiansk.\n",
                                      encoding="utf-8")
+    with open(seeds / "manifest.csv", "a", encoding="utf-8") as manifest:  # a row for a new file only
+        manifest.write("new_1.txt,2022-09-12,Wire,https://example.org/1,Izium\n")
     third, seen, stored = _ingest(seeds, store, gazetteer)
     assert (third.unchanged_files, third.stats.articles, third.detected) == (5, 2, 2)
     assert sorted(seen) == ["new_1.txt", "new_2.txt"]
@@ -136,7 +138,7 @@ def test_reingest_reads_only_the_new_files(seeds: Path, tmp_path: Path, gazettee
     assert "new_1.txt" in _jsonl(stored.events)
 
 
-def test_a_changed_manifest_reads_its_files_again_but_detects_only_what_changed(
+def test_a_changed_manifest_row_reads_its_file_again_and_only_that(
         seeds: Path, tmp_path: Path, gazetteer: Gazetteer) -> None:
     store = tmp_path / "events.sqlite"
     _ingest(seeds, store, gazetteer)
@@ -146,8 +148,8 @@ def test_a_changed_manifest_reads_its_files_again_but_detects_only_what_changed(
     first_row[1] = "2023-01-31"  # a new publication date for the first article only
     manifest.write_text("\n".join([header, ",".join(first_row), *lines[2:]]) + "\n", encoding="utf-8")
     again, seen, stored = _ingest(seeds, store, gazetteer)
-    assert again.stats.articles == 5  # all read again: the manifest may date any of them
-    assert (again.detected, again.kept, again.replaced) == (1, 4, 1)
+    assert (again.unchanged_files, again.stats.articles) == (4, 1)  # only the file whose row changed
+    assert (again.detected, again.kept, again.replaced) == (1, 0, 1)
     assert seen == [first_row[0]]
     assert _jsonl(stored.events) == _direct([seeds], gazetteer)
 

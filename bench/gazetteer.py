@@ -314,7 +314,8 @@ def dev_gold_report(gazetteer: Gazetteer, verbose: int) -> list[str]:
                        f"{km:.0f} km ({sentence[:90]})")
     n = len(rows)
     out = ["## The dev articles' names", "",
-           f"{n} distinct name-sentence pairs of the dev gold (sets 1-4 and the seeds), each resolved with its "
+           f"{n} distinct name-sentence pairs of the dev gold (every dev_articles*.jsonl and the seeds), "
+           f"each resolved with its "
            f"sentence as context: right (<= {DEV_RIGHT_KM:.0f} km) {counts['right']} ({_pct(counts['right'], n)}), "
            f"{DEV_RIGHT_KM:.0f}-{FAR_KM:.0f} km {counts['near']}, wrong-far {counts['far']} "
            f"({_pct(counts['far'], n)}), ambiguous {counts['ambiguous']}, unresolved {counts['unresolved']}; "

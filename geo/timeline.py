@@ -147,6 +147,10 @@ def build_timeline(events: Sequence[Event], period: str = "auto") -> Timeline:
         places.setdefault(e.place.key, e.place)
     current: dict[str, ControlState] = {}
     states: dict[str, tuple[ControlState, ...]] = {}
+    # Each place's running (side, since, claimed) and its events so far: a state is made once per period in
+    # which the place changed, not once per event (copying a long history at every event is quadratic).
+    running: dict[str, tuple[str, dt.date | None, bool]] = {}
+    histories: dict[str, list[Event]] = {}
     index = 0
     for per in periods:
         changed_here: set[str] = set()
@@ -154,22 +158,19 @@ def build_timeline(events: Sequence[Event], period: str = "auto") -> Timeline:
             event = dated[index]
             index += 1
             key = event.place.key
-            previous = current.get(key)
+            previous = running.get(key)
             side = "contested" if event.kind == "contested" else str(event.side)
-            since = event.date if previous is None or previous.side != side else previous.since
-            history = (previous.events if previous else ()) + (event,)
-            current[key] = ControlState(
-                place=event.place,
-                period=per.label,
-                period_end=per.end,
-                side=side,
-                since=since,
-                claimed=event.claimed if previous is None or previous.side != side else (
-                    previous.claimed and event.claimed),
-                changed=True,
-                events=history,
-            )
+            if previous is None or previous[0] != side:
+                running[key] = (side, event.date, event.claimed)
+            else:
+                running[key] = (side, previous[1], previous[2] and event.claimed)
+            histories.setdefault(key, []).append(event)
             changed_here.add(key)
+        for key in changed_here:
+            side, since, claimed = running[key]
+            history = histories[key]
+            current[key] = ControlState(place=history[-1].place, period=per.label, period_end=per.end, side=side,
+                                        since=since, claimed=claimed, changed=True, events=tuple(history))
         states[per.label] = tuple(
             replace(state, period=per.label, period_end=per.end, changed=key in changed_here)
             for key, state in sorted(current.items())

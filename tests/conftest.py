@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+import frontline.cli
+from frontline.cli import cli
 from gazetteer.gazetteer import Gazetteer
 from gazetteer.index import IndexSource
 
@@ -52,3 +56,15 @@ def tiny_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
     dump = write_geonames_dump(folder / "UA.txt")
     return Gazetteer.open(folder / "cache", extra_sources=[IndexSource.of("geonames", dump)],
                           progress=lambda _m: None, include_embedded=False)
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Callable[..., Result]:
+    """Return a function that runs `frontline ARGS...` in-process and returns click's Result."""
+    monkeypatch.setattr(frontline.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
+    runner = CliRunner()
+
+    def invoke(*args: object) -> Result:
+        return runner.invoke(cli, [str(a) for a in args], prog_name="frontline", catch_exceptions=False)
+
+    return invoke

@@ -18,7 +18,6 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-import frontline.cli
 from frontline.cli import cli
 from frontline.group import error_line
 from gazetteer.gazetteer import Gazetteer
@@ -38,18 +37,6 @@ RUSSIAN = "Украинские войска вернули контроль н�
 UKRAINIAN = "Українські війська звільнили місто, повідомив Генеральний штаб. Місто було під окупацією з квітня."
 
 Invoke = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Invoke:
-    """Return a function that runs `frontline ARGS...` in-process and returns click's Result."""
-    monkeypatch.setattr(frontline.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
-    runner = CliRunner()
-
-    def invoke(*args: object) -> Result:
-        return runner.invoke(cli, [str(a) for a in args], prog_name="frontline", catch_exceptions=False)
-
-    return invoke
 
 
 

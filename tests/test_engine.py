@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-import frontline.cli
-from frontline.cli import cli
 from gazetteer.gazetteer import Gazetteer
 from geo.pipeline import run_pipeline
 from geo.records import events_jsonl_lines
@@ -32,18 +30,6 @@ def scheduler() -> Iterator[str]:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster:
         yield cluster.scheduler_address
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Invoke:
-    """Return a function that runs `frontline ARGS...` in-process and returns click's Result."""
-    monkeypatch.setattr(frontline.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
-    runner = CliRunner()
-
-    def invoke(*args: object) -> Result:
-        return runner.invoke(cli, [str(a) for a in args], prog_name="frontline", catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture(scope="module")

@@ -20,18 +20,6 @@ SEEDS = ROOT / "seeds"
 Invoke = Callable[..., Result]
 
 
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Invoke:
-    """Return a function that runs `frontline ARGS...` in-process and returns click's Result."""
-    monkeypatch.setattr(frontline.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
-    runner = CliRunner()
-
-    def invoke(*args: object) -> Result:
-        return runner.invoke(cli, [str(a) for a in args], prog_name="frontline", catch_exceptions=False)
-
-    return invoke
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Path:
     """Return a map folder of the seeds with GeoJSON and GeoParquet exports."""

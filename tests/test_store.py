@@ -16,10 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-import frontline.cli
-from frontline.cli import cli
 from gazetteer.gazetteer import Gazetteer
 from geo.detect import Detector
 from geo.model import Article
@@ -32,18 +30,6 @@ SEEDS = ROOT / "seeds"
 MAP_FILES = ["events.geojson", "control.geojson", "control_places.geojson", "events.csv", "unresolved.csv"]
 
 Invoke = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> Invoke:
-    """Return a function that runs `frontline ARGS...` in-process and returns click's Result."""
-    monkeypatch.setattr(frontline.cli, "open_gazetteer", lambda *_args, **_kwargs: gazetteer)
-    runner = CliRunner()
-
-    def invoke(*args: object) -> Result:
-        return runner.invoke(cli, [str(a) for a in args], prog_name="frontline", catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

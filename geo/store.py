@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -176,10 +177,15 @@ def _event_data(event: Event) -> str:
 _EVENT_FIELD_SET = frozenset(_EVENT_FIELDS)
 
 
+@functools.lru_cache(maxsize=65536)
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)  # a store's events fall on few distinct days: each parsed once
+
+
 def _event_from(values: dict[str, object], place: Place) -> Event:
     for name in _DATE_FIELDS:
         if values.get(name) is not None:
-            values[name] = dt.date.fromisoformat(values[name])  # type: ignore[arg-type]
+            values[name] = _day(values[name])  # type: ignore[arg-type]
     if not values.keys() <= _EVENT_FIELD_SET:  # a field a later version wrote: left out
         values = {k: v for k, v in values.items() if k in _EVENT_FIELD_SET}
     return Event(place=place, **values)  # type: ignore[arg-type]

@@ -137,10 +137,11 @@ def build_timeline(events: Sequence[Event], period: str = "auto") -> Timeline:
     """Fold events into per-period control states; periods are those that contain at least one event."""
     dated = sorted((e for e in events if e.date), key=_event_rank)
     undated = tuple(sorted((e for e in events if not e.date), key=Event.sort_key))
-    size = choose_period_size(e.date for e in dated if e.date) if period == "auto" else period
+    days = sorted({e.date for e in dated if e.date})  # a long run has many events on few days
+    size = choose_period_size(days) if period == "auto" else period
     if size not in PERIOD_SIZES:
         raise ValueError(f"period {period!r} is not one of {', '.join(PERIOD_SIZES)}, auto")
-    periods = sorted({period_of(e.date, size) for e in dated if e.date}, key=lambda p: p.start)
+    periods = sorted({period_of(day, size) for day in days}, key=lambda p: p.start)
 
     places: dict[str, Place] = {}
     for e in events:

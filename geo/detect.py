@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from gazetteer.disambiguate import Area, Cues, Resolution, settle_by_neighbours
+from gazetteer.disambiguate import Cues, Resolution, settle_by_neighbours
 from gazetteer.gazetteer import Gazetteer
-from gazetteer.place import Place, nearest_km
+from gazetteer.place import Place
 
 from .actors import Actor, ActorLexicon, other_side
 from .cues import (
@@ -27,16 +27,14 @@ from .cues import (
     FALSE_CLAIM,
     FORECAST_SENTENCE,
     INSTITUTION_HINT,
-    RUSSIAN_OUTLETS,
-    UKRAINIAN_OUTLETS,
-    VOICE_RU,
-    VOICE_UA,
 )
 from .dates import DateMention, find_dates, latest_full_date
+from .discourse import article_voice, join_announced_lists, narrative_years
 from .factor import compile_factored, source_of, word_prefixes
-from .grammar import LIST_ANNOUNCED, LIST_CONTINUES, TRIGGER_HINT, lower_re
+from .grammar import TRIGGER_HINT, lower_re
 from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_placed_in_regions
 from .model import Article, Event, UnresolvedName
+from .scope import binds, far_from_the_article
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
 from .triggers import Hit, TriggerReader
@@ -75,122 +73,6 @@ def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
             break
         pos = starts[line + 1]  # the next line: one match is enough
     return found
-
-_FAR_KM = 300.0
-
-_ANCHOR_REACH = 100  # characters between a name and the town of a "near X" that binds it
-
-
-def _anchor_close(sentence: str, anchor: str, start: int, end: int) -> bool:
-    """Return True when `anchor` stands within _ANCHOR_REACH characters of a name, in the same clause.
-
-    Not when the two are items of one list ("attacks near Holubivka, Synkivka and Kupiansk": each is near
-    the fighting, none is located near the others).
-    """
-    for found in re.finditer(re.escape(anchor), sentence):
-        at = found.start()
-        between = sentence[found.end():start] if at < start else sentence[end:at]
-        if abs(at - start) <= _ANCHOR_REACH and not any(c in between for c in ";—(\"“”«»") \
-                and not _LIST_BETWEEN.fullmatch(between):
-            return True
-    return False
-
-
-# Only separators and capitalised names between two places: they are items of one list.
-_LIST_BETWEEN = re.compile(r"(?:\s*(?:,|\band\b|\bor\b|&)\s*(?:[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*)*)?)+\s*")
-
-
-# "troops in the X areas were regrouped to strengthen efforts in the Donetsk direction": the sector is a goal.
-_PURPOSE = re.compile(r"\b(?:in\s+order\s+)?to\s+(?!the\b|a\b)[a-z]+\b|\bfor\s+(?:the\s+)?(?:redeployment|transfer)\b")
-
-
-# "A, B in the Zaporizhzhia region, and C": a region said after a list item ends its scope at ", and" or ";".
-_SCOPE_BREAK = re.compile(r",\s*(?:and|while|but)\b|;|\.\s|\(")
-
-
-def _region_scopes(sentence: str, span: tuple[int, int], start: int, end: int) -> bool:
-    """Return True when a region named at `span` binds the name at start..end of the same sentence."""
-    if span[0] < 0:
-        return True
-    between = sentence[span[1]:start] if span[1] <= start else sentence[end:span[0]]
-    return not _SCOPE_BREAK.search(between)
-
-
-def _binds(sentence: str, area: Area, mention: NameMention) -> bool:
-    """Return True when a region, sector or circle the sentence names constrains where the name lies."""
-    if not area.is_circle:
-        return _region_scopes(sentence, area.span, mention.start, mention.end)
-    if area.sector:
-        return not _sector_after_purpose(sentence, area.anchor, mention.end)
-    return _anchor_close(sentence, area.anchor, mention.start, mention.end)
-
-
-def _sector_after_purpose(sentence: str, anchor: str, end: int) -> bool:
-    """Return True when every mention of a front sector stands after `end` behind a purpose ("to strengthen ...")."""
-    ats = [m.start() for m in re.finditer(re.escape(anchor), sentence)]
-    return bool(ats) and all(at > end and _PURPOSE.search(sentence, end, at) for at in ats)
-
-
-def _far_from_the_article(place: Place, points: Sequence[tuple[float, float]]) -> bool:
-    """Return True when at least three other places of the article all lie more than _FAR_KM away."""
-    others = [p for p in points if abs(p[0] - place.lat) > 1e-6 or abs(p[1] - place.lon) > 1e-6]
-    return len(others) >= 3 and nearest_km(place.lat, place.lon, others) > _FAR_KM
-
-
-def join_announced_lists(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """Join a sentence that goes on with a list ("Among them: X, Y.") to the one that announced it, and the
-    items of a bulleted list ("liberated the following settlements:" then "- X and Y in the Z region;") to the
-    line that opens it: one sentence, its items separated by commas."""
-    joined: list[Sentence] = []
-    bulleted = False  # the last joined sentence ends with bulleted items
-    for s in sentences:
-        bullet = _BULLET.match(s.text)
-        if joined and bullet and (joined[-1].text.rstrip().endswith(":") or bulleted):
-            before = joined[-1]
-            head = before.text.rstrip()
-            head = head[:-1] + "," if bulleted and head.endswith((";", ",")) else head
-            joined[-1] = Sentence(before.index, before.start, f"{head} {s.text[bullet.end():]}")
-            bulleted = True
-            continue
-        bulleted = False
-        if joined and LIST_CONTINUES.match(s.text.lower()) and LIST_ANNOUNCED.search(joined[-1].text.lower()):
-            before = joined[-1]
-            joined[-1] = Sentence(before.index, before.start, f"{before.text} {s.text}")
-        else:
-            joined.append(Sentence(len(joined), s.start, s.text) if s.index != len(joined) else s)
-    return joined
-
-
-# A list item on a line of its own: "- X", "• X", "3. X", "3) X".
-_BULLET = re.compile(r"^\s*(?:[-–—•*▪]|\d{1,2}[.)])\s+")
-
-
-# A year the text tells of: not "since 2014" (a start), not the year of the report itself.
-_STORY_YEAR = re.compile(r"(?<!since )(?<!Since )\b(20[12]\d)\b")
-
-
-def _narrative_years(sentences: Sequence[Sentence], reference: dt.date | None) -> list[int | None]:
-    """Return, for each sentence, the earlier year its own words or the previous sentence's name, if any."""
-    if reference is None:
-        return [None] * len(sentences)
-    years: list[int | None] = []
-    for s in sentences:
-        found = [int(y) for y in _STORY_YEAR.findall(s.text)] if "20" in s.text else []
-        years.append(found[-1] if found and 2014 <= found[-1] < reference.year else None)
-    return [years[i] or (years[i - 1] if i else None) for i in range(len(sentences))]
-
-
-def article_voice(outlet: str, text: str) -> str | None:
-    """Return the side an article speaks for ("RU" for the Russian ministry's wording), or None when unsure."""
-    lower = text.lower()
-    ru = len(VOICE_RU.findall(lower)) + (3 if RUSSIAN_OUTLETS.search(outlet.lower()) else 0)
-    ua = len(VOICE_UA.findall(lower)) + (3 if UKRAINIAN_OUTLETS.search(outlet.lower()) else 0)
-    if ru >= 2 and ru >= 2 * ua:
-        return "RU"
-    if ua >= 2 and ua >= 2 * ru:
-        return "UA"
-    return None
-
 
 def event_class(kind: str) -> str:
     """Return "contested" or "change": the classes events are matched and merged by."""
@@ -304,7 +186,7 @@ class Detector(TriggerReader, MentionReader):
                         if (region := self.gazetteer.region_of(said))}
         # An undated article's "on Tuesday" is read against the latest day it names in full.
         reference = article.published or latest_full_date(article.text)
-        narrative = _narrative_years(sentences, reference)
+        narrative = narrative_years(sentences, reference)
         # The side that writes: "the enemy" is the other side (read from the outlet and the article's wording),
         # and a "liberated" with no one named as doing it is the outlet's own side's (an outlet of either side
         # only: a neutral one quotes both ministries).
@@ -456,7 +338,7 @@ class Detector(TriggerReader, MentionReader):
         local = replace(cues, distance=distance) if distance else cues
         for index in indexes:
             mention = mentions[index]
-            within = tuple(a for a in areas if _binds(text, a, mention))
+            within = tuple(a for a in areas if binds(text, a, mention))
             here = replace(local, within=within) if within else local
             mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
             if mention.resolution.status == "unresolved" and any(a.sector for a in within):
@@ -474,7 +356,7 @@ class Detector(TriggerReader, MentionReader):
         place = res.best
         if place.country not in self.gazetteer.countries and place.source == "geonames":
             return "unresolved"  # a look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia)
-        if _far_from_the_article(place, cues.context_points):
+        if far_from_the_article(place, cues.context_points):
             return "unresolved"  # a namesake hundreds of kilometres from every other place of the report
         if mention.region_suffix and (place.country, place.admin1) in (
                 self.gazetteer.region_of(mention.surface), self.gazetteer.seat_region_of(mention.surface)):

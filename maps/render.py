@@ -48,6 +48,7 @@ __all__ = [
     "script_json",
     "changes_chart_svg",
     "area_chart_svg",
+    "oblast_borders",
     "render_map",
 ]
 
@@ -68,6 +69,8 @@ AREA_GRID_DEG = 1e-4
 # Without tiles Leaflet has no zoom ceiling; past ~14 a 1:50m outline says nothing more.
 OFFLINE_MAX_ZOOM = 14
 ONLINE_MAX_ZOOM = 19
+# Approximate oblast borders built from the gazetteer's settlement points by `python -m maps.build_oblasts`.
+OBLASTS_ASSET = "oblasts.json"
 DEFAULT_CENTER = (48.4, 31.2)  # Ukraine, for a map with no places
 _HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`]+\Z", re.IGNORECASE)
 
@@ -330,7 +333,16 @@ def map_payload(
         "undated": [index_by_id[id(e)] for e in timeline.undated],
         "bounds": bounds,
         "outline": None,
+        "oblasts": oblast_borders(),
     }
+
+
+def oblast_borders() -> dict[str, object] | None:
+    """Return the approximate oblast borders and label points (maps/assets/oblasts.json), None if not built."""
+    try:
+        return cast("dict[str, object]", json.loads(_asset_text(OBLASTS_ASSET)))
+    except FileNotFoundError:
+        return None
 
 
 def _place_detail(place: Place) -> str:
@@ -489,6 +501,7 @@ def _legend_html() -> str:
         + "Estimated area (UA, RU, contested)",
         swatch("", "#111") + "Estimated front line (UA | RU)",
         swatch("", "#444", "4 3") + "Edge of a contested area",
+        swatch("", "#8a8a8a") + "Oblast border (approximate)",
     ]
     # Items with two or three swatches or a long text take the legend's full width.
     return (
@@ -614,6 +627,7 @@ class _FrontlineScript(MacroElement):
     periods: [{% for group in this.periods %}{{ group.get_name() }}{{ ", " if not loop.last }}{% endfor %}],
     areas: {{ this.areas.get_name() if this.areas else "null" }},
     front: {{ this.front.get_name() if this.front else "null" }},
+    oblasts: {{ this.oblasts.get_name() if this.oblasts else "null" }},
     all: {{ this.all_reports.get_name() }},
     undated: {{ this.undated.get_name() if this.undated else "null" }}
   }, data);
@@ -630,9 +644,11 @@ class _FrontlineScript(MacroElement):
         undated: folium.FeatureGroup | None,
         areas: folium.FeatureGroup | None = None,
         front: folium.FeatureGroup | None = None,
+        oblasts: folium.FeatureGroup | None = None,
     ) -> None:
         super().__init__()
         self._name = "FrontlineScript"
+        self.oblasts = oblasts
         self.areas = areas
         self.front = front
         self.library = library
@@ -718,6 +734,10 @@ def render_map(
         area_group.add_to(fmap)
         front_group = folium.FeatureGroup(name="Front line (estimate)", overlay=True, show=True)
         front_group.add_to(fmap)
+    oblast_group = None
+    if payload["oblasts"] is not None:
+        oblast_group = folium.FeatureGroup(name="Oblast borders (approximate)", overlay=True, show=True)
+        oblast_group.add_to(fmap)
     all_reports = folium.FeatureGroup(name="All reports", overlay=True, show=not groups)
     all_reports.add_to(fmap)
     undated = None
@@ -731,6 +751,8 @@ def render_map(
     figure.html.add_child(
         _Raw(f'<script type="application/json" id="fl-data">{script_json(payload)}</script>'), name="fl_data"
     )
-    _FrontlineScript(_asset_text("frontline.js"), groups, all_reports, undated, area_group, front_group).add_to(fmap)
+    _FrontlineScript(
+        _asset_text("frontline.js"), groups, all_reports, undated, area_group, front_group, oblast_group
+    ).add_to(fmap)
     _stable_ids(figure)
     return figure.render()

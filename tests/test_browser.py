@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 UA, RU, CONTESTED = "#1f5fbf", "#d62728", "#f28e2b"
 
 
@@ -145,7 +143,7 @@ def test_layer_control_lists_each_period_as_radio_buttons(session):
     overlays = page.eval_on_selector_all(
         ".leaflet-control-layers-overlays label", "els => els.map(l => l.textContent.trim())"
     )
-    assert overlays == ["All reports", "Undated reports"]
+    assert overlays == ["Oblast borders (approximate)", "All reports", "Undated reports"]
     assert checked_period(page) == ["2022-11"]
     assert_clean(log)
 
@@ -323,7 +321,7 @@ def story_events() -> list[Event]:
     return events
 
 
-def test_screenshot_for_the_readme(browser, tmp_path):
+def test_story_map_shows_a_popup_clear_of_the_panel(browser, tmp_path):
     events = story_events()
     path = write_map(tmp_path, events, "quarter", title="Frontline \u2014 Russia-Ukraine control changes")
     page, log = open_map(browser, path)
@@ -358,7 +356,4 @@ def test_screenshot_for_the_readme(browser, tmp_path):
     finally:
         page.close()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    # The README's picture is refreshed on request only, so a test run leaves the work tree clean.
-    if os.environ.get("FRONTLINE_UPDATE_SCREENSHOT") == "1" or not SCREENSHOT.exists():
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
+    # The README's picture comes from the real demo (`make screenshot`, bench/screenshot.py), not from here.

@@ -101,7 +101,7 @@ def test_area_and_front_layers_draw_and_toggle(session):
     overlays = page.eval_on_selector_all(
         ".leaflet-control-layers-overlays label", "els => els.map(l => l.textContent.trim())"
     )
-    assert overlays == ["Estimated areas", "Front line (estimate)", "All reports"]
+    assert overlays == ["Estimated areas", "Front line (estimate)", "Oblast borders (approximate)", "All reports"]
     data = dataset(page)
     assert data["period"] == "2025-04"
     assert data["areas"] == "2" and data["fronts"] == "1"  # UA and RU areas; one UA|RU line
@@ -125,6 +125,41 @@ def test_area_and_front_layers_draw_and_toggle(session):
     assert (dataset(page)["areas"], dataset(page)["fronts"]) == ("1", "0")
     assert area_paths(page) == 1 and front_paths(page) == 0
     assert page.evaluate("() => window.__pwned") is None
+    assert_clean(log)
+
+
+def oblast_paths(page) -> int:
+    return page.eval_on_selector_all(".leaflet-fl-oblasts-pane path", "els => els.length")
+
+
+def visible_oblast_names(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".fl-oblast-label", "els => els.filter(e => e.offsetParent !== null).map(e => e.textContent)"
+    )
+
+
+def test_oblast_borders_draw_under_the_markers_with_names_and_toggle(session):
+    page, log, viewport = session
+    lines = int(dataset(page)["oblastLines"])
+    assert lines > 40 and oblast_paths(page) == lines
+    # Thin grey lines in a pane above the basemap and below the areas, the front and the markers.
+    assert page.eval_on_selector(".leaflet-fl-oblasts-pane path", "e => e.getAttribute('stroke')") == "#8a8a8a"
+    z = page.evaluate(
+        "() => ['fl-basemap', 'fl-oblasts', 'fl-areas', 'overlayPane']"
+        ".map(n => +getComputedStyle(window.frontline.map.getPane(n)).zIndex)"
+    )
+    assert z == sorted(z) and len(set(z)) == 4
+    page.evaluate("() => window.frontline.map.setView([48.5, 36.5], 7, {animate: false})")
+    names = visible_oblast_names(page)
+    assert "Kharkiv Oblast" in names and "Donetsk Oblast" in names
+    page.evaluate("() => window.frontline.map.setZoom(10, {animate: false})")
+    assert visible_oblast_names(page) == []  # place names take over
+    if viewport is PHONE:
+        page.click(".leaflet-control-layers-toggle") if page.is_visible(".leaflet-control-layers-toggle") else None
+    page.locator(".leaflet-control-layers-overlays label", has_text="Oblast borders").click()
+    assert oblast_paths(page) == 0 and dataset(page)["oblastLines"] == "0"
+    page.locator(".leaflet-control-layers-overlays label", has_text="Oblast borders").click()
+    assert oblast_paths(page) == lines
     assert_clean(log)
 
 

@@ -7,9 +7,12 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
 import pytest
+import shapely
+from shapely.geometry import shape
 
 from gazetteer.place import Place
 from geo.errors import OutputError
@@ -102,14 +105,15 @@ def test_period_layers_are_base_layers_and_reports_are_overlays(online_html):
     base = re.search(r"base_layers : \{([^}]*)\}", online_html).group(1)
     overlays = re.search(r"overlays :  \{([^}]*)\}", online_html).group(1)
     assert re.findall(r'"([^"]+)" :', base) == list(LABELS)
-    assert re.findall(r'"([^"]+)" :', overlays) == ["All reports", "Undated reports"]
+    assert re.findall(r'"([^"]+)" :', overlays) == ["Oblast borders (approximate)", "All reports", "Undated reports"]
     assert "L.control.layers(" in online_html
 
 
 def test_only_the_last_period_starts_switched_on(online_html):
     names = dict(re.findall(r'"([^"]+)" : (feature_group_\d+),', online_html))
     added = set(re.findall(r"(feature_group_\d+)\.addTo\(", online_html))
-    assert added == {names["2022-11"]}
+    # Of the periods only the last; of the overlays only the oblast borders (the reports start off).
+    assert added == {names["2022-11"], names["Oblast borders (approximate)"]}
 
 
 def test_no_undated_layer_without_undated_events():
@@ -376,7 +380,7 @@ def test_topojson_decodes_quantized_delta_arcs():
     ],
 )
 def test_outline_countries(offline_html, lon, lat, country):
-    from shapely.geometry import Point, shape
+    from shapely.geometry import Point
 
     outline = data_blob(offline_html)["outline"]
     holders = [f["properties"]["name"] for f in outline["features"] if shape(f["geometry"]).contains(Point(lon, lat))]
@@ -470,6 +474,7 @@ def test_overlays_with_areas_list_the_estimate_layers(area_html):
     assert re.findall(r'"([^"]+)" :', overlays) == [
         "Estimated areas",
         "Front line (estimate)",
+        "Oblast borders (approximate)",
         "All reports",
         "Undated reports",
     ]
@@ -493,3 +498,28 @@ def test_charts_mark_time_gaps_between_periods():
     svg = changes_chart_svg(summaries)
     assert svg.count('class="fl-gap"') == 1
     assert "<title>no reports from 2022-04-30 to 2022-09-01</title>" in svg
+
+
+@pytest.mark.parametrize("page", ["online_html", "offline_html"])
+def test_both_maps_carry_the_approximate_oblast_borders(page, request):
+    html_text = request.getfixturevalue(page)
+    oblasts = data_blob(html_text)["oblasts"]
+    lines = [f for f in oblasts["features"] if f["geometry"]["type"] in ("LineString", "MultiLineString")]
+    names = {f["properties"]["name"] for f in oblasts["features"] if f["geometry"]["type"] == "Point"}
+    assert len(lines) > 40
+    assert {"Kharkiv Oblast", "Donetsk Oblast", "Autonomous Republic of Crimea"} <= names
+    assert ["Donetsk Oblast", "Kharkiv Oblast"] in [sorted(f["properties"]["between"]) for f in lines]
+    assert all(shape(f["geometry"]).is_valid for f in lines)
+    assert "GeoNames" in oblasts["source"]
+    assert "Oblast border (approximate)" in html_text
+    assert re.search(r"oblasts: feature_group_\d+,", html_text)
+
+
+def test_oblast_asset_is_small_and_inside_ukraine():
+    asset = resources.files("maps").joinpath("assets", "oblasts.json")
+    assert len(asset.read_bytes()) < 300_000
+    borders = json.loads(asset.read_text(encoding="utf-8"))
+    west, south, east, north = shapely.bounds(
+        shapely.union_all([shape(f["geometry"]) for f in borders["features"]])
+    ).tolist()
+    assert 22.0 < west and east < 40.3 and 44.3 < south and north < 52.4

@@ -20,6 +20,8 @@
   var SRC_OUTLET, SRC_TITLE, SRC_HREF, SRC_PUBLISHED;
   // Place names are drawn as labels from this zoom on, at most LABEL_MAX of them in view.
   var LABEL_ZOOM = 9, LABEL_MAX = 300;
+  // Oblast names are drawn from this zoom up to (not including) LABEL_ZOOM, where place names take over.
+  var OBLAST_LABEL_ZOOM = 6;
   var DAY_MS = 86400000;
   // Past this many periods the radio list is hidden: the slider, the buttons and the charts lead.
   var LIST_MAX_PERIODS = 40;
@@ -115,6 +117,51 @@
           return { color: "#7a7a7a", weight: home ? 1.4 : 0.8, fillColor: home ? "#fbf8f0" : "#eeebe3", fillOpacity: 1 };
         }
       }).addTo(map);
+    }
+
+    // Approximate oblast borders (maps/build_oblasts.py): thin grey lines above the basemap, under everything else.
+    map.createPane("fl-oblasts");
+    map.getPane("fl-oblasts").style.zIndex = 260;
+    map.getPane("fl-oblasts").style.pointerEvents = "none";
+    var oblastLabels = L.layerGroup();
+    function drawOblasts() {
+      var group = layers.oblasts;
+      group.clearLayers();
+      oblastLabels.clearLayers();
+      var lines = 0;
+      data.oblasts.features.forEach(function (feature) {
+        if (feature.geometry.type === "Point") {
+          var name = document.createElement("span");
+          name.textContent = feature.properties.name;
+          var c = feature.geometry.coordinates;
+          oblastLabels.addLayer(L.tooltip({ permanent: true, direction: "center", className: "fl-oblast-label",
+                                            interactive: false, pane: "fl-oblasts" })
+            .setLatLng([c[1], c[0]]).setContent(name));
+          return;
+        }
+        lines++;
+        group.addLayer(L.geoJSON(feature, {
+          pane: "fl-oblasts", interactive: false,
+          style: { color: "#8a8a8a", weight: 1, opacity: 0.9, fill: false }
+        }));
+      });
+      group.addLayer(oblastLabels);
+      showOblastLabels();
+      container.setAttribute("data-oblast-lines", String(lines));
+    }
+    function showOblastLabels() {
+      var zoom = map.getZoom();
+      var on = zoom >= OBLAST_LABEL_ZOOM && zoom < LABEL_ZOOM;
+      var pane = map.getPane("fl-oblasts");
+      pane.classList.toggle("fl-oblast-names-off", !on);
+    }
+    if (layers.oblasts && data.oblasts) {
+      layers.oblasts.on("add", function (e) { if (e.target === layers.oblasts) drawOblasts(); });
+      layers.oblasts.on("remove", function (e) {
+        if (e.target === layers.oblasts) { layers.oblasts.clearLayers(); container.setAttribute("data-oblast-lines", "0"); }
+      });
+      map.on("zoomend", showOblastLabels);
+      if (map.hasLayer(layers.oblasts)) drawOblasts();
     }
 
     map.createPane("fl-areas");

@@ -175,6 +175,43 @@ def russian_forms(name: str) -> tuple[str, ...]:
     return tuple(f for f in dict.fromkeys(forms) if f != name)
 
 
+# Ukrainian writes і where the older and the Russian spelling keep the root's е or о in a closed syllable
+# (Дігтярне -> Дегтярне, Дегтярное; Остапівське -> Остаповское; Вербівка -> Вербовка). One such vowel of a
+# name is varied at a time, between consonants and before the ending; a variant that is another place's name is
+# dropped by the caller (see `name_variants`).
+_CONSONANTS = frozenset("бвгґджзйклмнпрстфхцчшщ")
+
+
+def root_vowel_variants(name: str) -> tuple[str, ...]:
+    """Return the name with one root і read as е or о (Дігтярне -> (Дегтярне, Догтярне))."""
+    words = name.split(" ")
+    out = []
+    for at, word in enumerate(words):
+        lower = word.lower()
+        for i in range(1, len(lower) - 3):
+            if lower[i] != "і" or lower[i - 1] not in _CONSONANTS or lower[i + 1] not in _CONSONANTS:
+                continue
+            for vowel in "ео":
+                varied = lower[:i] + vowel + lower[i + 1:]
+                varied = varied[:1].upper() + varied[1:] if word[:1].isupper() else varied
+                out.append(" ".join([*words[:at], varied, *words[at + 1:]]))
+    return tuple(out)
+
+
+def name_variants(name: str, taken: set[str]) -> list[str]:
+    """Return the Russian forms of a name, then its root-vowel variants and theirs, none of them in `taken`.
+
+    `taken` holds the match keys of every settlement's own name: a variant that names another place would only
+    make that place ambiguous.
+    """
+    forms = list(russian_forms(name))
+    for variant in root_vowel_variants(name):
+        for form in (variant, *russian_forms(variant)):
+            if match_key(form) not in taken:
+                forms.append(form)
+    return list(dict.fromkeys(forms))
+
+
 def russian_form(name: str) -> str:
     """Return the Russian spelling of a Ukrainian settlement name by rule (Новомихайлівка -> Новомихайловка)."""
     words = name.strip().split(" ")
@@ -523,12 +560,13 @@ def main(argv: list[str] | None = None) -> int:
     counts = place_ukraine(settlements, postal, cities)
     print(f"ukraine: {counts}", file=sys.stderr)
     rows = []
+    taken = {match_key(s.name) for s in settlements}
     for s in settlements:
         if s.point is None:
             continue
         rows.append([s.code, "UA", s.admin1, s.raion, s.hromada, s.category, s.precision, f"{s.point[0]:.5f}",
                      f"{s.point[1]:.5f}", s.geonameid, latin(s.name),
-                     "|".join(dict.fromkeys([s.name, *russian_forms(s.name), *s.former]))])
+                     "|".join(dict.fromkeys([s.name, *name_variants(s.name, taken), *s.former]))])
     russia = russian_border(postal, cities)
     print(f"russia: {len(russia):,} border-oblast places", file=sys.stderr)
     rows.extend(russia)

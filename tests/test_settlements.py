@@ -287,3 +287,26 @@ def test_near_a_name_does_not_constrain_that_name(tiny_gazetteer: Gazetteer) -> 
     # "fighting near Lyman" says where other places are; Lyman itself is ranked as without the cue.
     cues = tiny_gazetteer.cues_from_text("fighting near Lyman and Izium")
     assert tiny_gazetteer.resolve("Lyman", cues).best == tiny_gazetteer.resolve("Lyman").best
+
+
+@pytest.mark.parametrize(
+    ("ukrainian", "expected", "absent"),
+    [("Дігтярне", ("Дегтярне", "Дегтярное"), ()),  # Dehtiarne, Degtyarnoye
+     ("Остапівське", ("Остаповское",), ()),  # Ostapovskoye
+     ("Рівне", ("Ровное",), ()),  # Rovnoye
+     # і at the start of a root or after a vowel is not a closed syllable's vowel
+     ("Новоіванівка", (), ("Новоеванівка",)),
+     ("Іванівка", (), ("Еванівка",))],
+)  # fmt: skip
+def test_root_vowel_variants_give_the_older_and_russian_spellings(ukrainian: str, expected: tuple[str, ...],
+                                                                   absent: tuple[str, ...]) -> None:
+    found = build.name_variants(ukrainian, taken=set())
+    assert set(expected) <= set(found), found
+    assert not set(absent) & set(found)
+
+
+def test_a_variant_that_is_another_places_name_is_dropped() -> None:
+    taken = {build.match_key("Дегтярне")}
+    found = build.name_variants("Дігтярне", taken)
+    assert "Дегтярне" not in found
+    assert "Дегтярное" in found  # its Russian form names no settlement

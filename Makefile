@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-all bench browser-deps clean
+.PHONY: demo test test-all bench screenshot browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(VENV)/.installed-test $(VENV)/.bytecode node_modules/.installed
 	$(BIN)/python bench/gazetteer.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/maps.py
+
+# The README's picture, from the real demo (`frontline map seeds/ --offline`) in headless Debian Chromium.
+screenshot: $(VENV)/.installed-test $(VENV)/.bytecode node_modules/.installed
+	$(BIN)/python bench/screenshot.py
 
 clean:
 	rm -rf $(VENV) node_modules out

@@ -82,6 +82,10 @@ REGION_ONLY_NAMES = frozenset({
 # Where a sentence puts a name: "in the Kharkiv region", "Bakhmut district", "Tokmak hromada", "near Bakhmut",
 # "the Pokrovsk direction", "12 km from Kupiansk". Each gives an Area (see Gazetteer.within_cues).
 _AREA_NAME = r"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)"
+# What puts a place outside the region named next: "across the border from", "on the border with", "outside".
+_BEYOND = re.compile(r"\b(?:across\s+the\s+(?:administrative\s+|state\s+|regional\s+)?border\s+from"
+                     r"|borders?\s+with|bordering|outside(?:\s+of)?|beyond|adjacent\s+to|next\s+to)"
+                     r"\s+(?:the\s+)?(?:neighbou?ring\s+)?$", re.IGNORECASE)
 _UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|province|governorate|area|"
                    r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector|"
                    r"people['’]s\s+republic))\b")
@@ -477,6 +481,8 @@ class Gazetteer:
         areas: list[Area] = []
         for match in _UNIT.finditer(text):
             word, unit = match.group(1), match.group(2).lower()
+            if _BEYOND.search(text, max(0, match.start() - 60), match.start()):
+                continue  # "Dachne, just across the border from Donetsk region": a neighbour, not its region
             if unit in ("direction", "axis", "sector"):
                 anchor = self._anchor(word)
                 if anchor is not None:

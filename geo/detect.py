@@ -150,6 +150,7 @@ class Detector(TriggerReader, MentionReader):
         self.lexicon = lexicon or ActorLexicon.load()
         self._name_group_memo: dict[str, list[list[tuple[int, str]]]] = {}
         self._families_memo: dict[str, tuple[str, ...]] = {}
+        self._settled: dict[str, Resolution] = {}  # the article's names as their sentences settled them
 
     # -- articles ---------------------------------------------------------------------------------------
     def detect(self, article: Article) -> ArticleFindings:
@@ -194,6 +195,22 @@ class Detector(TriggerReader, MentionReader):
         self._writer_side = lambda: outlet_side
         enemy = other_side(article_voice(article.outlet, body)) if "enemy" in lower_lines else None
 
+        # One sense per article: a name its sentence's cues settle is the same place where another sentence
+        # leaves it ambiguous; a name settled only later is read again in a second pass.
+        self._settled = {}
+        args = (article, sentences, spots_by_sentence, with_trigger, with_institution, with_history, cues, cache,
+                regions_said, enemy, reference, narrative)
+        events, unresolved, n_mentions = self._read(*args)
+        if any(u.status == "ambiguous" and u.surface in self._settled for u in unresolved):
+            events, unresolved, n_mentions = self._read(*args)
+        return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
+
+    def _read(self, article: Article, sentences: list[Sentence], spots_by_sentence: list[list[tuple[int, int, str]]],
+              with_trigger: set[int], with_institution: set[int], with_history: set[int], cues: Cues,
+              cache: dict[str, Resolution], regions_said: dict[str, tuple[str, str]], enemy: str | None,
+              reference: dt.date | None, narrative: list[int | None],
+              ) -> tuple[list[Event], list[UnresolvedName], int]:
+        """Return the events, unresolved names and number of name mentions of the article's sentences."""
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
         previous_side: _Side = None
@@ -226,7 +243,7 @@ class Detector(TriggerReader, MentionReader):
                                                                 (reference, narrative[number]))
             events.extend(found)
             unresolved.extend(names)
-        return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
+        return events, unresolved, n_mentions
 
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[NameMention], cues: Cues,
                          previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,
@@ -347,6 +364,17 @@ class Detector(TriggerReader, MentionReader):
                 rest = tuple(a for a in within if not a.sector)
                 mention.resolution = self.gazetteer.resolve(mention.surface, replace(local, within=rest), fuzzy=True)
         self._settle_by_neighbours(mentions, local, known)
+        settled = self._settled
+        for index in indexes:
+            res = mentions[index].resolution
+            surface = mentions[index].surface
+            if res is None or res.best is None:
+                continue
+            if res.status == "resolved":
+                settled.setdefault(surface, res)
+            elif res.status == "ambiguous" and (earlier := settled.get(surface)) and earlier.best is not None and any(
+                    p.geonameid == earlier.best.geonameid for p, _ in res.candidates):
+                mentions[index].resolution = earlier
 
     def _refusal(self, mention: NameMention, res: Resolution | None, cues: Cues, text: str,
                  regions_said: dict[str, tuple[str, str]] | None) -> str | None:

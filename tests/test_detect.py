@@ -518,3 +518,15 @@ def test_an_undated_article_gives_the_sides_its_dated_twin_gives(detector: Detec
     undated = detector.detect(Article("t", text)).events
     assert {(e.place.name, e.kind, e.side) for e in undated} == {(e.place.name, e.kind, e.side) for e in dated}
     assert {e.side for e in undated} == {"UA"}
+
+
+@pytest.mark.parametrize("order", ["settled first", "settled later"])
+def test_a_name_is_one_place_in_one_article(detector: Detector, order: str) -> None:
+    # Ten villages are called Zarichne; the region said in one sentence settles the name in every other.
+    settled = "Russia's Defence Ministry said its forces had taken the village of Zarichne in the Donetsk region."
+    bare = "Ukraine's military said its forces had repelled Russian assaults near Zarichne."
+    text = f"{settled} {bare}" if order == "settled first" else f"{bare} {settled}"
+    events = detector.detect(Article("t", text, published=dt.date(2025, 7, 8))).events
+    assert {e.kind for e in events} == {"captured", "contested"}
+    assert {e.place.admin1 for e in events} == {"05"}  # Donetsk Oblast, both
+    assert len({e.place.geonameid for e in events}) == 1

@@ -151,6 +151,18 @@ def test_a_stated_region_rules_out_every_candidate_outside_it(tiny_gazetteer: Ga
         assert result.best is not None and result.best.geonameid == expected
 
 
+@pytest.mark.parametrize(
+    ("context", "bound"),
+    [("Lyman, just across the administrative border from the Donetsk region", False),
+     ("Lyman, on the border with the Donetsk region", False),
+     ("Lyman, outside the Donetsk region", False),
+     ("Lyman, in the neighbouring Donetsk region", True)],
+)  # fmt: skip
+def test_a_region_named_as_the_neighbour_binds_nothing(tiny_gazetteer: Gazetteer, context: str, bound: bool) -> None:
+    regions = [a for a in tiny_gazetteer.within_cues(context) if not a.is_circle]
+    assert bool(regions) is bound
+
+
 def test_raion_and_hromada_cues_name_units_by_adjective_or_centre(small: Gazetteer) -> None:
     assert small.unit_areas("Polohivskyi", "district") == (Area("UA", "26", "Polohivskyi"),)
     assert small.unit_areas("Tokmatska", "hromada") == (Area("UA", "26", "Polohivskyi", "Tokmatska"),)

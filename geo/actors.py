@@ -97,6 +97,10 @@ class ActorLexicon:
             text = Path(path).read_text(encoding="utf-8")
         return cls(json.loads(text))
 
+    def side_of_word(self, word: str) -> str | None:
+        """Return the side an actor word stands for alone ("rebel" in "under rebel control"), or None."""
+        return self._words.get(word.lower())
+
     def is_actor_word(self, text: str) -> bool:
         """Return True when `text` is itself an actor word (Moscow, Kremlin, separatists)."""
         return text.lower() in self._words

@@ -160,7 +160,10 @@ DIRECTION_WORDS = "|".join(LEXICON.direction_words)
 
 _FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
                  r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction|and\b|or\b))\b)[\w'’-]+|§)"
-                 r"|\s*;(?:\s+and)?|\s*,\s+(?:including|notably|mainly|mostly|particularly|especially)(?=\s+near\b)"
+                 r"|\s*;(?:\s+and)?|\s*,\s+(?:including|notably|mainly|mostly|particularly|especially|(?:most|many|all|"
+                 r"some|several|half|the\s+majority|the\s+bulk|dozens)\s+of\s+them)(?=\s+(?:near|around|in)\b)"
+                 # "attacked the town from the east, near X and Y": where, said again after a comma
+                 r"|\s*,(?=\s+(?:near|around|close\s+to|in\s+the\s+(?:general\s+)?areas?\s+of|on\s+the\s+outskirts\s+of)\s)"
                  # "inflicted defeat on a mechanised brigade, an airmobile brigade and two ... brigades near X"
                  r"|\s*,(?=\s+(?:an?|the|two|three|four|five|six|\d+)\s+(?:[\w-]+\s+){0,3}?(?:brigades?|battalions?|"
                  r"regiments?|units|groups|divisions?|formations)\b))"
@@ -333,9 +336,11 @@ RIGHT_FELL = lower_re(
 
 # "X is now under Russian control", "X is back in Ukrainian hands": a holder stated with "now" or "back" tells of a
 # change.
-RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+)(?:fully\s+|completely\s+|"
-                       r"firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-                       r"(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b")  # "X is back in Ukrainian hands"
+RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+)|(?P<since>(?:has|have|had)\s+"
+                       r"been\s+))(?:fully\s+|completely\s+|firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?"
+                       r"(?:full\s+|complete\s+|total\s+)?(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b"
+                       # "X has been under militia control since the end of August": held since a day, taken then
+                       r"(?(since)\s+since\b)")  # "X is back in Ukrainian hands"
 
 # "Mariupol fell in May 2022", "Avdiivka has fallen.": a place falls to the side that did not hold it. Only
 # before a time or the end of the clause ("fell silent", "fell in love", "fell on deaf ears" are not falls).
@@ -355,7 +360,7 @@ RIGHT_FELL_BARE = lower_re(
 RIGHT_VERB_HINT = lower_re(rf"\b(?:{LEXICON.participles('passive')}|{LEXICON.participles('appositive')}|"
                            rf"{_WITHDRAW_PARTICIPLES}|"
                            rf"{LEXICON.past_forms('relative')}|claimed|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
-                           r"returned|returns|passed|where|(?:now|back)\s+(?:\w+\s+)?(?:under|in)\b)")
+                           r"returned|returns|passed|where|(?:now|back|been)\s+(?:\w+\s+)?(?:under|in)\b)")
 
 RIGHT_BY = lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 

@@ -22,9 +22,8 @@ class SideReader:
         if actors:
             return actors[0].side
         word = re.match(r"\s*([\w'’-]+)", text)
-        if word:
-            return self.lexicon.flags.get(word.group(1).lower()) if word.group(1).lower() in (
-                "ukrainian", "russian") else None
+        if word:  # "under Ukrainian control", "in rebel hands"
+            return self.lexicon.side_of_word(word.group(1))
         return None
 
     @staticmethod

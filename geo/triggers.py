@@ -98,6 +98,7 @@ class TriggerReader(PhraseReader):
             # "seized Sloviansk's police station": the object is the thing owned; "Pokrovsk's southern districts": part.
             possessed = _POSSESSED.match(right)
             part_owned = bool(possessed and _PART_NOUN.search(possessed.group(0)))
+            first = len(hits)
 
             # The patterns end at the mark and start at one of their keywords within a bounded window; when the
             # match from one keyword reads as nothing, a match from a later keyword may ("improved its position
@@ -124,7 +125,11 @@ class TriggerReader(PhraseReader):
                     hits.append(hit)
             if last_right_verb > pos:  # every pattern after a place has one of these verbs
                 hits.extend(self._right_hits(index, pos, left, right, owner, actors, claimed))
-        return hits
+            if len(hits) > first and (locator := _LOCATOR_BEFORE.search(left)) \
+                    and not _NEAR_BEFORE.search(left, 0, locator.start()):
+                # "fighting in Robotyne near Orikhiv": Orikhiv only says where Robotyne is (not "near X, near Y")
+                hits[first:] = [h for h in hits[first:] if h.cls != "contested"]
+        return _without_inner_fights(hits)
 
     def _read_match(self, name: str, m: re.Match[str], index: int, left: str, right: str, text: str, owner: str,
                     part_owned: bool, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
@@ -376,3 +381,22 @@ _READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed],
 }
 # Groups whose trigger stands after a modal cue and still reports the day's news: a withdrawal ordered, fighting tried.
 _ALLOWED_AFTER_MODAL = {"withdraw": ORDERED_BEFORE, "fight": ATTEMPT_BEFORE}
+
+
+# A place that only locates the one before it: "X near Y", "X, just outside Y", "the village of X close to Y".
+_LOCATOR_BEFORE = re.compile(r"§\s*,?\s+(?:(?:just|some|about|\d+\s*(?:km|kilometres|kilometers|miles))\s+)*"
+                             r"(?:near|outside|close\s+to|not\s+far\s+from|on\s+the\s+outskirts\s+of)\s+"
+                             r"(?:the\s+(?:town|city|village|settlement)\s+of\s+)?$")
+
+# ... unless that one is itself a reference: "north of Kupiansk near X", "toward Selydove near X", "near A, near B".
+_NEAR_BEFORE = re.compile(r"(?:\b(?:near|around|outside|toward|towards)|(?:north|south|east|west)(?:ern)?|"
+                          r"(?:north|south)-?(?:east|west)(?:ern)?)\s+(?:of\s+)?$")
+
+
+def _without_inner_fights(hits: list[Hit]) -> list[Hit]:
+    """Drop a fight read inside a change's own words ("finished clearing X": done, not under way)."""
+    spans = [(h.mention, h.trigger_pos, h.trigger_pos + len(h.verb)) for h in hits if h.cls != "contested"]
+    if not spans:
+        return hits
+    return [h for h in hits if h.cls != "contested" or not any(
+        m == h.mention and a <= h.trigger_pos < b for m, a, b in spans)]

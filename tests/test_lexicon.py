@@ -284,7 +284,8 @@ def test_counted_lists_pronouns_and_presence(detector: Detector, text: str, expe
     ("Units are continuing to tighten the ring around Kupiansk.", {("Kupyansk", "contested", None)}),
     ("Kupiansk remains cut off.", {("Kupyansk", "contested", None)}),
     ("Kupiansk remained occupied until September.", set()),
-    ("The ministry said its troops had completed the mopping-up of Kupiansk.", {("Kupyansk", "contested", None)}),
+    ("The Russian ministry said its troops had completed the mopping-up of Kupiansk.",
+     {("Kupyansk", "captured", "RU")}),
     ("The military says its troops are continuing to clear Kupiansk of Russian infiltration groups.",
      {("Kupyansk", "contested", None)}),
     ("An attempt to cut off Russian troops in the Kupiansk district.", set()),
@@ -408,3 +409,27 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
     found = detector.detect(Article("t", text, published=None))
     assert [(e.date, e.date_note) for e in found.events if e.place.geonameid == KUPIANSK] == [
         (dt.date(2024, 8, 20), "")]
+
+
+# Every place's event, in sentences of the military-report and wire registers.
+@pytest.mark.parametrize(("text", "expected"), [
+    # done, not under way: "completed the mopping-up of X", "finished clearing X"
+    ("Ukrainian units finished clearing the village of Boromlia.", {("Boromlia", "retaken", "UA")}),
+    ("Units completed the clearing of the northern districts of Kupiansk.", {("Kupyansk", "contested", None)}),
+    # where: "the main efforts are focused on capturing X" is fought for; "most of them near X"
+    ("The main efforts are focused on capturing Rubizhne and Popasna.",
+     {("Rubizhne", "contested", None), ("Popasna", "contested", None)}),
+    ("Ukrainian forces repelled 48 attacks, most of them near Marinka.", {("Mar'yinka", "contested", None)}),
+    ("Russian forces attacked the town from the east, near Torske.", {("Torske", "contested", None)}),
+    # a place that only locates the one before it is not fought over
+    ("Fighting continues in Robotyne near Orikhiv.", {("Robotyne", "contested", None)}),
+    ("Russian troops attacked near Vovchansk, near Lyptsi and near Hlyboke.",
+     {("Vovchansk", "contested", None), ("Lyptsi", "contested", None), ("Hlyboke", "contested", None)}),
+    # held since a day: taken then
+    ("Novoazovsk has been under rebel control since the end of August.", {("Novoazovs'k", "captured", "RU")}),
+    ("Kupiansk has been in Ukrainian hands since September 2022.", {("Kupyansk", "retaken", "UA")}),
+    ("Kupiansk has been under fire since Monday.", set()),
+])
+def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
+    found = detector.detect(Article("t", text, published=DAY))
+    assert {(e.place.name, e.kind, e.side) for e in found.events} == expected

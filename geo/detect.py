@@ -74,6 +74,10 @@ def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
         pos = starts[line + 1]  # the next line: one match is enough
     return found
 
+# Attacks "toward" a village are fought at it; "toward" a town of this size or more name an aim further off.
+TOWARD_TOWN_POPULATION = 15_000
+
+
 def event_class(kind: str) -> str:
     """Return "contested" or "change": the classes events are matched and merged by."""
     return "contested" if kind == "contested" else "change"
@@ -336,6 +340,8 @@ class Detector(TriggerReader, MentionReader):
                                                  res.candidates[:5] if res else (), f"{hit.cls} {kind_side}".strip()))
                 continue
             place = res.best
+            if hit.toward and place.population >= TOWARD_TOWN_POPULATION:
+                continue  # "pushing toward Sloviansk": an aim tens of kilometres away, not fighting at the town
             anchor = tmpl.sentence_pos(hit.trigger_pos)
             event = self._event(article, s, mention, place, hit, dates, res.method, anchor, reference)
             if event.date and event.date < _WAR_START or (event.date_note == "publication date"

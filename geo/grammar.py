@@ -35,8 +35,8 @@ SEP = (r"(?:\s*,\s*(?:and\s+|or\s+|as\s+well\s+as\s+)?(?:then\s+|later\s+)?|"  #
 # Not "north of X": between a verb and its object that reads as part of a place (PARTIAL).
 _LOCATING = (r"(?:\s*,\s*(?:(?:next\s+to|near|close\s+to|outside)\s+[^,.;:§]{0,30}?§?|"
              # "Shevchenkove, a district centre west of Kupiansk, and ...", "X, in the neighbouring Y region, and ..."
-             r"an?\s+(?:[\w'’-]+\s+){0,3}?(?:village|town|city|settlement|hamlet|district\s+cent(?:re|er)|suburb|hub)"
-             r"\b[^,.;:§]{0,30}?§?|in\s+the\s+(?:[\w'’-]+\s+)?§\s+(?:region|oblast|province)|"
+             r"(?:an?|two|three|four|five|both)\s+(?:[\w'’-]+\s+){0,3}?(?:village|town|city|settlement|hamlet|"
+             r"district\s+cent(?:re|er)|suburb|hub)s?\b[^,.;:§]{0,30}?§?|in\s+the\s+(?:[\w'’-]+\s+)?§\s+(?:region|oblast|province)|"
              # "Zaoleshenka, northeast of Sudzha, as well as Makhnovka"
              r"(?:(?:\d+|a\s+few)\s+(?:km|kilometres|kilometers|miles)\s+)?(?:north|south)?-?(?:east|west)?(?<=[a-z])\s+of\s+§)"
              r"(?=\s*,))?")
@@ -46,7 +46,7 @@ _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?"
                  rf"(?:\s+(?:in|of)\s+(?:the\s+)?(?:§\s+(?:region|oblast|province|community|hromada|district|raion)|"
                  rf"(?:§|[\w'’-]+)\s+people['’]s\s+republic))?"
                  rf"{_LOCATING}{SEP}"
-                 rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around)\s+)?"
+                 rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around|towards?|in\s+the\s+direction\s+of)\s+)?"
                  rf"(?:(?:the\s+)?(?:nearby\s+|neighbou?ring\s+|small\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
@@ -74,7 +74,8 @@ _NOUN_OF = (r"(?:city|cities|town|towns|village|villages|settlement|settlements|
 
 PARTIAL = lower_re(r"\b(?:outskirts|approaches|edge|edges|part|parts|half|east|west|north|south|eastern\s+part|"
                    r"districts?|neighbou?rhoods?|quarters?|streets|microdistricts?|"
-                   r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)\s+of\b")
+                   r"western\s+part|northern\s+part|southern\s+part|most|bulk|environs|vicinity)"
+                   r"\s+of\b|\b(?:central|downtown)\s+$")  # "advanced into central Huliaipole"
 
 # "the following settlements: X, Y", "namely X and Y": a list announced before it begins.
 _LIST_OPENER = (r"(?:(?:(?:[\w'’-]+\s+){0,2}?(?:settlements|villages|towns|localities|places)(?:\s+(?:in|of)\s+"
@@ -188,7 +189,7 @@ _ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|provin
 LEFT_PATTERNS.append(("announced", lower_re(
     rf"(?<![\w-])(?P<verb>{_CONTROL}|{LEXICON.verbs('change')}|claimed|claims|claiming)(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
     rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b(?:\s+(?:are|were|is|was|include|included))?|"
-    rf"(?<=[a-z])\s*:)"
+    rf"(?<=[a-z])\s*:|(?<=[a-z])\s*[—–]|(?<=[a-z])\s+-)"
     rf"(?:\s*,?\s*in\s+(?:the\s+)?§\s+(?:oblast|region|province|district)s?)?\s*[:—–-]?\s*{_COORD_BEFORE}$")))
 
 # The counted places named after their verb: "Among the settlements that returned under Ukrainian control are X and
@@ -211,7 +212,7 @@ LEFT_PATTERNS.append(("hold_part", lower_re(
 COUNT_BEFORE = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:that\s+|which\s+)?(?:(?:have|has|had|were|was)\s+)?"
                         rf"(?:(?:been|now|already|recently|just|reportedly)\s+)*$")
 
-COUNT_SUBJECT = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:[\w'’-]+\s+){{0,4}}?(?:has|have|had|were|was|are|is)\s+"
+COUNT_SUBJECT = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:[\w'’§-]+\s+){{0,6}}?(?:has|have|had|were|was|are|is)\s+"
                          rf"(?:[\w-]+\s+){{0,2}}?(?:been\s+)?(?:[\w-]+\s+)?$")
 
 # A sentence that begins with a list opener goes on with the list its previous sentence announced.
@@ -274,7 +275,8 @@ RIGHT_PASSIVE = lower_re(
     rf"(?P<paren>\s*,\s*(?:which|who|a|an|the|once|formerly|now|home\s+to|until|after|before|occupied|captured|"
     rf"seized|held|taken|controlled|located|situated|lying|on|near|north|south|east|west|northeast|northwest|adjacent|"
     rf"close|next|just|some|about|both|each|along|also|"
-    rf"southeast|southwest|between)\b[^,;()]{{1,90}},)?\s*,?\s*(?P<rel>which\s+|that\s+)?(?P<aux>(?:has|have|had)\s+been|"
+    rf"southeast|southwest|between)\b(?:[^,;()]|(?<=\d),(?=\d{{3}}))" r"{1,90},)?\s*,?\s*(?P<rel>which\s+|that\s+)?"
+    rf"(?P<aux>(?:has|have|had)\s+(?:(?:all|both|also|now|already|since)\s+)*been|"
     rf"was|were|is|are|being|been|got|gets|remains|remained|remain)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"

@@ -20,6 +20,7 @@ class Hit:
     claimed: bool
     partial: bool = False
     actor_note: str = ""
+    toward: bool = False  # fighting "toward X": at X only when X is a village, not a distant city (see detect)
 
 
 Claimed = Callable[[int, "str | None"], bool]  # (trigger position, side gained) -> is it one side's claim

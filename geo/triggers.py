@@ -261,6 +261,8 @@ class TriggerReader(PhraseReader):
                                                    or not FORCE_WORD.search(agent.text)):
             return None  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
         gainer = other_side(agent.side)
+        if t.partial and _PART_OF.search(t.match.group(0)):  # "withdrew from the eastern districts of X": still held
+            return Hit(t.index, "contested", t.verb, None, t.vpos, 0.6, claimed(t.vpos, None), True)
         return Hit(t.index, "withdraw", t.verb, gainer, t.vpos, 0.8, claimed(t.vpos, gainer))
 
     def _read_lose(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
@@ -278,6 +280,8 @@ class TriggerReader(PhraseReader):
         if not loser:
             return None
         gainer = other_side(loser)
+        if t.partial and _PART_OF.search(t.match.group(0)):  # "pushed them back from the outskirts of X": its edge
+            return Hit(t.index, "contested", t.verb, None, t.vpos, 0.6, claimed(t.vpos, None), True)
         return Hit(t.index, "withdraw", t.verb, gainer, t.vpos, 0.8, claimed(t.vpos, gainer))
 
     def _read_nominal(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
@@ -324,9 +328,16 @@ class TriggerReader(PhraseReader):
         again = _PREPOSITION_AGAIN.findall(m.string, m.end("prep"), m.end())
         if again:  # "attacks on X and near the settlements of Y": Y's preposition is the last one said
             prep = again[-1]
+        if again:
+            prep = re.sub(r"\s+", " ", prep)
         refused = prep in LEXICON.prepositions_not_for.get(family.name, ()) and not (
             prep == "on" and family.name == "attack" and _REPELLED.search(text, max(0, vpos - 40), m.start("prep"))
-        ) and not _POSITIONS_BEFORE.search(m.group("mid"))  # "attacked Ukrainian positions in X": ground fighting there
+        ) and not _POSITIONS_BEFORE.search(m.group("mid")) and not (  # "attacked positions in X": fighting there
+            # "made gains in the eastern part of X", "hold positions in the north of X": fighting in the town
+            prep in ("in", "into", "on", "at") and PARTIAL.search(m.group(0))) and not (
+            # "trying to advance near X and towards Y", "attempted to advance towards Y": fought for at Y
+            prep in _TOWARD and family.name.startswith("advance")
+            and (again or ATTEMPT_BEFORE.search(text, max(0, vpos - 40), vpos)))
         if refused or RETROSPECT_AFTER.match(right) \
                 or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):
             return None  # "to prevent an assault on Odesa": fighting feared, not fought
@@ -340,12 +351,16 @@ class TriggerReader(PhraseReader):
         if family.needs_force and not FORCE_CONTEXT.search(text):
             return None  # "Western pressure on Moscow": attacks and advances are made by armed men
         confidence = family.confidence - (0.05 if prep in ("near", "toward", "towards", "close to") else 0.0)
-        return Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None))
+        return Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None), toward=prep in _TOWARD)
 
 _POSSESSED = re.compile(r"^['’]s(?:\s+[\w'’§-]+){1,4}")
 
 _PART_NOUN = re.compile(r"\b(?:districts?|outskirts|parts?|neighbou?rhoods?|suburbs?|edges?|cent(?:re|er)|quarters?|"
                         r"streets|half|approaches|microdistricts?|eastern|western|northern|southern|central)\b")
+
+# A part of the place itself ("the outskirts of X", "central X"), not a bearing from it ("positions west of X").
+_PART_OF = re.compile(r"\b(?:outskirts|districts?|parts?|half|quarters?|neighbou?rhoods?|microdistricts?|streets|"
+                      r"edges?|cent(?:re|er))\s+of\b|\bcentral\s+$")
 
 _IN_AFTER_VERB = re.compile(r"\s+(?:in|inside)\s")
 
@@ -368,7 +383,9 @@ _INTO_UNHELD = ("push", "broke", "break", "infiltrat")
 
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?")
 
-_PREPOSITION_AGAIN = re.compile(r"\b(?:and|as\s+well\s+as)\s+(into|in|near|around)\s")
+_PREPOSITION_AGAIN = re.compile(r"\b(?:and|as\s+well\s+as)\s+(into|in|near|around|towards?|"
+                                r"in\s+the\s+direction\s+of)\s")
+_TOWARD = frozenset({"toward", "towards", "in the direction of"})
 
 # Each construction group's reader: the only place a group's words are interpreted.
 _READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed], Hit | None]] = {

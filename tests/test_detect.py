@@ -336,8 +336,9 @@ CASES = [
     # -- a unit named after a place is the unit; "completed the liberation of"; "central X"
     ("The Yug battlegroup has completed the liberation of Kurakhove.", dt.date(2025, 1, 6),
      {ev(KURAKHOVE, "captured", "RU", "2025-01-06")}),
+    # an advance into the centre of a town takes part of it: fought over (issue 14: parts taken are contested)
     ("Russian forces advanced into central Toretsk.", dt.date(2025, 2, 11),
-     {ev(TORETSK, "captured", "RU", "2025-02-11")}),
+     {ev(TORETSK, "contested", None, "2025-02-11")}),
     # -- a bracketed other name, a participle apposition, "back in Ukrainian hands", "into Russian hands"
     ("Vuhledar (Ugledar) was captured by Russian forces on October 1.", dt.date(2024, 10, 3),
      {ev(VUHLEDAR, "captured", "RU", "2024-10-01")}),

@@ -429,6 +429,28 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
     ("Novoazovsk has been under rebel control since the end of August.", {("Novoazovs'k", "captured", "RU")}),
     ("Kupiansk has been in Ukrainian hands since September 2022.", {("Kupyansk", "retaken", "UA")}),
     ("Kupiansk has been under fire since Monday.", set()),
+    # lists: "have all been retaken", a passive before a colon, a counted list after a dash
+    ("The villages of Volokhiv Yar and Hrakove have all been retaken, officials said.",
+     {("Volokhiv Yar", "retaken", "UA"), ("Hrakove", "retaken", "UA")}),
+    ("The following settlements in the Donetsk People's Republic were also liberated by Russian troops: "
+     "Novoyelizavetovka and Kurakhove.",
+     {("Novoyelyzavetivka", "captured", "RU"), ("Kurakhove", "captured", "RU")}),
+    ("Russian troops had taken five villages — Strilecha and Borysivka.",
+     {("Strilecha", "captured", "RU"), ("Borysivka", "captured", "RU")}),
+    ("Russia liberated Lebedevka and Martynovka, two large villages north of Sudzha, as well as Sverdlikovo.",
+     {("Lebedevka", "retaken", "RU"), ("Martynovka", "retaken", "RU"), ("Sverdlikovo", "retaken", "RU")}),
+    # an apposition whose number has a comma
+    ("Shevchenkove, a town of about 7,000 people on the road to Kupiansk, was freed by Ukrainian troops on Friday.",
+     {("Shevchenkove", "retaken", "UA")}),
+    # parts: gains in part of a town, pushed back from its outskirts, into its centre; a bearing is no part
+    ("Russian forces made gains in the eastern part of Krasnohorivka.", {("Krasnohorivka", "contested", None)}),
+    ("Ukrainian units pushed the Russians back from the outskirts of Holubivka.", {("Holubivka", "contested", None)}),
+    ("Ukrainian forces withdrew to new positions west of Berdychi.", {("Berdychi", "withdrawn", "RU")}),
+    # toward a village in a report: fought at it; toward a city: an aim
+    ("The enemy attacked 11 times, trying to advance near Torske and towards Yampil.",
+     {("Torske", "contested", None), ("Yampil’", "contested", None)}),
+    ("On the Huliaipole axis, the enemy attacked once towards Poltavka.", {("Poltavka", "contested", None)}),
+    ("Russian troops tried to push towards Mykolaiv and Odesa.", set()),
 ])
 def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY))

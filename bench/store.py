@@ -77,7 +77,8 @@ def grow_store(source: Path, target: Path, articles: int) -> dict[str, int]:
                          "sort_key || ?, seq, ingested_at FROM articles WHERE hash IN (SELECT hash FROM pick)",
                          (suffix, suffix, suffix))
             for table in ("events", "unresolved"):
-                columns = "article || ?, n, date, place, data" if table == "events" else "article || ?, n, data"
+                names = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+                columns = ", ".join("article || ?" if name == "article" else name for name in names)
                 conn.execute(f"INSERT INTO {table} SELECT {columns} FROM {table} "
                              f"WHERE article IN (SELECT hash FROM pick)", (suffix,))
             conn.execute("DROP TABLE pick")

@@ -6,13 +6,15 @@ Pure functions over `Event` values; no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from gazetteer.place import Place
 
-from .model import ControlState, Event
+from .gcpause import no_cyclic_collection
+from .model import ControlState, Event, unchecked_event
 
 __all__ = [
     "PERIOD_SIZES",
@@ -87,32 +89,85 @@ def choose_period_size(dates: Iterable[dt.date]) -> str:
     return "day"  # few distinct dates: the finest layers there are
 
 
-def _event_rank(event: Event) -> tuple[str, int, int]:
+def _event_rank(event: Event) -> tuple[dt.date | None, bool, bool]:
     # Same-day order: contested before changes, claims before confirmations, so the strongest report wins.
-    return (event.date.isoformat() if event.date else "", event.kind != "contested", not event.claimed)
+    # (Only dated events are ranked; dates order as their ISO days do.)
+    return (event.date, event.kind != "contested", not event.claimed)
+
+
+def _place_keys(events: Sequence[Event]) -> list[str]:
+    """Return each event's place key; `Place.key` formats a string, made here once per place object."""
+    made: dict[int, str] = {}
+    keys = []
+    for event in events:
+        place = event.place
+        key = made.get(id(place))  # the places outlive this call: an id names one place throughout
+        if key is None:
+            key = made[id(place)] = place.key
+        keys.append(key)
+    return keys
+
+
+_BY_DATE = operator.attrgetter("date")
+_BY_CLAIMED = operator.attrgetter("claimed")
+_NO_DAY = dt.date.min  # stands in for an undated event's date in a sort key that puts undated events last
+
+
+def _ranked(dated: list[Event]) -> list[Event]:
+    """Return `sorted(dated, key=_event_rank)` for dated events.
+
+    Made by stable sorts on keys that C makes and a stable partition, least significant first: the same order,
+    in 0.7x the time of a key function called for each of 100,000s of events.
+    """
+    dated = sorted(dated, key=_BY_CLAIMED, reverse=True)  # claims first (reverse keeps a sort stable)
+    dated = [e for e in dated if e.kind == "contested"] + [e for e in dated if e.kind != "contested"]
+    dated.sort(key=_BY_DATE)
+    return dated
+
+
+def _sorted_by_sort_key(events: Sequence[Event]) -> list[Event]:
+    """Return `sorted(events, key=Event.sort_key)`: the same order, from dates as dates (no ISO text made) and
+    each place's key made once."""
+    keys = [(e.date is None, e.date or _NO_DAY, key, e.article_id, e.kind, e.sentence)
+            for e, key in zip(events, _place_keys(events), strict=True)]
+    return [events[i] for i in sorted(range(len(events)), key=keys.__getitem__)]
+
+
+def _relabelled(event: Event, kind: str) -> Event:
+    """Return `replace(event, kind=kind)` for a valid kind, without the dataclass's checks and field lookup."""
+    return unchecked_event(event.place, event.surface, kind, event.side, event.date, event.date_precision,
+                           event.claimed, event.confidence, event.article_id, event.sentence, event.outlet,
+                           event.url, event.title, event.published, event.date_note)
 
 
 def correct_kinds(events: Sequence[Event]) -> list[Event]:
     """Relabel captured/retaken from each place's history: retaken when the side held the place before."""
+    with no_cyclic_collection():
+        return _corrected_kinds(events)
+
+
+def _corrected_kinds(events: Sequence[Event]) -> list[Event]:
     by_place: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        by_place[event.place.key].append(event)
+    for event, key in zip(events, _place_keys(events), strict=True):
+        by_place[key].append(event)
     corrected: list[Event] = []
     for place_events in by_place.values():
-        dated = sorted((e for e in place_events if e.date), key=_event_rank)
+        dated = _ranked([e for e in place_events if e.date])
         held: set[str] = set()
         first_holder = side_of_country(place_events[0].place.country)
         if first_holder:
             held.add(first_holder)
         for event in dated:
-            if event.kind in ("captured", "retaken") and event.side:
-                kind = "retaken" if event.side in held else "captured"
-                event = replace(event, kind=kind) if kind != event.kind else event
-            if event.side:
-                held.add(event.side)
+            side = event.side
+            if side:
+                if event.kind in ("captured", "retaken"):
+                    kind = "retaken" if side in held else "captured"
+                    if kind != event.kind:
+                        event = _relabelled(event, kind)
+                held.add(side)
             corrected.append(event)
         corrected.extend(e for e in place_events if not e.date)
-    return sorted(corrected, key=Event.sort_key)
+    return _sorted_by_sort_key(corrected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +190,13 @@ class Timeline:
 
 def build_timeline(events: Sequence[Event], period: str = "auto") -> Timeline:
     """Fold events into per-period control states; periods are those that contain at least one event."""
-    dated = sorted((e for e in events if e.date), key=_event_rank)
+    with no_cyclic_collection():
+        return _built_timeline(events, period)
+
+
+def _built_timeline(events: Sequence[Event], period: str) -> Timeline:
+    dated = _ranked([e for e in events if e.date])
+    dated_keys = list(zip(dated, _place_keys(dated), strict=True))
     undated = tuple(sorted((e for e in events if not e.date), key=Event.sort_key))
     days = sorted({e.date for e in dated if e.date})  # a long run has many events on few days
     size = choose_period_size(days) if period == "auto" else period
@@ -144,8 +205,8 @@ def build_timeline(events: Sequence[Event], period: str = "auto") -> Timeline:
     periods = sorted({period_of(day, size) for day in days}, key=lambda p: p.start)
 
     places: dict[str, Place] = {}
-    for e in events:
-        places.setdefault(e.place.key, e.place)
+    for e, key in zip(events, _place_keys(events), strict=True):
+        places.setdefault(key, e.place)
     current: dict[str, ControlState] = {}
     states: dict[str, tuple[ControlState, ...]] = {}
     # Each place's running (side, since, claimed) and its events so far: a state is made once per period in
@@ -155,10 +216,10 @@ def build_timeline(events: Sequence[Event], period: str = "auto") -> Timeline:
     index = 0
     for per in periods:
         changed_here: set[str] = set()
-        while index < len(dated) and dated[index].date and dated[index].date <= per.end:  # type: ignore[operator]
-            event = dated[index]
+        end = per.end
+        while index < len(dated_keys) and dated_keys[index][0].date <= end:  # type: ignore[operator]
+            event, key = dated_keys[index]
             index += 1
-            key = event.place.key
             previous = running.get(key)
             side = "contested" if event.kind == "contested" else str(event.side)
             if previous is None or previous[0] != side:

@@ -252,6 +252,51 @@ def test_a_store_of_another_schema_version_is_refused_with_one_line(run: Invoke,
         EventStore.open(store)
 
 
+def _as_version_1(store: Path) -> None:
+    """Turn a store back into schema version 1, whose events kept their fields as one JSON text."""
+    from geo.store import _EVENT_COLUMNS
+
+    fields = ", ".join(f"'{name}', {name}" for name in _EVENT_COLUMNS)
+    with sqlite3.connect(store) as conn:
+        conn.executescript(f"""
+            CREATE TABLE events_v1 (article TEXT NOT NULL, n INTEGER NOT NULL, date TEXT, place TEXT NOT NULL,
+                                    data TEXT NOT NULL, PRIMARY KEY (article, n));
+            INSERT INTO events_v1 SELECT article, n, date, place,
+                json_set(json_object({fields}), '$.claimed', json(CASE claimed WHEN 1 THEN 'true' ELSE 'false' END))
+                FROM events;
+            DROP TABLE events;
+            ALTER TABLE events_v1 RENAME TO events;
+            CREATE INDEX events_date ON events (date);
+            PRAGMA user_version = 1;
+        """)
+
+
+def test_a_version_1_store_is_migrated_when_opened_and_reads_the_same(run: Invoke, tmp_path: Path) -> None:
+    store = tmp_path / "events.sqlite"
+    assert run("ingest", SEEDS, "--store", store, "-q", "-j", 1).exit_code == 0
+    before = run("events", "--store", store, "-q").stdout
+    _as_version_1(store)
+    with sqlite3.connect(store) as conn:
+        assert [row[1] for row in conn.execute("PRAGMA table_info(events)")] == [
+            "article", "n", "date", "place", "data"]
+    after = run("events", "--store", store, "-q")
+    assert after.exit_code == 0, after.stderr
+    assert after.stdout == before
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert "data" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+
+
+def test_the_event_columns_are_the_fields_of_an_event() -> None:
+    import dataclasses
+
+    from geo.model import Event
+    from geo.store import _EVENT_COLUMNS
+
+    assert {"place", "date", *_EVENT_COLUMNS} == {f.name for f in dataclasses.fields(Event)}
+    assert len(_EVENT_COLUMNS) + 2 == len(dataclasses.fields(Event))
+
+
 def test_an_empty_store_says_how_to_fill_it(run: Invoke, tmp_path: Path) -> None:
     store = tmp_path / "events.sqlite"
     EventStore.open(store).close()

@@ -19,7 +19,7 @@ class Hit:
     confidence: float
     claimed: bool
     partial: bool = False
-    actor_note: str = ""
+    actor_note: str = ""  # how the side was read: "" (an actor), APPOSITION or GUESSED (see below)
     toward: bool = False  # fighting "toward X": at X only when X is a village, not a distant city (see detect)
 
 
@@ -40,3 +40,9 @@ class Trigger:
     text: str  # the whole template, lower case
     owner: str  # the side the place's country stands for
     partial: bool  # "part of X", "the outskirts of X"
+
+
+# How directly a hit's side was read, for choosing among one place's changes in a sentence (lower: more direct).
+APPOSITION = "apposition"  # from a descriptive apposition: "Kherson, the only regional capital captured by Russia"
+GUESSED = "guessed"  # from who held the place, no actor named: "X, which was taken on July 22"
+DIRECTNESS = {"": 0, APPOSITION: 1, GUESSED: 2}

@@ -45,13 +45,16 @@ from .grammar import (
     is_subject,
     without_coordination,
 )
-from .hits import Hit
+from .hits import APPOSITION, GUESSED, Hit
 from .reading import SideReader
 
 _DOER_VERB_BEFORE = re.compile(r"\b(?:completed|complete|completes|completing|finished|finishing|began|begun|begins|"
                                r"started|starting|continued|continues|continuing|achieved|carried\s+out|"
                                r"conducted|pressed\s+on\s+with)\s+(?:the|their|its)\s+(?:[\w-]+\s+)?$")
 
+
+_OWN_TIME = re.compile(r"\s+(?:back\s+)?(?:in|since|during|last|earlier|at\s+the\s+(?:start|beginning|end)|"
+                       r"(?:on|by)\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))\b", re.IGNORECASE)
 
 class PhraseReader(SideReader):
     """Read the nominal, flag and after-the-place constructions into hits (mixed into the TriggerReader)."""
@@ -172,15 +175,20 @@ class PhraseReader(SideReader):
             reporter = self._reporter_side(left + MARK + right, vpos, actors) \
                 if side is None and is_retake(verb) else None
             reporter = reporter or (self._writer_side() if side is None and is_retake(verb) else None)
+            # A clause with its own time tells of another, earlier change ("X, which had been occupied since
+            # March", "Izium, which they captured in April"): never weighed against the sentence's main one.
+            own_time = bool(_OWN_TIME.match(right, m.end("verb"))) or (m.group("aux") or "").startswith("had")
+            note = "" if pattern is RIGHT_PASSIVE or own_time else APPOSITION
             if reporter:
                 # "X had been liberated, the Russian ministry said": each side "liberates" what it gains.
                 side, conf = reporter, conf - 0.15
             elif side is None:
                 retake = is_retake(verb)
                 side, conf = (owner if retake else other_side(owner)), conf - 0.25
+                note = "" if own_time else GUESSED
             partial = pattern is RIGHT_PASSIVE and bool(re.search(r"\bpart(?:ly|ially)\b", m.group("mods"), re.I))
             hits.append(Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
-                             claimed(vpos, side), partial))
+                             claimed(vpos, side), partial, note))
         if conditional:
             return hits
         m = RIGHT_WITHDRAWN.match(right)

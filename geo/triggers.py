@@ -47,7 +47,8 @@ from .grammar import (
     WINDOW,
     is_retake,
 )
-from .hits import Claimed, Hit, Trigger
+from .hits import DIRECTNESS as _DIRECTNESS
+from .hits import GUESSED, Claimed, Hit, Trigger
 from .mentions import APPOSITION_BEFORE, POSSESSIVE_AFTER, NameMention, Template
 from .phrases import PhraseReader
 from .timeline import side_of_country
@@ -129,7 +130,7 @@ class TriggerReader(PhraseReader):
                     and not _NEAR_BEFORE.search(left, 0, locator.start()):
                 # "fighting in Robotyne near Orikhiv": Orikhiv only says where Robotyne is (not "near X, near Y")
                 hits[first:] = [h for h in hits[first:] if h.cls != "contested"]
-        return _without_inner_fights(hits)
+        return _one_side_per_mention(_without_inner_fights(hits))
 
     def _read_match(self, name: str, m: re.Match[str], index: int, left: str, right: str, text: str, owner: str,
                     part_owned: bool, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
@@ -187,6 +188,8 @@ class TriggerReader(PhraseReader):
             side, conf = writer, 0.65  # "units of the 'East' group liberated X" in the Russian ministry's words
         else:
             side, conf = (t.owner if is_retake(t.verb) else other_side(t.owner)), 0.6
+            return Hit(t.index, "contested" if t.partial else "change", t.verb, side, t.vpos, conf,
+                       claimed(t.vpos, side), t.partial, GUESSED)
         return Hit(t.index, "contested" if t.partial else "change", t.verb, side, t.vpos, conf,
                    claimed(t.vpos, side), t.partial)
 
@@ -408,6 +411,24 @@ _LOCATOR_BEFORE = re.compile(r"§\s*,?\s+(?:(?:just|some|about|\d+\s*(?:km|kilom
 # ... unless that one is itself a reference: "north of Kupiansk near X", "toward Selydove near X", "near A, near B".
 _NEAR_BEFORE = re.compile(r"(?:\b(?:near|around|outside|toward|towards)|(?:north|south|east|west)(?:ern)?|"
                           r"(?:north|south)-?(?:east|west)(?:ern)?)\s+(?:of\s+)?$")
+
+
+def _one_side_per_mention(hits: list[Hit]) -> list[Hit]:
+    """Keep, of one place's changes to different sides in a sentence, those said most directly.
+
+    A side named by an actor beats one read from a descriptive apposition ("entered Kherson, the only regional
+    capital captured by Russia"), which beats one guessed from who held the place ("Kyiv's forces recaptured
+    towns, including X, which were taken on July 22").
+    """
+    changes = [h for h in hits if h.cls != "contested"]
+    if len(changes) < 2:
+        return hits
+    best: dict[int, int] = {}
+    for h in changes:
+        best[h.mention] = min(best.get(h.mention, 9), _DIRECTNESS.get(h.actor_note, 0))
+    sides = {(h.mention, h.side) for h in changes if _DIRECTNESS.get(h.actor_note, 0) == best[h.mention]}
+    return [h for h in hits if h.cls == "contested" or _DIRECTNESS.get(h.actor_note, 0) == best[h.mention]
+            or (h.mention, h.side) in sides]
 
 
 def _without_inner_fights(hits: list[Hit]) -> list[Hit]:

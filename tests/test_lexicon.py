@@ -451,6 +451,14 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
      {("Torske", "contested", None), ("Yampil’", "contested", None)}),
     ("On the Huliaipole axis, the enemy attacked once towards Poltavka.", {("Poltavka", "contested", None)}),
     ("Russian troops tried to push towards Mykolaiv and Odesa.", set()),
+    # one place, two sides in a sentence: the side an actor names beats a guess and a descriptive apposition
+    ("Kyiv's forces recaptured several towns, including Sievierodonetsk, which were taken on July 22.",
+     {("Siverskodonetsk", "retaken", "UA")}),
+    ("Ukrainian forces have entered Kherson, the only regional capital captured by Russia.",
+     {("Kherson", "retaken", "UA")}),
+    # ... but a clause with a time of its own is an earlier change
+    ("The Ukrainian army liberated Trostianets, which had been occupied since the beginning of March.",
+     {("Trostyanets", "retaken", "UA"), ("Trostyanets", "captured", "RU")}),
 ])
 def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY))

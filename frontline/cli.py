@@ -413,24 +413,35 @@ def _write_stdout_bytes(data: bytes) -> None:
 
 @cli.command("ingest", context_settings=CONTEXT)
 @ingest_options
+@click.option("--prune", is_flag=True,
+              help="Then forget the recorded files of SOURCES that no longer exist, with the articles and events "
+                   "no other file holds (one transaction).")
 def ingest_command(sources: tuple[Path, ...], default_date: dt.date | None, jobs: int | None,
                    countries: tuple[str, ...], online: bool, nominatim_domain: str, quiet: bool, store: Path,
-                   engine: str, scheduler: str | None) -> None:
+                   engine: str, scheduler: str | None, prune: bool) -> None:
     """Record the articles of SOURCES, their events and unresolved names, in the event store FILE.
 
     Files unchanged since they were recorded are not read again; an article recorded before (same content)
     is not detected again; a changed article replaces its old events. Interrupted, the store keeps whole
     articles; the next run goes on from there. Read it back with 'map --store' and 'events --store'.
+    With --prune, files deleted from SOURCES since they were recorded take their articles' events with them.
 
     \b
     Example:
       frontline ingest reports/ --store events.sqlite
+      frontline ingest reports/ --store events.sqlite --prune
     """
     find_sources(sources)  # a missing input fails before the store is created
     with EventStore.open(store) as opened, detection_engine(engine, scheduler, jobs, countries, online) as batches:
         result = ingest_sources(sources, opened, default_date=default_date, jobs=jobs, countries=countries,
                                 online=online, nominatim_domain=nominatim_domain, quiet=quiet,
                                 batch_detector=batches)
+        if prune:
+            # After the ingest: a file moved within SOURCES is linked at its new path first, so its articles
+            # are kept, not forgotten and detected again.
+            pruned = opened.prune_missing(sources)
+            if not quiet:
+                click.echo(f"frontline: {pruned.summary()}", err=True)
         if not quiet:
             counts = opened.counts()
             click.echo(f"frontline: {store}: {counts['articles']:,} articles, {counts['events']:,} events, "

@@ -42,6 +42,7 @@ __all__ = [
     "StoreError",
     "EventStore",
     "StoredArticle",
+    "PruneCounts",
     "article_hash",
     "source_key",
     "source_signature",
@@ -179,6 +180,20 @@ class StoreCounts:
     linked: int = 0  # articles already in the store (another file, or another run) now also found here
     replaced: int = 0  # positions whose article changed: the old one's events are gone
     events: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PruneCounts:
+    """What a prune removed: the files gone, and the articles (with their events) no other file holds."""
+
+    files: int = 0
+    articles: int = 0
+    events: int = 0
+
+    def summary(self) -> str:
+        """Return the one-line summary printed after a prune."""
+        return (f"pruned {self.files:,} file(s) gone from the sources: {self.articles:,} article(s) and "
+                f"{self.events:,} event(s) removed")
 
 
 # -- value <-> row ------------------------------------------------------------------------------------------
@@ -367,6 +382,29 @@ class EventStore:
                              (path, _sort_key(path), signature, articles, _now()))
         return counts
 
+    def prune_missing(self, roots: Iterable[str | os.PathLike[str]]) -> PruneCounts:
+        """Forget the recorded files that are one of `roots` or lie under one of them (directories) and no
+        longer exist, in one transaction: their positions, and each article no other file holds, with its events
+        and unresolved names. A file moved elsewhere is a new path; its articles, once ingested from there, stay.
+        """
+        prefixes = [source_key(root) for root in roots]
+        with self.transaction() as conn:
+            recorded = [path for (path,) in conn.execute(
+                "SELECT path FROM sources UNION SELECT DISTINCT path FROM source_articles")]
+            gone = [path for path in recorded if _under(path, prefixes) and not os.path.exists(path)]
+            if not gone:
+                return PruneCounts()
+            before = self.counts()
+            for path in gone:
+                hashes = [row[0] for row in conn.execute("SELECT DISTINCT hash FROM source_articles WHERE path = ?",
+                                                         (path,))]
+                conn.execute("DELETE FROM source_articles WHERE path = ?", (path,))
+                conn.execute("DELETE FROM sources WHERE path = ?", (path,))
+                for content_hash in hashes:
+                    self._forget_unless_linked(content_hash)
+            after = self.counts()
+        return PruneCounts(len(gone), before["articles"] - after["articles"], before["events"] - after["events"])
+
     def _insert_article(self, item: StoredArticle) -> int:
         conn = self.conn
         article = item.article
@@ -438,6 +476,11 @@ class EventStore:
     def article_count(self) -> int:
         """Return the number of articles recorded."""
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def _under(path: str, prefixes: Sequence[str]) -> bool:
+    """Return whether `path` is one of `prefixes` or lies in a directory among them."""
+    return any(path == prefix or path.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
 
 
 def _published_window(since: dt.date | None, until: dt.date | None) -> tuple[str, list[str]]:

@@ -182,6 +182,85 @@ def test_the_same_article_in_a_second_folder_is_recorded_once(seeds: Path, tmp_p
     assert _jsonl(after.events) == _jsonl(before.events)
 
 
+# --- pruning files deleted since -------------------------------------------------------------------------------
+
+
+def _store_events(run: Invoke, store: Path) -> str:
+    result = run("events", "--store", store, "-q")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_ingest_prune_forgets_the_files_deleted_from_a_source_folder(run: Invoke, seeds: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.sqlite"
+    assert run("ingest", seeds, "--store", store, "-q", "-j", 1).exit_code == 0
+    gone = sorted(seeds.glob("*.txt"))[1]
+    assert gone.name in _store_events(run, store)
+    gone.unlink()
+    kept = run("ingest", seeds, "--store", store, "-j", 1)  # without --prune the events stay, as before
+    assert kept.exit_code in (0, 1), kept.stderr
+    assert "pruned" not in kept.stderr
+    assert gone.name in _store_events(run, store)
+    pruned = run("ingest", seeds, "--store", store, "--prune", "-j", 1)
+    assert pruned.exit_code in (0, 1), pruned.stderr
+    assert "frontline: pruned 1 file(s) gone from the sources: 1 article(s) and " in pruned.stderr
+    assert gone.name not in _store_events(run, store)
+    assert _store_events(run, store) == run("events", seeds, "-q", "-j", 1).stdout
+    with EventStore.open(store, create=False) as opened:
+        assert opened.counts()["articles"] == opened.counts()["sources"] == 4
+    again = run("ingest", seeds, "--store", store, "--prune", "-j", 1)
+    assert "frontline: pruned 0 file(s)" in again.stderr
+
+
+def test_prune_keeps_a_moved_file_and_what_lies_outside_the_sources(seeds: Path, tmp_path: Path,
+                                                                    gazetteer: Gazetteer) -> None:
+    store = tmp_path / "events.sqlite"
+    other = Path(shutil.copytree(seeds, tmp_path / "other"))
+    _ingest([seeds, other], store, gazetteer)
+    files = sorted(seeds.glob("*.txt"))
+    moved = seeds / "sub" / files[0].name
+    moved.parent.mkdir()
+    shutil.copy(seeds / "manifest.csv", moved.parent)  # its row, so that it is the same article (same hash)
+    files[0].rename(moved)  # moved within the source folder: the same article at a new path
+    files[1].unlink()  # deleted, but its article is still in the other folder
+    (sorted(other.glob("*.txt"))[2]).unlink()  # deleted from a folder not named: not pruned
+    result, seen, _ = _ingest(seeds, store, gazetteer)
+    assert (result.detected, seen) == (0, [])
+    with EventStore.open(store) as opened:
+        counts = opened.prune_missing([seeds])
+        assert (counts.files, counts.articles, counts.events) == (2, 0, 0)
+        assert opened.counts()["articles"] == 5
+        paths = {row[0] for row in opened.conn.execute("SELECT path FROM sources")}
+    assert str(moved) in paths and str(files[0]) not in paths and str(files[1]) not in paths
+    assert len([p for p in paths if p.startswith(str(other))]) == 5  # the deleted one is still recorded there
+
+
+def test_a_failed_prune_changes_nothing(seeds: Path, tmp_path: Path, gazetteer: Gazetteer,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "events.sqlite"
+    _ingest(seeds, store, gazetteer)
+    for path in sorted(seeds.glob("*.txt"))[:3]:
+        path.unlink()
+    calls = []
+
+    def fail_on_the_third(self: EventStore, content_hash: str) -> None:
+        calls.append(content_hash)
+        if len(calls) == 3:
+            raise OSError("disk gone")
+        original(self, content_hash)
+
+    original = EventStore._forget_unless_linked
+    with EventStore.open(store) as opened:
+        before = opened.counts()
+        monkeypatch.setattr(EventStore, "_forget_unless_linked", fail_on_the_third)
+        with pytest.raises(OSError):
+            opened.prune_missing([seeds])
+        monkeypatch.undo()
+        assert opened.counts() == before  # one transaction: the first two articles are back too
+        assert opened.prune_missing([seeds]).articles == 3
+        assert opened.counts()["articles"] == 2
+
+
 # --- time windows ----------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from rapidfuzz import fuzz
 
@@ -16,7 +16,7 @@ from .normalize import normalize
 from .place import Candidate, CandidateRow, Place, haversine_km, nearest_km
 
 __all__ = ["Area", "Cues", "DistanceCue", "Resolution", "rank", "prior_scores", "rank_priors", "destination",
-           "inside", "settle_by_neighbours", "BEARINGS"]
+           "inside", "settle_by_neighbours", "reconsider_stranger", "BEARINGS"]
 
 BEARINGS = {
     "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
@@ -356,3 +356,17 @@ def settle_by_neighbours(resolution: Resolution, neighbours: Sequence[tuple[floa
         return resolution  # "near Konstantinovka" beside a village of the name: the town is as likely meant
     others = tuple((p, s) for _, p, s in distances if p is not place)
     return _resolution(resolution.query, "resolved", place, ((place, score), *others), resolution.method)
+
+
+def reconsider_stranger(resolution: Resolution, neighbours: Sequence[tuple[float, float]]) -> Resolution:
+    """Read a village the priors resolved far from every place named beside it as `settle_by_neighbours` would.
+
+    "repelled attacks near Yunakivka, Oleksiivka and Kindrativka": the Kindrativka 10 km from Yunakivka, not a
+    larger one 300 km away. A town of 20,000 or more is left as it is ("captured Kupiansk and Bakhmut").
+    """
+    best = resolution.best
+    if (resolution.status != "resolved" or best is None or not neighbours or best.population >= 20_000
+            or nearest_km(best.lat, best.lon, neighbours) <= STRANGER_KM):
+        return resolution
+    settled = settle_by_neighbours(replace(resolution, status="ambiguous"), neighbours)
+    return settled if settled.status == "resolved" and settled.best is not best else resolution

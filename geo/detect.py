@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from gazetteer.disambiguate import Cues, Resolution, settle_by_neighbours
+from gazetteer.disambiguate import Cues, Resolution, reconsider_stranger, settle_by_neighbours
 from gazetteer.gazetteer import Gazetteer
 from gazetteer.place import Place
 
@@ -403,22 +403,32 @@ class Detector(TriggerReader, MentionReader):
 
     def _settle_by_neighbours(self, mentions: list[NameMention], cues: Cues,
                               known: Mapping[str, Resolution]) -> None:
-        """Decide ambiguous names by the places named beside them in the sentence and the article."""
-        if not any(m.resolution and m.resolution.status == "ambiguous" for m in mentions):
+        """Decide ambiguous names by the places named beside them in the sentence and the article.
+
+        A name the priors alone resolved to a namesake far from every other place of its list is read again the
+        same way ("attacks near Yunakivka, Oleksiivka and Kindrativka": the Kindrativka beside Yunakivka).
+        """
+        ambiguous = any(m.resolution and m.resolution.status == "ambiguous" for m in mentions)
+        strangers = len(mentions) > 1 and any(m.resolution and m.resolution.status == "resolved"
+                                              and len(m.resolution.candidates) > 1 for m in mentions)
+        if not ambiguous and not strangers:
             return
-        points = []
+        points: list[tuple[float, float] | None] = []
         for m in mentions:
             res = m.resolution or known.get(m.surface)
             if res is None or res.status != "resolved":  # the article's answer, else the sentence's own
                 res = self.gazetteer.resolve(m.surface, cues, fuzzy=False)
-            if res.status == "resolved" and res.best is not None:
-                points.append((res.best.lat, res.best.lon))
+            points.append((res.best.lat, res.best.lon) if res.status == "resolved" and res.best else None)
+        found = [p for p in points if p is not None]
         # The places of the same sentence first (a list names neighbours), then those of the whole article.
-        for m in mentions:
+        for i, m in enumerate(mentions):
             if m.resolution and m.resolution.status == "ambiguous":
-                m.resolution = settle_by_neighbours(m.resolution, points)
+                m.resolution = settle_by_neighbours(m.resolution, found)
             if m.resolution and m.resolution.status == "ambiguous":
-                m.resolution = settle_by_neighbours(m.resolution, [*points, *cues.context_points])
+                m.resolution = settle_by_neighbours(m.resolution, [*found, *cues.context_points])
+            elif m.resolution and m.resolution.status == "resolved" and len(m.resolution.candidates) > 1:
+                others = [p for j, p in enumerate(points) if j != i and p is not None]
+                m.resolution = reconsider_stranger(m.resolution, others)
 
     def _event(self, article: Article, s: Sentence, mention: NameMention, place: Place, hit: Hit,
                dates: Sequence[DateMention], method: str, anchor: int, reference: dt.date | None = None) -> Event:

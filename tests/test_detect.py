@@ -531,3 +531,25 @@ def test_a_name_is_one_place_in_one_article(detector: Detector, order: str) -> N
     assert {e.kind for e in events} == {"captured", "contested"}
     assert {e.place.admin1 for e in events} == {"05"}  # Donetsk Oblast, both
     assert len({e.place.geonameid for e in events}) == 1
+
+
+def test_a_village_far_from_the_rest_of_its_list_is_read_again(detector: Detector) -> None:
+    # Several Kindrativkas: the priors alone pick one far away; the list puts it beside Yunakivka (Sumy Oblast).
+    text = "In the Sumy direction, the occupiers attacked Ukrainian positions near Yunakivka and Kindrativka."
+    events = detector.detect(Article("t", text, published=dt.date(2025, 8, 22))).events
+    places = {e.place.name: e.place for e in events}
+    assert {"Yunakivka", "Kindrativka"} <= set(places)
+    yunakivka, kindrativka = places["Yunakivka"], places["Kindrativka"]
+    from gazetteer.place import haversine_km
+    assert haversine_km(yunakivka.lat, yunakivka.lon, kindrativka.lat, kindrativka.lon) < 30
+
+
+def test_a_town_is_not_read_again_as_a_village_beside_the_list() -> None:
+    from gazetteer.disambiguate import Resolution, reconsider_stranger
+    from gazetteer.place import Place
+    town = Place(1, "Lyman", 48.99, 37.80, "UA", "05", population=20_500)
+    village = Place(2, "Lyman", 49.59, 36.47, "UA", "07", population=900)
+    resolved = Resolution("Lyman", "resolved", town, ((town, 12.0), (village, 10.0)))
+    assert reconsider_stranger(resolved, [(49.60, 36.50)]).best is town
+    small = Resolution("Lyman", "resolved", village, ((village, 12.0), (town, 10.0)))
+    assert reconsider_stranger(small, [(48.98, 37.82)]).best is town  # the village lies far from the list: read again

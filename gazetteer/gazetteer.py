@@ -84,7 +84,7 @@ REGION_ONLY_NAMES = frozenset({
 _AREA_NAME = r"([A-Z](?<!\w.)[\w'’ʼ-]++(?:[ -][A-Z][\w'’ʼ-]++)?)"
 # What puts a place outside the region named next: "across the border from", "on the border with", "outside".
 _BEYOND = re.compile(r"\b(?:across\s+the\s+(?:administrative\s+|state\s+|regional\s+)?border\s+from"
-                     r"|borders?\s+with|bordering|outside(?:\s+of)?|beyond|adjacent\s+to|next\s+to)"
+                     r"|(?:administrative\s+)?borders?\s+(?:with|of)|bordering|outside(?:\s+of)?|beyond|adjacent\s+to|next\s+to)"
                      r"\s+(?:the\s+)?(?:neighbou?ring\s+)?$", re.IGNORECASE)
 _UNIT = re.compile(_AREA_NAME + r"\s++(?i:(region|regions|oblast|oblasts|province|governorate|area|"
                    r"district|districts|raion|rayon|hromada|community|municipality|direction|axis|sector|"
@@ -463,9 +463,13 @@ class Gazetteer:
                                    "" if level == "district" else place.admin3))
         return tuple(sorted(areas, key=lambda a: (a.country, a.admin1, a.admin2, a.admin3)))
 
-    def _anchor(self, name: str) -> Place | None:
+    def _anchor(self, name: str, sector: bool = False) -> Place | None:
         found = self.resolve(name, fuzzy=False)
         best = found.best if found.status == "resolved" else None
+        if sector and best is None and found.status == "ambiguous" and self.focus and found.candidates:
+            # A front sector is named after a town on the front: "the Novopavlivka axis" is the Novopavlivka
+            # nearest the front of the namesakes, not no sector at all.
+            best = min((p for p, _ in found.candidates), key=lambda p: haversine_km(p.lat, p.lon, *self.focus))
         if best is not None and self.focus and haversine_km(best.lat, best.lon, *self.focus) > ANCHOR_THEATRE_KM:
             # "north-east of Seversk" in a war report is Siversk, not the Siberian city: an anchor of the front.
             near = [p for p, _ in found.candidates if haversine_km(p.lat, p.lon, *self.focus) <= ANCHOR_THEATRE_KM]
@@ -484,7 +488,7 @@ class Gazetteer:
             if _BEYOND.search(text, max(0, match.start() - 60), match.start()):
                 continue  # "Dachne, just across the border from Donetsk region": a neighbour, not its region
             if unit in ("direction", "axis", "sector"):
-                anchor = self._anchor(word)
+                anchor = self._anchor(word, sector=True)
                 if anchor is not None:
                     areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM, anchor=word, sector=True))
                 continue
@@ -499,7 +503,7 @@ class Gazetteer:
                 found = (Area(region[0], region[1]),) if region else ()
             areas.extend(replace(a, span=match.span()) for a in found)
         for match in _DIRECTION_OF.finditer(text):
-            anchor = self._anchor(match.group(1))
+            anchor = self._anchor(match.group(1), sector=True)
             if anchor is not None:
                 areas.append(Area(lat=anchor.lat, lon=anchor.lon, km=DIRECTION_KM, anchor=match.group(1), sector=True))
         for match in _NEAR.finditer(text):

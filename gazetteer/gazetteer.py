@@ -466,10 +466,11 @@ class Gazetteer:
     def _anchor(self, name: str, sector: bool = False) -> Place | None:
         found = self.resolve(name, fuzzy=False)
         best = found.best if found.status == "resolved" else None
-        if sector and best is None and found.status == "ambiguous" and self.focus and found.candidates:
+        focus = self.focus
+        if sector and best is None and found.status == "ambiguous" and focus and found.candidates:
             # A front sector is named after a town on the front: "the Novopavlivka axis" is the Novopavlivka
             # nearest the front of the namesakes, not no sector at all.
-            best = min((p for p, _ in found.candidates), key=lambda p: haversine_km(p.lat, p.lon, *self.focus))
+            best = min((p for p, _ in found.candidates), key=lambda p: haversine_km(p.lat, p.lon, *focus))
         if best is not None and self.focus and haversine_km(best.lat, best.lon, *self.focus) > ANCHOR_THEATRE_KM:
             # "north-east of Seversk" in a war report is Siversk, not the Siberian city: an anchor of the front.
             near = [p for p, _ in found.candidates if haversine_km(p.lat, p.lon, *self.focus) <= ANCHOR_THEATRE_KM]

@@ -74,7 +74,8 @@ def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
         pos = starts[line + 1]  # the next line: one match is enough
     return found
 
-# Attacks "toward" a village are fought at it; "toward" a town of this size or more name an aim further off.
+# Attacks "toward" a village, advances "northwest of" it, are fought at it; "toward" or "south of" a town of this
+# size or more name an aim or a stretch of front further off ("advance south of Kharkiv").
 TOWARD_TOWN_POPULATION = 15_000
 
 

@@ -47,7 +47,7 @@ _COORD_BEFORE = (rf"(?:§(?:\s+(?:regions?|districts?|areas?))?"
                  rf"(?:§|[\w'’-]+)\s+people['’]s\s+republic))?"
                  rf"{_LOCATING}{SEP}"
                  rf"(?:(?:(?<=and\s)|(?<=as\s))(?:into|in|near|around|towards?|in\s+the\s+direction\s+of)\s+)?"
-                 rf"(?:(?:the\s+)?(?:nearby\s+|neighbou?ring\s+|small\s+)?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
+                 rf"(?:(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:town|city|village|settlement|hamlet)s?\s+of\s+)?)*")
 
 # "captured Avdiivka and Kostiantynivka came under fire": the name after "and" begins a clause of its own.
 NEW_CLAUSE_AFTER = lower_re(r"\s+(?:came|comes|was|were|is|are|remained|remains|has|have|had|stayed|stays|saw|sees|"
@@ -141,7 +141,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         # "battling Russian troops in the streets of X", "clashed with Ukrainian forces near X"
         rf"(?:(?:with\s+)?(?:the\s+)?(?:russian|ukrainian|enemy|russia['’]s|ukraine['’]s)\s+(?:[\w-]+\s+)?"
         rf"(?:troops|forces|units|soldiers|fighters|army)\s+)?"
-        rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|going\s+on|"
+        rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|also|again|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along)\s+"
         rf"(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
@@ -154,12 +154,18 @@ FIGHT_TRIGGER_FAMILY = LEXICON.fight_triggers("report")
 
 # "on the south-eastern approaches to X": the side named between (generic), then the lexicon's prepositions.
 _FIGHT_PREPOSITIONS = (r"(?:on|at|to|toward|towards)\s+the\s+(?:north|south)?-?(?:east|west)?(?:ern)?(?<=[a-z])\s+"
-                       r"(?:outskirts|approaches|edges?)\s+(?:of|to)|") + "|".join(
+                       r"(?:outskirts|approaches|edges?)\s+(?:of|to)|"
+                       # "advanced northwest of X" (an advance only: see COMPASS_OF)
+                       r"(?:north|south)-?(?:east|west)\s+of|(?:north|south|east|west)\s+of|") + "|".join(
     sorted((re.escape(p).replace(r"\ ", r"\s+") for p in LEXICON.fight_prepositions), key=lambda p: (-len(p), p)))
 
 DIRECTION_WORDS = "|".join(LEXICON.direction_words)
 
-_FIGHT_FILLER = (r"(?:\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
+# A bearing from a place as the place of an advance: "Ukrainian forces advanced northwest of Klishchiivka".
+COMPASS_OF = re.compile(r"(?:north|south)?-?(?:east|west)?(?<=[a-z])\s+of")
+
+_FIGHT_FILLER = (r"(?:\s*\((?:both\s+|all\s+)?[^()§]{0,30}?§?\)"  # "near X and Y (both south of Z) and near W"
+                 r"|\s+(?:(?!(?:while|but|which|who|whom|where|when|although|though|whereas|after|before|because|"
                  r"since|said|says|say|told|according|as|and\s+(?:then\s+)?(?:the\s+)?§\s+(?!direction|and\b|or\b))\b)[\w'’-]+|§)"
                  r"|\s*;(?:\s+and)?|\s*,\s+(?:including|notably|mainly|mostly|particularly|especially|(?:most|many|all|"
                  r"some|several|half|the\s+majority|the\s+bulk|dozens)\s+of\s+them)(?=\s+(?:near|around|in)\b)"
@@ -185,7 +191,7 @@ _COUNT_NOUN = LEXICON.alternation(LEXICON.count_nouns)
 _CONTINUATION_OPENERS = LEXICON.alternation(
     (*(w for w in LEXICON.list_openers if w not in LEXICON.count_nouns), *LEXICON.list_continuations))
 _ANNOUNCED_GAP = (r"(?:[^§;]|§(?:\s*(?:,|and)\s*§)*\s+(?:oblast|region|province|district|raion|direction|sector|"
-                  r"axis|axe)s?){0,100}?")
+                  r"axis|axe|hromada|communit(?:y|ie))s?){0,100}?")
 LEFT_PATTERNS.append(("announced", lower_re(
     rf"(?<![\w-])(?P<verb>{_CONTROL}|{LEXICON.verbs('change')}|claimed|claims|claiming)(?P<count>\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_COUNT_NOUN}))?\b"
     rf"{_ANNOUNCED_GAP}(?:[,.:—–-]\s*(?:{_CONTINUATION_OPENERS})\b(?:\s+(?:are|were|is|was|include|included))?|"
@@ -268,7 +274,9 @@ ANY_LEFT_KEYWORD = lower_re(r"\b(?:" + "|".join(sorted(set().union(*LEFT_KEYWORD
 LETTERS = re.compile(r"[a-z]+")
 
 RIGHT_PASSIVE = lower_re(
-    rf"^(?:{SEP}§)*(?:\s+(?:regions?|districts?))?(?:\s+itself)?"
+    # "Irpin, Bucha, Hostomel and the whole Kyiv region had been liberated": the region closes the list
+    rf"^(?:{SEP}(?:(?:the\s+(?:entire|whole)\s+)?§|the\s+(?:entire|whole)\s+(?:§|[\w'’-]+)\s+(?:region|oblast)))*"
+    rf"(?:\s+(?:regions?|districts?))?(?:\s+itself)?"
     # "Vuhledar (Ugledar) was ...", "Novohrodivka in the Donetsk region has been ..."
     rf"(?:\s*\([^()]{{1,40}}\))?(?:\s+(?:in|of)\s+(?:the\s+)?§(?:\s+(?:regions?|oblasts?|provinces?|districts?|"
     rf"hromadas?|communit(?:y|ies)))?(?:\s+of\s+§\s+(?:oblast|region))?)?"
@@ -280,7 +288,7 @@ RIGHT_PASSIVE = lower_re(
     rf"was|were|is|are|being|been|got|gets|remains|remained|remain)\s+(?P<mods>(?:(?:now|finally|fully|completely|just|reportedly|recently|"
     rf"officially|also|already|again|effectively|largely|successfully|eventually|quickly|not|never|soon|mostly|partly|"
     rf"partially|briefly|temporarily|first|later|then|subsequently)\s+)*)"
-    rf"(?P<verb>{LEXICON.participles('passive')})\b"
+    rf"(?P<verb>{LEXICON.participles('passive')}|claimed(?=\s+by\b))\b"
     rf"(?:\s+(?:back\s+)?(?:by|to)\s+(?P<actor>[^,;.]{{1,60}})|\s+of\s+(?P<loser>[^,;.]{{1,60}}))?")
 
 # "Kramatorsk had been abandoned by the insurgents", "Russian forces in the Balakliia and Izium areas were being
@@ -331,15 +339,18 @@ RIGHT_SURRENDER = lower_re(r"^\s+(?:(?:had|have|has)\s+)?(?:(?:finally|now|all|r
 
 RIGHT_FELL = lower_re(
     rf"^(?:{SEP}§)*\s*,?\s*(?P<rel>(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?)?(?:which|that)\s+)?"
-    rf"(?:(?:has|had|have)\s+(?:been\s+)?|(?:was|were|is|are)\s+)?"  # "was returned to Ukrainian control"
+    # "was returned to Ukrainian control", "had also been returned to"
+    rf"(?:(?:has|had|have)\s+(?:(?:also|now|all|both|since)\s+)*(?:been\s+)?|(?:was|were|is|are)\s+)?"
     rf"(?:(?:finally|reportedly|just|eventually|already|effectively|now)\s+)*(?P<verb>fell|falls|fallen|came|comes|"
     rf"returned|returns|passed)\s+(?:back\s+)?(?:under\s+(?:the\s+)?(?:full\s+)?control\s+of\s+|to\s+|into\s+the\s+"
     rf"hands\s+of\s+|under\s+|into\s+)(?P<actor>[^,;.]{{1,60}})")  # "into Russian hands"
 
 # "X is now under Russian control", "X is back in Ukrainian hands": a holder stated with "now" or "back" tells of a
 # change.
-RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+)|(?P<since>(?:has|have|had)\s+"
-                       r"been\s+))(?:fully\s+|completely\s+|firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?"
+RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+|"
+                       r"(?=(?:entirely|fully|completely)\s))|"
+                       r"(?P<since>(?:has|have|had)\s+been\s+))"
+                       r"(?:fully\s+|completely\s+|entirely\s+|firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?"
                        r"(?:full\s+|complete\s+|total\s+)?(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b"
                        # "X has been under militia control since the end of August": held since a day, taken then
                        r"(?(since)\s+since\b)")  # "X is back in Ukrainian hands"
@@ -362,7 +373,8 @@ RIGHT_FELL_BARE = lower_re(
 RIGHT_VERB_HINT = lower_re(rf"\b(?:{LEXICON.participles('passive')}|{LEXICON.participles('appositive')}|"
                            rf"{_WITHDRAW_PARTICIPLES}|"
                            rf"{LEXICON.past_forms('relative')}|claimed|surrender|capitulat|laid|fell|falls|fallen|came|comes|"
-                           r"returned|returns|passed|where|(?:now|back|been)\s+(?:\w+\s+)?(?:under|in)\b)")
+                           r"returned|returns|passed|where|(?:now|back|been|entirely|fully|completely)\s+(?:\w+\s+)?"
+                           r"(?:under|in)\b)")
 
 RIGHT_BY = lower_re(r"^\s*(?:(?:was|were|is|has\s+been)\s+)?(?:\w+\s+)?by\s+(?P<actor>[^,;.]{1,60})")
 

@@ -20,7 +20,7 @@ class Hit:
     claimed: bool
     partial: bool = False
     actor_note: str = ""  # how the side was read: "" (an actor), APPOSITION or GUESSED (see below)
-    toward: bool = False  # fighting "toward X": at X only when X is a village, not a distant city (see detect)
+    toward: bool = False  # fighting "toward X", "northwest of X": at X only when X is a village (see detect)
 
 
 Claimed = Callable[[int, "str | None"], bool]  # (trigger position, side gained) -> is it one side's claim

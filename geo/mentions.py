@@ -19,7 +19,10 @@ _REGION_AFTER = compile_factored(r"\s+(?:regions?|oblasts?|provinces?|districts?
 
 _DIRECTION_AFTER = compile_factored(rf"\s+(?:{DIRECTION_WORDS})\b", re.I)
 
-_PLURAL_DIRECTION_AFTER = compile_factored(r"\s+(?:directions|axes|sectors|fronts)\b", re.I)
+_PLURAL_DIRECTION_AFTER = compile_factored(r"\s+(?:directions|axes|sectors|fronts|communities|hromadas)\b", re.I)
+
+# "the Yunakivka community", "Khotin hromada": a unit named after its centre, not the settlement itself.
+_COMMUNITY_AFTER = compile_factored(r"\s+(?:communit(?:y|ies)|hromadas?)\b", re.I)
 
 _PLURAL_REGION_AFTER = compile_factored(r"\s+(?:regions|oblasts|provinces|districts|areas)\b", re.I)
 
@@ -105,7 +108,7 @@ class NameMention:
     surface: str
     spotted: bool
     region_suffix: bool = False
-    direction: bool = False  # "the Pokrovsk direction": names an axis of the front, not the town
+    direction: bool = False  # "the Pokrovsk direction", "the Khotin community": an axis or a unit, not the town
     resolution: Resolution | None = None
     tpos: int = 0  # position of its mark in the template
 
@@ -193,7 +196,7 @@ class MentionReader:
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.region_suffix = bool(_REGION_AFTER.match(sentence, m.end))
-            m.direction = bool(_DIRECTION_AFTER.match(sentence, m.end))
+            m.direction = bool(_DIRECTION_AFTER.match(sentence, m.end) or _COMMUNITY_AFTER.match(sentence, m.end))
         # "the Kharkiv and Kherson regions": a plural region word covers the whole coordination.
         plural = False
         for m, nxt in reversed(list(zip(mentions, mentions[1:], strict=False))):

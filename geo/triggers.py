@@ -28,6 +28,7 @@ from .cues import (
 )
 from .grammar import (
     ANY_LEFT_KEYWORD,
+    COMPASS_OF,
     CONTEST_NOUNS,
     COUNT_BEFORE,
     COUNT_SUBJECT,
@@ -333,8 +334,11 @@ class TriggerReader(PhraseReader):
             prep = again[-1]
         if again:
             prep = re.sub(r"\s+", " ", prep)
+        if COMPASS_OF.fullmatch(prep) and (not family.name.startswith("advance") or _NEAR_NEXT.match(right)):
+            return None  # "attacked east of Borova near X": Borova only says where X is
         refused = prep in LEXICON.prepositions_not_for.get(family.name, ()) and not (
-            prep == "on" and family.name == "attack" and _REPELLED.search(text, max(0, vpos - 40), m.start("prep"))
+            prep == "on" and family.name == "attack" and (_REPELLED.search(text, max(0, vpos - 40), m.start("prep"))
+                                                          or _STEPPED_UP.search(text, max(0, vpos - 30), vpos))
         ) and not _POSITIONS_BEFORE.search(m.group("mid")) and not (  # "attacked positions in X": fighting there
             # "made gains in the eastern part of X", "hold positions in the north of X": fighting in the town
             prep in ("in", "into", "on", "at") and PARTIAL.search(m.group(0))) and not (
@@ -349,12 +353,14 @@ class TriggerReader(PhraseReader):
         around = before[max(before.rfind(","), before.rfind(";")) + 1:] + text[vpos:m.start("prep")]
         if any(word in LEXICON.not_ground_words for word in WORD.findall(around)):
             return None
-        if len(WORD.findall(m.group("mid"))) > family.max_gap:
+        if len(WORD.findall(m.group("mid").rsplit(";", 1)[-1])) > family.max_gap:  # ISW's "X itself; east of ..."
             return None  # "improved its position and inflicted losses ... near X": another clause between
         if family.needs_force and not FORCE_CONTEXT.search(text):
             return None  # "Western pressure on Moscow": attacks and advances are made by armed men
         confidence = family.confidence - (0.05 if prep in ("near", "toward", "towards", "close to") else 0.0)
-        return Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None), toward=prep in _TOWARD)
+        # "toward X" and "northwest of X" are at X when X is a village (see TOWARD_TOWN_POPULATION in detect)
+        return Hit(index, "contested", verb, None, vpos, confidence, claimed(vpos, None),
+                   toward=prep in _TOWARD or bool(COMPASS_OF.fullmatch(prep)))
 
 _POSSESSED = re.compile(r"^['’]s(?:\s+[\w'’§-]+){1,4}")
 
@@ -389,6 +395,9 @@ _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?")
 _PREPOSITION_AGAIN = re.compile(r"\b(?:and|as\s+well\s+as)\s+(into|in|near|around|towards?|"
                                 r"in\s+the\s+direction\s+of)\s")
 _TOWARD = frozenset({"toward", "towards", "in the direction of"})
+_STEPPED_UP = re.compile(r"\b(?:stepped|stepping|steps|step)\s+up\s+(?:their\s+|its\s+)?$|"
+                         r"\b(?:intensified|increased)\s+$")
+_NEAR_NEXT = re.compile(r"\s*,?\s+(?:near|around|in\s+the\s+areas?\s+of|and\s+near)\b")
 
 # Each construction group's reader: the only place a group's words are interpreted.
 _READERS: dict[str, Callable[[TriggerReader, Trigger, Sequence[Actor], Claimed], Hit | None]] = {

@@ -459,6 +459,26 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
     # ... but a clause with a time of its own is an earlier change
     ("The Ukrainian army liberated Trostianets, which had been occupied since the beginning of March.",
      {("Trostyanets", "retaken", "UA"), ("Trostyanets", "captured", "RU")}),
+    # a list closed by a region; a count list of villages "of the A and B communities" (the units are no places)
+    ("Irpin, Bucha, Hostomel and the entire Kyiv region had been liberated from the invader.",
+     {("Irpin", "retaken", "UA"), ("Bucha", "retaken", "UA"), ("Hostomel", "retaken", "UA")}),
+    ("Russian forces had occupied four border villages of the Yunakivka and Khotin communities: Novenke and Basivka.",
+     {("Novenke", "captured", "RU"), ("Basivka", "captured", "RU")}),
+    # "had also been returned to Ukrainian control"; "was entirely under militia control"; "seized back control of"
+    ("Ukrainian units retook Drobysheve, and the neighbouring villages of Novoselivka and Stavky had also been "
+     "returned to Ukrainian control.",
+     {("Drobysheve", "retaken", "UA"), ("Novoselivka", "retaken", "UA"), ("Stavky", "retaken", "UA")}),
+    ("Zakharchenko said Ilovaisk was entirely under militia control.", {("Ilovays’k", "captured", "RU")}),
+    ("Ukrainian forces seized back control of the port city of Mariupol.", {("Mariupol", "retaken", "UA")}),
+    # "was claimed by"; "stepped up attacks on X"; "(both south of X)" inside a report list; "artillery duels"
+    ("Zvanivka, south of Siversk, was claimed by the Russian MoD on Monday.", {("Zvanivka", "captured", "RU")}),
+    ("Russian troops have stepped up attacks on Huliaipole.", {("Hulyaypole", "contested", None)}),
+    ("Russian forces attacked near Leonidivka (south of Toretsk) and near Nelipivka.",
+     {("Leonidivka", "contested", None), ("Nelipivka", "contested", None)}),
+    # an advance "northwest of" a village is at it; "south of" a city, or "east of X near Y", only locates
+    ("Ukrainian forces advanced northwest of Klishchiivka.", {("Klishchiivka", "contested", None)}),
+    ("Ukrainian troops made an advance south of Kharkiv.", set()),
+    ("Russian forces attacked east of Borova near Bohuslavka.", {("Bohuslavka", "contested", None)}),
 ])
 def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY))

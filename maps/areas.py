@@ -23,6 +23,7 @@ not change, else from the two periods' areas.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -44,6 +45,8 @@ __all__ = [
     "is_stale",
     "load_land",
     "estimate_areas",
+    "AreaRun",
+    "start_areas",
     "areas_feature_collection",
     "front_feature_collection",
     "area_method",
@@ -395,24 +398,59 @@ def estimate_areas(
     (each worker first recomputes the period before its run, for the gains and losses); None uses the
     cores when the timeline holds more than PARALLEL_MIN_STATES states. The result is the same either way.
     """
+    return start_areas(timeline, settings, land, jobs).result()
+
+
+class AreaRun:
+    """Estimated areas being computed: in forked workers from the start, or in this process on `result()`.
+
+    `render_map` takes one in place of the list, and asks for the result only after it has laid out the
+    places and their states, so that work overlaps the workers'.
+    """
+
+    def __init__(self, context: _AreaContext, jobs: int) -> None:
+        self._context = context
+        self._results: list[PeriodAreas] | None = None
+        self._executor: Any = None
+        self._futures: list[Any] = []
+        n = len(context.timeline.periods)
+        if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(
+                jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker, initargs=(context,)
+            )
+            bounds = [(n * i // jobs, n * (i + 1) // jobs) for i in range(jobs)]
+            self._futures = [self._executor.submit(_run_chunk, b) for b in bounds]
+
+    def result(self) -> list[PeriodAreas]:
+        """Return the estimates, one per period (waiting for the workers, or computing them here)."""
+        if self._results is None:
+            if self._executor is None:
+                self._results = self._context.run(0, len(self._context.timeline.periods))
+            else:
+                try:
+                    self._results = [r for future in self._futures for r in future.result()]
+                finally:
+                    self._executor.shutdown()
+        return self._results
+
+
+def start_areas(
+    timeline: Timeline,
+    settings: AreaSettings | None = None,
+    land: list[tuple[str, Any]] | None = None,
+    jobs: int | None = 1,
+) -> AreaRun:
+    """Start estimating the areas as `estimate_areas` does; the workers (if any) run while the caller goes on."""
     settings = settings or AreaSettings()
     context = _AreaContext.build(timeline, settings, land)
     n = len(timeline.periods)
-    states = sum(len(v) for v in timeline.states.values())
     if jobs is None:
+        states = sum(len(v) for v in timeline.states.values())
         jobs = _cores() if states > PARALLEL_MIN_STATES else 1
-    jobs = max(1, min(jobs, n // 4))
-    if jobs <= 1:
-        return context.run(0, n)
-    bounds = [(n * i // jobs, n * (i + 1) // jobs) for i in range(jobs)]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker, initargs=(context,)
-    ) as executor:
-        chunks = list(executor.map(_run_chunk, bounds))
-    return [result for chunk in chunks for result in chunk]
+    return AreaRun(context, max(1, min(jobs, n // 4)))
 
 
 # Above this many place states (places x periods) `estimate_areas(jobs=None)` forks one worker per core.
@@ -445,10 +483,11 @@ class _AreaContext:
 
     timeline: Timeline
     settings: AreaSettings
-    key_row: dict[str, int]
+    place_row: dict[int, int]  # id(Place) -> row of all_xy; the timeline keeps every Place alive
     all_xy: Any
     mask: Any
     tiles: Any
+    last_day: dict[int, int] = field(default_factory=dict)  # id(events tuple) -> ordinal of its last report, -1: none
 
     @classmethod
     def build(cls, timeline: Timeline, settings: AreaSettings, land: list[tuple[str, Any]] | None) -> _AreaContext:
@@ -457,11 +496,13 @@ class _AreaContext:
 
         forward, _ = _transformers()
         place_by_key = {p.key: p for p in timeline.places}
-        for states in timeline.states.values():
-            for state in states:
-                place_by_key.setdefault(state.place.key, state.place)
+        # The same Place objects recur in every period: their keys are built once each, first seen first.
+        seen = {id(state.place): state.place for states in timeline.states.values() for state in states}
+        for place in seen.values():
+            place_by_key.setdefault(place.key, place)
         keys = sorted(place_by_key)
         key_row = {k: i for i, k in enumerate(keys)}
+        place_row = {i: key_row[p.key] for i, p in seen.items()}
         all_xy = np.zeros((len(keys), 2))
         mask = tiles = None
         if keys:
@@ -470,154 +511,210 @@ class _AreaContext:
             px, py = forward.transform(lon, lat)
             all_xy = np.column_stack([px, py])
             if land:
-                pad = settings.radius_km / 111.0 * 2 + 0.5
-                widen = pad / max(math.cos(math.radians(min(float(np.abs(lat).max()), 80.0))), 0.1)
-                bbox = (
-                    max(-180.0, float(lon.min()) - widen),
-                    max(-90.0, float(lat.min()) - pad),
-                    min(180.0, float(lon.max()) + widen),
-                    min(90.0, float(lat.max()) + pad),
-                )
-                mask = _land_mask(land, np.column_stack([lon, lat]), bbox, forward)
+                mask = _land_mask(land, np.column_stack([lon, lat]), _land_bbox(lon, lat, settings), forward)
                 shapely.prepare(mask)
                 tiles = _mask_tiles(mask)
-        return cls(timeline, settings, key_row, all_xy, mask, tiles)
+        return cls(timeline, settings, place_row, all_xy, mask, tiles)
+
+    def period_sites(self, period: Period) -> tuple[Any, Any, int]:
+        """Return the period's sites (projected xy), their side codes (AREA_SIDES index), and the stale count."""
+        import numpy as np
+
+        states = self.timeline.states.get(period.label, ())
+        chosen = [(state, code) for state in states if (code := _SIDE_CODE.get(state.side)) is not None]
+        last_day = self.last_day
+        for state, _ in chosen:
+            if id(state.events) not in last_day:
+                day = last_report(state.events)
+                last_day[id(state.events)] = day.toordinal() if day else -1
+        lasts = np.array([last_day[id(state.events)] for state, _ in chosen], dtype=np.int64)
+        if period.end is None:
+            fresh = np.zeros(len(chosen), dtype=bool)
+        else:  # as is_stale: no report, or the last one more than stale_days before the end
+            fresh = (lasts >= 0) & (period.end.toordinal() - lasts <= self.settings.stale_days)
+        rows = np.array([self.place_row[id(state.place)] for state, _ in chosen], dtype=np.int64)[fresh]
+        codes = np.array([code for _, code in chosen], dtype=np.int64)[fresh]
+        xy, merged = _sites(self.all_xy[rows], codes)
+        return xy, merged, int((~fresh).sum())
 
     def run(self, lo: int, hi: int) -> list[PeriodAreas]:
         """Return the estimates of periods lo..hi-1, computing from period lo-1 for the gains and losses."""
         import numpy as np
-        import shapely
 
-        timeline, settings, key_row, all_xy = self.timeline, self.settings, self.key_row, self.all_xy
-        mask, tiles = self.mask, self.tiles
-        radius_m = settings.radius_km * 1000.0
+        radius_m = self.settings.radius_km * 1000.0
         _, inverse = _transformers()
-
-        empty_line = shapely.MultiLineString()
-        empty = shapely.Polygon()
-        previous_projected: dict[str, Any] | None = None
         results: list[PeriodAreas] = []
         tess: _Tessellation | None = None
-        old_tess: _Tessellation | None = None
         site_key: bytes | None = None
-        side_code = {side: i for i, side in enumerate(AREA_SIDES)}
-        row_of: dict[int, int] = {}
-        previous: PeriodAreas | None = None
-        previous_sides: Any = None
-        last_cache: dict[int, dt.date | None] = {}
-
-        def to_lonlat(geom: Any) -> Any:
-            if geom.is_empty:
-                return geom
-            out = _project(inverse, geom)
-            # Vertices a few millimetres apart can cross when projected back; repair those rare cases.
-            return out if out.is_valid else shapely.make_valid(out, method="structure", keep_collapsed=False)
-
+        previous: _Estimate | None = None
         for index in range(max(lo - 1, 0), hi):
-            period = timeline.periods[index]
-            same = False
-            picked: list[int] = []
-            codes_list: list[int] = []
-            stale = 0
-            for state in timeline.states.get(period.label, ()):
-                code = side_code.get(state.side)
-                if code is None:
-                    continue
-                marker = id(state.events)
-                if marker not in last_cache:
-                    last_cache[marker] = last_report(state.events)
-                if is_stale(last_cache[marker], period.end, settings.stale_days):
-                    stale += 1
-                    continue
-                row = row_of.get(id(state.place))
-                if row is None:
-                    row = row_of[id(state.place)] = key_row[state.place.key]
-                picked.append(row)
-                codes_list.append(code)
-            xy, codes = _sites(all_xy[np.array(picked, dtype=np.int64)], np.array(codes_list, dtype=np.int64))
-            sides = np.array(AREA_SIDES, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
-            key = xy.tobytes()
+            period = self.timeline.periods[index]
+            xy, codes, stale = self.period_sites(period)
             old_tess = tess
-            if key != site_key:
-                site_key = key
-                tess = _tessellate(xy, radius_m, mask, tiles) if len(xy) else None
-            counts = {side: int((sides == side).sum()) for side in AREA_SIDES}
+            if xy.tobytes() != site_key:
+                site_key = xy.tobytes()
+                tess = _tessellate(xy, radius_m, self.mask, self.tiles) if len(xy) else None
+            counts = {side: int((codes == k).sum()) for k, side in enumerate(AREA_SIDES)}
             if tess is None:
-                projected_areas = {side: empty for side in AREA_SIDES}
-                areas = dict(projected_areas)
-                area_km2 = dict.fromkeys(AREA_SIDES, 0.0)
-                fronts = {f"{a}|{b}": empty_line for a, b in FRONT_PAIRS}
-                front_km = 0.0
-            elif previous is not None and tess is old_tess and np.array_equal(sides, previous_sides):
-                areas, area_km2, fronts = previous.areas, previous.area_km2, previous.fronts
-                front_km = previous.front_km
-                same = True
-                projected_areas = previous_projected or {}
+                shapes = _empty_shapes()
+            elif previous is not None and tess is old_tess and np.array_equal(codes, previous.codes):
+                shapes = dataclasses.replace(previous.shapes, same=True)
             else:
-                area_km2 = {side: round(float(tess.cell_km2[sides == side].sum()), 1) for side in AREA_SIDES}
-                # Each side: the union of its whole Voronoi cells (a coverage union), cut once to the reach of all
-                # places; equal to the union of its disc- and land-limited cells (see the module docstring).
-                wholes = {
-                    side: _union_cells(tess.cells[sides == side]) if counts[side] else shapely.Polygon()
-                    for side in AREA_SIDES
-                }
-                projected_areas = {}
-                for side in AREA_SIDES:
-                    chosen = sides == side
-                    if not counts[side]:
-                        projected_areas[side] = empty
-                    elif tess.interior[chosen].all():
-                        projected_areas[side] = _polygonal(wholes[side])
-                    else:
-                        try:
-                            projected_areas[side] = _polygonal(shapely.intersection(wholes[side], tess.reach))
-                        except shapely.errors.GEOSException:
-                            projected_areas[side] = _dissolve(tess, chosen)
-                fronts_projected = {}
-                for a, b in FRONT_PAIRS:
-                    if projected_areas[a].is_empty or projected_areas[b].is_empty:
-                        fronts_projected[f"{a}|{b}"] = empty_line
-                        continue
-                    # Whole Voronoi cells share exact edges; the parts within reach and on land are the front.
-                    shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))
-                    fronts_projected[f"{a}|{b}"] = _within_reach(shared, tess, radius_m, mask)
-                front_km = round(float(shapely.length(fronts_projected["UA|RU"])) / 1000.0, 1)
-                areas = {side: to_lonlat(g) for side, g in projected_areas.items()}
-                fronts = {pair: to_lonlat(g) for pair, g in fronts_projected.items()}
-            if tess is not None and tess is old_tess and previous_sides is not None:
-                changes = {}
-                for side in AREA_SIDES:
-                    moved_in = (sides == side) & (previous_sides != side)
-                    moved_out = (sides != side) & (previous_sides == side)
-                    changes[side] = (float(tess.cell_km2[moved_in].sum()), float(tess.cell_km2[moved_out].sum()))
+                shapes = _shapes(tess, codes, counts, radius_m, self.mask, inverse)
+            if tess is not None and tess is old_tess and previous is not None:
+                changes = _cell_changes(tess, codes, previous.codes)
             else:
-                changes = {}
-                for side in AREA_SIDES:
-                    before = previous_projected.get(side, empty) if previous_projected else empty
-                    now = projected_areas.get(side, empty)
-                    both = 0.0
-                    if not (before.is_empty or now.is_empty):
-                        both = float(shapely.area(shapely.intersection(now, before)))
-                    changes[side] = (
-                        max(float(shapely.area(now)) - both, 0.0) / 1e6,
-                        max(float(shapely.area(before)) - both, 0.0) / 1e6,
-                    )
-            current = PeriodAreas(
-                period=period,
-                areas=areas,
-                area_km2=area_km2,
-                places=counts,
-                stale=stale,
-                fronts=fronts,
-                front_km=front_km,
-                gained_km2={s: round(changes[s][0], 1) for s in AREA_SIDES},
-                lost_km2={s: round(changes[s][1], 1) for s in AREA_SIDES},
-                same_as_previous=same,
-            )
+                changes = _area_changes(shapes.projected, previous.shapes.projected if previous else None)
+            current = _Estimate(codes, shapes)
             if index >= lo:
-                results.append(current)
-            previous, previous_sides, previous_projected = current, sides, projected_areas
+                results.append(shapes.result(period, counts, stale, changes))
+            previous = current
         return results
+
+
+_SIDE_CODE = {side: i for i, side in enumerate(AREA_SIDES)}
+
+
+def _land_bbox(lon: Any, lat: Any, settings: AreaSettings) -> tuple[float, float, float, float]:
+    """The lon/lat box of the places padded by twice the radius and half a degree: the land that can matter."""
+    import numpy as np
+
+    pad = settings.radius_km / 111.0 * 2 + 0.5
+    widen = pad / max(math.cos(math.radians(min(float(np.abs(lat).max()), 80.0))), 0.1)
+    return (
+        max(-180.0, float(lon.min()) - widen),
+        max(-90.0, float(lat.min()) - pad),
+        min(180.0, float(lon.max()) + widen),
+        min(90.0, float(lat.max()) + pad),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Shapes:
+    """One period's geometry: projected areas (for gains and losses), lon/lat areas and fronts, km2 and km."""
+
+    projected: dict[str, Any]
+    areas: dict[str, Any]
+    area_km2: dict[str, float]
+    fronts: dict[str, Any]
+    front_km: float
+    same: bool = False
+
+    def result(
+        self, period: Period, counts: dict[str, int], stale: int, changes: dict[str, tuple[float, float]]
+    ) -> PeriodAreas:
+        return PeriodAreas(
+            period=period,
+            areas=self.areas,
+            area_km2=self.area_km2,
+            places=counts,
+            stale=stale,
+            fronts=self.fronts,
+            front_km=self.front_km,
+            gained_km2={s: round(changes[s][0], 1) for s in AREA_SIDES},
+            lost_km2={s: round(changes[s][1], 1) for s in AREA_SIDES},
+            same_as_previous=self.same,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Estimate:
+    codes: Any  # the sites' side codes
+    shapes: _Shapes
+
+
+def _empty_shapes() -> _Shapes:
+    import shapely
+
+    empty = shapely.Polygon()
+    return _Shapes(
+        projected={side: empty for side in AREA_SIDES},
+        areas={side: empty for side in AREA_SIDES},
+        area_km2=dict.fromkeys(AREA_SIDES, 0.0),
+        fronts={f"{a}|{b}": shapely.MultiLineString() for a, b in FRONT_PAIRS},
+        front_km=0.0,
+    )
+
+
+def _to_lonlat(inverse: Any, geom: Any) -> Any:
+    import shapely
+
+    if geom.is_empty:
+        return geom
+    out = _project(inverse, geom)
+    # Vertices a few millimetres apart can cross when projected back; repair those rare cases.
+    return out if out.is_valid else shapely.make_valid(out, method="structure", keep_collapsed=False)
+
+
+def _shapes(
+    tess: _Tessellation, codes: Any, counts: dict[str, int], radius_m: float, mask: Any, inverse: Any
+) -> _Shapes:
+    """Dissolve the cells by side, measure them, and trace where the sides meet."""
+    import shapely
+
+    area_km2 = {side: round(float(tess.cell_km2[codes == k].sum()), 1) for k, side in enumerate(AREA_SIDES)}
+    # Each side: the union of its whole Voronoi cells (a coverage union), cut once to the reach of all
+    # places; equal to the union of its disc- and land-limited cells (see the module docstring).
+    wholes = {
+        side: _union_cells(tess.cells[codes == k]) if counts[side] else shapely.Polygon()
+        for k, side in enumerate(AREA_SIDES)
+    }
+    projected = {}
+    for k, side in enumerate(AREA_SIDES):
+        chosen = codes == k
+        if not counts[side]:
+            projected[side] = shapely.Polygon()
+        elif tess.interior[chosen].all():
+            projected[side] = _polygonal(wholes[side])
+        else:
+            try:
+                projected[side] = _polygonal(shapely.intersection(wholes[side], tess.reach))
+            except shapely.errors.GEOSException:
+                projected[side] = _dissolve(tess, chosen)
+    fronts = {}
+    for a, b in FRONT_PAIRS:
+        if projected[a].is_empty or projected[b].is_empty:
+            fronts[f"{a}|{b}"] = shapely.MultiLineString()
+            continue
+        # Whole Voronoi cells share exact edges; the parts within reach and on land are the front.
+        shared = _lineal(shapely.intersection(wholes[a].boundary, wholes[b].boundary))
+        fronts[f"{a}|{b}"] = _within_reach(shared, tess, radius_m, mask)
+    return _Shapes(
+        projected=projected,
+        areas={side: _to_lonlat(inverse, g) for side, g in projected.items()},
+        area_km2=area_km2,
+        fronts={pair: _to_lonlat(inverse, g) for pair, g in fronts.items()},
+        front_km=round(float(shapely.length(fronts["UA|RU"])) / 1000.0, 1),
+    )
+
+
+def _cell_changes(tess: _Tessellation, codes: Any, previous: Any) -> dict[str, tuple[float, float]]:
+    """Km2 gained and lost per side when only sides changed: the cells that moved in and out (exact)."""
+    changes = {}
+    for k, side in enumerate(AREA_SIDES):
+        moved_in = (codes == k) & (previous != k)
+        moved_out = (codes != k) & (previous == k)
+        changes[side] = (float(tess.cell_km2[moved_in].sum()), float(tess.cell_km2[moved_out].sum()))
+    return changes
+
+
+def _area_changes(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, tuple[float, float]]:
+    """Km2 gained and lost per side against the previous period's projected areas (overlay)."""
+    import shapely
+
+    empty = shapely.Polygon()
+    changes = {}
+    for side in AREA_SIDES:
+        old = before.get(side, empty) if before else empty
+        new = now.get(side, empty)
+        both = 0.0
+        if not (old.is_empty or new.is_empty):
+            both = float(shapely.area(shapely.intersection(new, old)))
+        changes[side] = (
+            max(float(shapely.area(new)) - both, 0.0) / 1e6,
+            max(float(shapely.area(old)) - both, 0.0) / 1e6,
+        )
+    return changes
 
 
 def _geometry(geom: Any, grid: float) -> dict[str, object]:

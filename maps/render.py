@@ -20,7 +20,8 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from operator import itemgetter
 from typing import cast
@@ -31,10 +32,10 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from gazetteer.place import Place
-from geo.model import KINDS, Event
+from geo.model import KINDS, ControlState, Event
 from geo.timeline import Timeline
 
-from .areas import AREA_SIDES, FRONT_PAIRS, AreaSettings, PeriodAreas, area_method, is_stale, last_report
+from .areas import AREA_SIDES, FRONT_PAIRS, AreaRun, AreaSettings, PeriodAreas, area_method, last_report
 from .offline import load_offline_assets
 
 __all__ = [
@@ -105,21 +106,30 @@ def period_summaries(
     and with `areas` the estimated km2 per side, km2 gained and lost, and the front line's length."""
     summaries = []
     previous: dict[str, str] = {}
-    keys: dict[int, str] = {}  # Place.key builds a string; the same Place objects recur in every period
     days = stale_days if stale_days is not None else AreaSettings().stale_days
-    lasts: dict[int, object] = {}
+    # Place.key builds a string and last_report walks the events: the same Place objects and events tuples
+    # recur in every period, so each is read once.
+    keys: dict[int, str] = {}
+    lasts: dict[int, int | None] = {}  # id(events) -> ordinal of the last report
+    for states in timeline.states.values():
+        for state in states:
+            if id(state.place) not in keys:
+                keys[id(state.place)] = state.place.key
+            if id(state.events) not in lasts:
+                day = last_report(state.events)
+                lasts[id(state.events)] = day.toordinal() if day else None
     by_label = {a.period.label: a for a in areas or ()}
     for period in timeline.periods:
         states = timeline.states.get(period.label, ())
         held = Counter(state.side for state in states)
-        stale: Counter[str] = Counter()
-        for state in states:
-            marker = id(state.events)
-            if marker not in lasts:
-                lasts[marker] = last_report(state.events)
-            if is_stale(lasts[marker], period.end, days):  # type: ignore[arg-type]
-                stale[state.side] += 1
-        current = {keys.setdefault(id(state.place), state.place.key): state.side for state in states}
+        # As is_stale: no report, or the last one more than `days` before the end of the period.
+        limit = period.end.toordinal() - days if period.end else None
+        stale = Counter(
+            state.side
+            for state in states
+            if limit is None or (ordinal := lasts[id(state.events)]) is None or ordinal < limit
+        )
+        current = {keys[id(state.place)]: state.side for state in states}
         towards = Counter(
             state.side for state in states if state.changed and previous.get(keys[id(state.place)]) != state.side
         )
@@ -191,15 +201,6 @@ def _side_code(side: str | None, kind: str = "") -> int:
     return SIDE_ORDER.index(side) if side in SIDE_ORDER else 3
 
 
-def _unique_events(events: Iterable[Event]) -> list[Event]:
-    # Identity first: the timeline repeats the same Event objects in every period, and hashing a
-    # dataclass walks all its fields.
-    by_id: dict[int, Event] = {}
-    for event in events:
-        by_id.setdefault(id(event), event)
-    return sorted(dict.fromkeys(by_id.values()), key=Event.sort_key)
-
-
 def map_legend() -> dict[str, object]:
     """Return what the page's script needs to read the payload: row layouts, sides (by code), colours, kinds."""
     return {
@@ -212,51 +213,78 @@ def map_legend() -> dict[str, object]:
     }
 
 
-def map_payload(
-    timeline: Timeline,
-    events: Sequence[Event],
-    areas: Sequence[PeriodAreas] | None = None,
-    area_settings: AreaSettings | None = None,
-    clipped: bool = True,
-) -> dict[str, object]:
-    """Return the map's data blob: places once, events and sources once, per-period state changes, areas."""
-    settings = area_settings or AreaSettings()
-    period_states = [timeline.states.get(period.label, ()) for period in timeline.periods]
+@dataclass(frozen=True, slots=True)
+class _EventTable:
+    """Every event once, in Event.sort_key order, and the row of each event object (by identity)."""
+
+    table: list[Event]
+    row_by_id: dict[int, int]
+    tuples: dict[int, tuple[Event, ...]]  # id -> every distinct events tuple of the states
+
+
+def _event_table(
+    timeline: Timeline, events: Sequence[Event], period_states: Sequence[Sequence[ControlState]]
+) -> _EventTable:
     # A place's state keeps the same events tuple from period to period until it changes.
     tuples: dict[int, tuple[Event, ...]] = {}
     for states in period_states:
         for state in states:
             tuples.setdefault(id(state.events), state.events)
-    objects = [*events, *timeline.undated, *itertools.chain.from_iterable(tuples.values())]
-    table = _unique_events(objects)
+    # Identity first: the timeline repeats the same Event objects in every period, and hashing a
+    # dataclass walks all its fields; each distinct object is hashed once.
+    by_id: dict[int, Event] = {}
+    for event in itertools.chain(events, timeline.undated, itertools.chain.from_iterable(tuples.values())):
+        by_id.setdefault(id(event), event)
+    table = sorted(dict.fromkeys(by_id.values()), key=Event.sort_key)
     by_value = {event: i for i, event in enumerate(table)}
-    index_by_id = {id(event): by_value[event] for event in objects}
-    places_by_key = {p.key: p for p in timeline.places}
+    return _EventTable(table, {i: by_value[event] for i, event in by_id.items()}, tuples)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceTable:
+    """Every place once, by key, and the row of each Place object (by identity)."""
+
+    keys: list[str]
+    by_key: dict[str, Place]
+    row_by_id: dict[int, int]
+
+
+def _place_table(
+    timeline: Timeline, table: Sequence[Event], period_states: Sequence[Sequence[ControlState]]
+) -> _PlaceTable:
+    by_key = {p.key: p for p in timeline.places}
     for event in table:
-        places_by_key.setdefault(event.place.key, event.place)
-    place_keys = sorted(places_by_key)
-    place_index = {key: i for i, key in enumerate(place_keys)}
-    place_by_id: dict[int, int] = {}
+        by_key.setdefault(event.place.key, event.place)
+    keys = sorted(by_key)
+    index = {key: i for i, key in enumerate(keys)}
+    # The same Place objects recur in every period: each one's key is built once.
+    objects = {id(event.place): event.place for event in table}
+    objects.update((id(state.place), state.place) for states in period_states for state in states)
+    return _PlaceTable(keys, by_key, {i: index[place.key] for i, place in objects.items()})
 
-    def place_of(place: Place) -> int:
-        index = place_by_id.get(id(place))
-        if index is None:
-            index = place_by_id[id(place)] = place_index[place.key]
-        return index
 
+def _event_rows(table: Sequence[Event], place_row: dict[int, int]) -> tuple[list[list[object]], list[list[str]]]:
+    """Return one row per event (EVENT_ROW) and the distinct sources (SOURCE_ROW) they point at."""
     sources: dict[tuple[str, str, str, str], int] = {}
-    event_rows = []
+    rows: list[list[object]] = []
+    # Many events share an outlet, a title and a link: each distinct text is escaped once.
+    texts: dict[str | None, str] = {}
+    hrefs: dict[str | None, str] = {}
     for event in table:
-        source = (
-            _esc(event.outlet),
-            _esc(event.title),
-            safe_href(event.url),
-            event.published.isoformat() if event.published else "",
-        )
+        outlet = texts.get(event.outlet)
+        if outlet is None:
+            outlet = texts[event.outlet] = _esc(event.outlet)
+        title = texts.get(event.title)
+        if title is None:
+            title = texts[event.title] = _esc(event.title)
+        href = hrefs.get(event.url)
+        if href is None:
+            href = hrefs[event.url] = safe_href(event.url)
+        source = (outlet, title, href, event.published.isoformat() if event.published else "")
         source_id = sources.setdefault(source, len(sources))
-        event_rows.append(
+        rows.append(
             [
-                place_of(event.place),
+                place_row[id(event.place)],
                 KINDS.index(event.kind),
                 _side_code(event.side, event.kind),
                 int(event.claimed),
@@ -265,51 +293,83 @@ def map_payload(
                 source_id,
             ]
         )
+    return rows, [list(source) for source in sources]
 
-    indexes_of = {key: tuple(index_by_id[id(e)] for e in value) for key, value in tuples.items()}
-    # Each place's supporting events grow by appending, so a state names a prefix of its final history.
-    history: list[tuple[int, ...]] = [() for _ in place_keys]
+
+def _histories(
+    period_states: Sequence[Sequence[ControlState]], indexes_of: dict[int, tuple[int, ...]], place_row: dict[int, int],
+    n_places: int,
+) -> list[tuple[int, ...]]:
+    """Each place's longest supporting events: they grow by appending, so a state names a prefix of it."""
+    history: list[tuple[int, ...]] = [() for _ in range(n_places)]
     for states in period_states:
         for state in states:
-            p = place_of(state.place)
+            p = place_row[id(state.place)]
             indexes = indexes_of[id(state.events)]
             if len(indexes) > len(history[p]):
                 history[p] = indexes
+    return history
 
+
+def _deltas(
+    period_states: Sequence[Sequence[ControlState]],
+    indexes_of: dict[int, tuple[int, ...]],
+    place_row: dict[int, int],
+    history: list[tuple[int, ...]],
+) -> list[list[list[object]]]:
+    """Return per period the rows (STATE_ROW) of the places whose state differs from the period before."""
     deltas: list[list[list[object]]] = []
     previous: dict[int, tuple[object, ...]] = {}
+    lasts: dict[int, str] = {}
     for states in period_states:
         rows: list[list[object]] = []
         current: dict[int, tuple[object, ...]] = {}
         for state in states:
-            p = place_of(state.place)
+            p = place_row[id(state.place)]
             indexes = indexes_of[id(state.events)]
             signature = (state.side, state.since, state.claimed, indexes)
             current[p] = signature
             if state.changed or previous.get(p) != signature:
                 evidence = len(indexes) if indexes == history[p][: len(indexes)] else list(indexes)
                 since = state.since.isoformat() if state.since else ""
-                last = last_report(state.events)
-                rows.append(
-                    [
-                        p,
-                        _side_code(state.side),
-                        int(state.claimed),
-                        since,
-                        evidence,
-                        int(state.changed),
-                        last.isoformat() if last else "",
-                    ]
-                )
+                last = lasts.get(id(state.events))
+                if last is None:
+                    day = last_report(state.events)
+                    last = lasts[id(state.events)] = day.isoformat() if day else ""
+                rows.append([p, _side_code(state.side), int(state.claimed), since, evidence, int(state.changed), last])
         # A place can only vanish from a hand-made timeline; -1 tells the script to drop it.
         rows.extend([p, -1, 0, "", 0, 0, ""] for p in sorted(set(previous) - set(current)))
         rows.sort(key=itemgetter(0))
         deltas.append(rows)
         previous = current
+    return deltas
 
-    lons = [places_by_key[k].lon for k in place_keys]
-    lats = [places_by_key[k].lat for k in place_keys]
-    bounds = [min(lons), min(lats), max(lons), max(lats)] if place_keys else None
+
+def map_payload(
+    timeline: Timeline,
+    events: Sequence[Event],
+    areas: Sequence[PeriodAreas] | AreaRun | None = None,
+    area_settings: AreaSettings | None = None,
+    clipped: bool = True,
+) -> dict[str, object]:
+    """Return the map's data blob: places once, events and sources once, per-period state changes, areas.
+
+    `areas` may be an `AreaRun` still computing: its result is asked for once the states are laid out.
+    """
+    settings = area_settings or AreaSettings()
+    period_states = [timeline.states.get(period.label, ()) for period in timeline.periods]
+    event_table = _event_table(timeline, events, period_states)
+    index_by_id = event_table.row_by_id
+    places = _place_table(timeline, event_table.table, period_states)
+    event_rows, sources = _event_rows(event_table.table, places.row_by_id)
+    indexes_of = {key: tuple(index_by_id[id(e)] for e in value) for key, value in event_table.tuples.items()}
+    history = _histories(period_states, indexes_of, places.row_by_id, len(places.keys))
+    deltas = _deltas(period_states, indexes_of, places.row_by_id, history)
+    if isinstance(areas, AreaRun):
+        areas = areas.result()
+    lons = [places.by_key[k].lon for k in places.keys]
+    lats = [places.by_key[k].lat for k in places.keys]
+    bounds = [min(lons), min(lats), max(lons), max(lats)] if places.keys else None
     return {
         "periods": period_summaries(timeline, areas, settings.stale_days),
         "areas": areas_payload(areas) if areas is not None else None,
@@ -318,14 +378,14 @@ def map_payload(
         "legend": map_legend(),
         "places": [
             [
-                round(places_by_key[k].lon, 5),
-                round(places_by_key[k].lat, 5),
-                _esc(places_by_key[k].name),
-                _esc(_place_detail(places_by_key[k])),
+                round(places.by_key[k].lon, 5),
+                round(places.by_key[k].lat, 5),
+                _esc(places.by_key[k].name),
+                _esc(_place_detail(places.by_key[k])),
             ]
-            for k in place_keys
+            for k in places.keys
         ],
-        "sources": [list(source) for source in sources],
+        "sources": sources,
         "events": event_rows,
         "history": [list(h) for h in history],
         "deltas": deltas,
@@ -516,13 +576,9 @@ def _legend_html() -> str:
 
 
 def _date_span(timeline: Timeline, events: Sequence[Event]) -> str:
-    days = sorted(
-        {
-            e.date
-            for e in itertools.chain(events, *(s.events for states in timeline.states.values() for s in states))
-            if e.date
-        }
-    )
+    # States share their events tuples from period to period: each distinct tuple is read once.
+    tuples = {id(s.events): s.events for states in timeline.states.values() for s in states}
+    days = sorted({e.date for e in itertools.chain(events, *tuples.values()) if e.date})
     if not days:
         return "no dated reports"
     first, last = days[0], days[-1]
@@ -688,7 +744,7 @@ def render_map(
     *,
     offline: bool = False,
     title: str = "Frontline",
-    areas: Sequence[PeriodAreas] | None = None,
+    areas: Sequence[PeriodAreas] | AreaRun | None = None,
     area_settings: AreaSettings | None = None,
     clipped: bool = True,
 ) -> str:
@@ -729,7 +785,7 @@ def render_map(
         group.add_to(fmap)
         groups.append(group)
     area_group = front_group = None
-    if areas is not None and groups:
+    if payload["areas"] is not None and groups:
         area_group = folium.FeatureGroup(name="Estimated areas", overlay=True, show=True)
         area_group.add_to(fmap)
         front_group = folium.FeatureGroup(name="Front line (estimate)", overlay=True, show=True)

@@ -238,3 +238,21 @@ def test_workers_give_the_same_estimates_as_one_process():
         )
         assert all(a.areas[s].equals(b.areas[s]) for s in AREA_SIDES)
     assert [a.same_as_previous for a in one].count(True) >= 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_started_run_draws_the_same_map_as_finished_estimates(jobs):
+    from maps.areas import start_areas
+    from maps.render import render_map
+
+    days = [DAY + dt.timedelta(days=7 * w) for w in range(8)]
+    rows = [(WEST, "UA", days[0]), (FAR, "RU", days[0])]
+    rows += [(EAST, "RU" if w % 2 else "UA", day) for w, day in enumerate(days)]
+    events = events_for(*rows)
+    timeline = build_timeline(events, "week")
+    settings = AreaSettings(radius_km=15)
+    finished = estimate_areas(timeline, settings, jobs=1)
+    run = start_areas(timeline, settings, jobs=jobs)
+    page = render_map(timeline, events, areas=run, area_settings=settings)
+    assert page == render_map(timeline, events, areas=finished, area_settings=settings)
+    assert [a.area_km2 for a in run.result()] == [a.area_km2 for a in finished]

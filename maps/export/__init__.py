@@ -19,7 +19,7 @@ from geo.model import Event, UnresolvedName
 from geo.records import events_csv_text
 from geo.timeline import Timeline
 
-from ..areas import AreaSettings, estimate_areas, load_land
+from ..areas import AreaSettings, load_land, start_areas
 from .atomic import write_text_atomic
 from .control import control_feature_collection, control_periods_feature_collection
 from .geojson import geojson_texts
@@ -93,10 +93,12 @@ def write_map_outputs(
     folder = (outdir if isinstance(outdir, OutputFolder) else prepare_folder(outdir)).path
     settings = areas or AreaSettings()
     land = load_land()
-    estimated = estimate_areas(timeline, settings, land, jobs=jobs)
+    # The area workers run while render_map lays out the places and states; it waits for them after that.
+    run = start_areas(timeline, settings, land, jobs=jobs)
     clipped = land is not None
-    page = render_map(timeline, events, offline=offline, title=title, areas=estimated, area_settings=settings,
+    page = render_map(timeline, events, offline=offline, title=title, areas=run, area_settings=settings,
                       clipped=clipped)
+    estimated = run.result()
     outputs: list[tuple[str, str]] = [("map.html", page)]
     if "geojson" in formats:
         outputs.extend(geojson_texts(events, timeline, estimated, settings, clipped))

@@ -20,6 +20,7 @@ from gazetteer.gazetteer import Gazetteer
 from gazetteer.place import Place
 
 from .actors import Actor, ActorLexicon, other_side
+from .coreference import Salience, named_for_itself, with_coreferents
 from .cues import (
     BARE_INSTITUTION,
     DENIAL,
@@ -32,7 +33,7 @@ from .dates import DateMention, find_dates, latest_full_date
 from .discourse import article_voice, join_announced_lists, narrative_years
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import TRIGGER_HINT, lower_re
-from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_placed_in_regions
+from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_a_unit, names_placed_in_regions
 from .model import Article, Event, UnresolvedName
 from .scope import binds, far_from_the_article
 from .text import Sentence, lower_same_length, split_sentences
@@ -225,12 +226,29 @@ class Detector(TriggerReader, MentionReader):
         # institution wait in `pending` until a bare "the ministry" needs them.
         institutions: dict[str, str] = {}
         pending: list[str] = []
+        salience = Salience()  # the settlements told of so far, for "the town"
+        previous: list[str] = []  # those of the sentence before
+
+        def is_place(surface: str) -> bool:
+            res = self._settled.get(surface) or cache.get(surface)
+            return res is not None and res.best is not None and res.status in ("resolved", "ambiguous")
+
+        def fits(surface: str, noun: str) -> bool:
+            res = self._settled.get(surface) or cache.get(surface)
+            return res is not None and res.best is not None and (noun != "village" or res.best.population < 50_000)
+
         for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
             if number in with_institution:
                 pending.append(s.text)
+            if number in with_trigger:
+                mentions = with_coreferents(s.text, self._mentions(s.text, spots), salience, number, fits,
+                                            previous[0] if len(previous) == 1 else None)
+            previous = list(dict.fromkeys(surface for a, b, surface in spots if not names_a_unit(s.text, b)
+                                          and named_for_itself(s.text, a, b) and is_place(surface)))
+            for surface in previous:
+                salience.add(surface, number)
             if number not in with_trigger:
                 continue
-            mentions = self._mentions(s.text, spots)
             n_mentions += len(mentions)
             if not mentions:
                 continue
@@ -331,6 +349,8 @@ class Detector(TriggerReader, MentionReader):
         unresolved: list[UnresolvedName] = []
         for hit in hits:
             mention = mentions[hit.mention]
+            if mention.coreferent and hit.cls == "contested":
+                continue  # "fighting for the town": told of the place the article is about, most often already
             res = mention.resolution
             refused = self._refusal(mention, res, cues, s.text, regions_said)
             if refused == "region":

@@ -101,6 +101,12 @@ def names_placed_in_regions(text: str) -> dict[str, str]:
 _NAME_JOINER = compile_factored(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?)?[A-Z]")
 
 
+def names_a_unit(sentence: str, end: int) -> bool:
+    """Return whether the name ending at `end` names a region, a front sector or a community, not a settlement."""
+    return bool(_REGION_AFTER.match(sentence, end) or _DIRECTION_AFTER.match(sentence, end)
+                or _COMMUNITY_AFTER.match(sentence, end))
+
+
 @dataclass(slots=True)
 class NameMention:
     start: int  # in the sentence
@@ -111,6 +117,7 @@ class NameMention:
     direction: bool = False  # "the Pokrovsk direction", "the Khotin community": an axis or a unit, not the town
     resolution: Resolution | None = None
     tpos: int = 0  # position of its mark in the template
+    coreferent: bool = False  # "the town" standing for a settlement named before (see coreference)
 
 
 @dataclass(slots=True)

@@ -553,3 +553,23 @@ def test_a_town_is_not_read_again_as_a_village_beside_the_list() -> None:
     assert reconsider_stranger(resolved, [(49.60, 36.50)]).best is town
     small = Resolution("Lyman", "resolved", village, ((village, 12.0), (town, 10.0)))
     assert reconsider_stranger(small, [(48.98, 37.82)]).best is town  # the village lies far from the list: read again
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the one settlement of the sentence
+    ("Irpin was the first to be cleared: its mayor declared the city fully back under Ukrainian control.",
+     {("Irpin", "retaken", "UA")}),
+    # the one settlement of the sentence before
+    ("Russian troops had occupied Trostianets for a month. Ukrainian forces recaptured the town on March 26.",
+     {("Trostyanets", "captured", "RU"), ("Trostyanets", "retaken", "UA")}),
+    # introduced as a town, so "the city" is another place: here none is known, so nothing
+    ("Wagner took the salt-mining town of Soledar and has been pushing into the city from three sides.",
+     {("Soledar", "captured", "RU")}),
+    # two settlements before it: no telling which
+    ("Russian forces shelled Kupiansk and Izium. Ukrainian troops later liberated the town.", set()),
+    # not a place: the town council, the city of X (named), a person's name
+    ("Ukrainian troops entered Kupiansk. The town council said water was restored.", {("Kupyansk", "retaken", "UA")}),
+])
+def test_the_town_stands_for_the_settlement_just_named(detector: Detector, text: str, expected: set) -> None:
+    found = detector.detect(Article("t", text, published=dt.date(2022, 9, 12))).events
+    assert {(e.place.name, e.kind, e.side) for e in found} == expected

@@ -479,6 +479,8 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
     ("Ukrainian forces advanced northwest of Klishchiivka.", {("Klishchiivka", "contested", None)}),
     ("Ukrainian troops made an advance south of Kharkiv.", set()),
     ("Russian forces attacked east of Borova near Bohuslavka.", {("Bohuslavka", "contested", None)}),
+    # the Ukrainian press's words for the Russian side
+    ('The mayor said Irpin had been cleared "of the orcs".', {("Irpin", "retaken", "UA")}),
 ])
 def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY))

@@ -427,14 +427,20 @@ class AreaRun:
     def result(self) -> list[PeriodAreas]:
         """Return the estimates, one per period (waiting for the workers, or computing them here)."""
         if self._results is None:
-            if self._executor is None:
+            if not self._futures:
                 self._results = self._context.run(0, len(self._context.timeline.periods))
             else:
                 try:
                     self._results = [r for future in self._futures for r in future.result()]
                 finally:
-                    self._executor.shutdown()
+                    self.close()
         return self._results
+
+    def close(self) -> None:
+        """Stop the workers (a run whose result is no longer wanted, e.g. after an error)."""
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
 
 
 def start_areas(

@@ -96,9 +96,12 @@ def write_map_outputs(
     # The area workers run while render_map lays out the places and states; it waits for them after that.
     run = start_areas(timeline, settings, land, jobs=jobs)
     clipped = land is not None
-    page = render_map(timeline, events, offline=offline, title=title, areas=run, area_settings=settings,
-                      clipped=clipped)
-    estimated = run.result()
+    try:
+        page = render_map(timeline, events, offline=offline, title=title, areas=run, area_settings=settings,
+                          clipped=clipped)
+        estimated = run.result()
+    finally:
+        run.close()
     outputs: list[tuple[str, str]] = [("map.html", page)]
     if "geojson" in formats:
         outputs.extend(geojson_texts(events, timeline, estimated, settings, clipped))

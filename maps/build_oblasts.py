@@ -266,7 +266,12 @@ def borders_geojson(borders: OblastBorders) -> dict[str, object]:
                 "geometry": {"type": "Point", "coordinates": [lon, lat]},
             }
         )
-    return {"type": "FeatureCollection", "source": SOURCE, "features": features}
+    lines = [line for _, line in borders.lines] + list(borders.polygons.values())
+    west, south, east, north = (round(float(v), 3) for v in shapely.total_bounds(lines)) if lines else (0, 0, 0, 0)
+    collection: dict[str, object] = {"type": "FeatureCollection", "source": SOURCE, "features": features}
+    if lines:
+        collection["bbox"] = [west, south, east, north]  # RFC 7946 section 5: what the offline basemap must cover
+    return collection
 
 
 def holdout_check(points: Sequence[OblastPoint], outline: Any | None, share: float = 0.1, seed: int = 1) -> dict:

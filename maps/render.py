@@ -758,6 +758,11 @@ def render_map(
             DEFAULT_CENTER[1] + 8,
             DEFAULT_CENTER[0] + 4,
         )
+        oblasts = cast("dict[str, list[float]] | None", payload["oblasts"])
+        if oblasts and oblasts.get("bbox"):
+            # The basemap reaches as far as the oblast borders drawn on it.
+            box = oblasts["bbox"]
+            west, south, east, north = min(west, box[0]), min(south, box[1]), max(east, box[2]), max(north, box[3])
         assets = load_offline_assets((west, south, east, north))
         payload["outline"] = assets.outline
     center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds else DEFAULT_CENTER

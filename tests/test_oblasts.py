@@ -66,6 +66,8 @@ def test_geojson_names_the_oblasts_and_is_valid():
     labels = {f["properties"]["name"] for f in collection["features"] if f["geometry"]["type"] == "Point"}
     assert [f["properties"]["between"] for f in lines] == [["Donetsk Oblast", "Kharkiv Oblast"]]
     assert labels == {"Donetsk Oblast", "Kharkiv Oblast"}
+    west, south, east, north = collection["bbox"]
+    assert west < 35.0 and east > 36.0 and south <= 48.0 and north >= 48.4
     assert all(shape(f["geometry"]).is_valid for f in collection["features"])
     json.dumps(collection, allow_nan=False)
 

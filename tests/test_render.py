@@ -373,6 +373,7 @@ def test_topojson_decodes_quantized_delta_arcs():
     ("lon", "lat", "country"),
     [
         (34.10, 44.95, "Ukraine"),  # Simferopol: the outline shows the internationally recognised border
+        (24.03, 49.84, "Ukraine"),  # Lviv: the outline reaches as far as the oblast borders, not only the places
         (36.45, 45.35, "Ukraine"),  # Kerch
         (36.75, 45.20, "Russia"),  # Taman, across the strait
         (37.80, 48.00, "Ukraine"),  # Donetsk

@@ -53,9 +53,13 @@ VOICE_RU = lower_re(r"\b(?:special\s+military\s+operation|kiev\s+regime|kyiv\s+r
 VOICE_UA = lower_re(r"\b(?:our\s+(?:defenders|troops|units|soldiers|warriors|forces)|the\s+occupiers|occupiers|"
                     r"ruscists?|racists|defen[cs]e\s+forces|invaders)\b")
 RUSSIAN_OUTLETS = lower_re(r"\b(?:tass|ria|novosti|izvestia|rt|sputnik|zvezda|russian\s+mod|"
-                           r"russian\s+defen[cs]e\s+ministry|rossiyskaya|kommersant|russia\s+today|lenta)\b")
+                           r"russian\s+defen[cs]e\s+ministry|russian\s+ministry\s+of\s+defen[cs]e|rossiyskaya|kommersant|"
+                           r"russia\s+today|lenta|gazeta\.?\s*ru|rbc|vesti|donetsk\s+news\s+agency|dan|lug-?info|"
+                           r"interfax(?!-ukraine)|rybar|two\s+majors|russian\s+milblogger)\b")
 UKRAINIAN_OUTLETS = lower_re(r"\b(?:ukrinform|ukrainska\s+pravda|general\s+staff|suspilne|unian|ukrainian\s+pravda|"
-                             r"armyinform|hromadske)\b")
+                             r"armyinform|hromadske|kyiv\s+independent|kyiv\s+post|new\s+voice\s+of\s+ukraine|nv|"
+                             r"militarnyi|liga|censor|espreso|lb\.ua|defen[cs]e\s+express|khortytsia|tavria|"
+                             r"operational\s+command|joint\s+forces|ato\s+press)\b")
 ENEMY = lower_re(r"\b(?:the\s+)?enemy(?:['’]s)?(?:\s+(?:forces|troops|units|army|assault\s+groups|infantry|"
                  r"formations))?\b")
 

@@ -349,6 +349,8 @@ RIGHT_FELL = lower_re(
 # change.
 RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+|"
                        r"(?=(?:entirely|fully|completely)\s))|"
+                       # "declared the city fully back under Ukrainian control", "Kherson back in Ukrainian hands"
+                       r"(?:(?:fully|completely|now)\s+)?back\s+|"
                        r"(?P<since>(?:has|have|had)\s+been\s+))"
                        r"(?:fully\s+|completely\s+|entirely\s+|firmly\s+|effectively\s+)?(?P<verb>under|in)\s+(?:the\s+)?"
                        r"(?:full\s+|complete\s+|total\s+)?(?P<actor>[^,;.]{1,40}?)\s+(?:control|hands)\b"
@@ -436,6 +438,7 @@ CONTEST_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.cls == "con
 WITHDRAW_NOUNS = frozenset(n for n, fam in NOUN_FAMILY.items() if fam.cls == "withdraw")
 
 _COORD_TAIL = compile_factored(rf"(?:{SEP}§)+$")
+_BETWEEN_COORD = compile_factored(r"\bbetween\s+(?:the\s+)?(?:§\s*(?:,\s*(?:and\s+)?|\s+and\s+))+$")
 
 
 def without_coordination(left: str) -> str:
@@ -448,6 +451,8 @@ def is_subject(left: str) -> bool:
     head = left[-WINDOW:]
     if head.endswith(MARK):
         head = _COORD_TAIL.sub("", head)  # the first of a coordination decides
+    elif _BETWEEN_COORD.search(head):
+        return False  # "a junction between Donetsk and Lugansk, was taken": the junction was, not Lugansk
     return not _search_end(_PREP_BEFORE, head) or bool(_search_end(_SETTLEMENT_OF, head))
 
 

@@ -481,6 +481,9 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
     ("Russian forces attacked east of Borova near Bohuslavka.", {("Bohuslavka", "contested", None)}),
     # the Ukrainian press's words for the Russian side
     ('The mayor said Irpin had been cleared "of the orcs".', {("Irpin", "retaken", "UA")}),
+    # a place "between A and B" is no subject of the passive that follows
+    ("Debaltseve, a railway junction between Horlivka and Luhansk, was taken by Ukrainian forces in July.",
+     {("Debaltseve", "retaken", "UA")}),
 ])
 def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY))

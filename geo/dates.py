@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .factor import compile_factored
@@ -100,98 +101,162 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, str, str] | None:
+# What a match resolves to: the day, its precision (day | week | month | year) and a note.
+_Resolved = tuple[dt.date, str, str]
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date) -> _Resolved | None:
+    """Return what a match of the pattern `kind` means with this publication date, or None if it names no date."""
+    resolver = _RESOLVERS.get(kind)
+    return resolver(m, published) if resolver is not None else None
+
+
+def _resolve_iso(m: re.Match[str], published: dt.date) -> _Resolved | None:
     g = m.groupdict()
-    if kind == "iso":
-        day = _safe(int(g["y"]), int(g["m"]), int(g["d"]))
-        return (day, "day", "") if day else None
-    if kind == "dotted":
-        a, b, year = int(g["a"]), int(g["b"]), int(g["y"])
-        # European day.month first; when both readings are valid, say so.
-        dmy, mdy = _safe(year, b, a), _safe(year, a, b)
-        if dmy and mdy and dmy != mdy:
-            return dmy, "day", f"ambiguous day/month: {dmy.isoformat()} or {mdy.isoformat()}"
-        day = dmy or mdy
-        return (day, "day", "") if day else None
-    if kind in ("month_day_year", "day_month_year"):
-        month = MONTHS[g["month"].lower()]
-        year = int(g["y"]) if g.get("y") else _latest_month(month, published)
-        if not g.get("y") and re.match(r"\s*,?\s*last year", m.string[m.end():]):
-            year = published.year - 1
-        day = _safe(year, month, int(g["d"]))
-        if day and not g.get("y") and day > published:
-            day = _safe(year - 1, month, int(g["d"]))
-        return (day, "day", "") if day else None
-    if kind == "part_of_month":
-        month = MONTHS[g["month"].lower()]
-        year = int(g["y"]) if g.get("y") else _latest_month(month, published)
-        last = calendar.monthrange(year, month)[1]
-        part = g["part"].lower()
-        day_of_month = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
-        joined = " of " if part in ("end", "beginning", "start", "middle") else ("-" if part == "mid" else " ")
-        return dt.date(year, month, day_of_month), "month", f"{part}{joined}{calendar.month_name[month]}"
-    if kind == "season":
-        # The middle of the season (winter: its January), month precision with the season in the note.
-        season = g["season"].lower()
-        month = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}[season]
-        month += {"early": -1, "late": 1}.get((g.get("part") or "").lower(), 0)
-        year = int(g["y"]) + (season == "winter" and month <= 2)
-        return dt.date(year, max(1, month), 15), "month", f"{season} {g['y']}"
-    if kind == "month_year":
-        month = MONTHS[g["month"].lower()]
-        return dt.date(int(g["y"]), month, 15), "month", ""
-    if kind == "in_month":
-        if g["month"].lower() == "may" and not m.group(0).lower().startswith(("in ", "since ", "by ", "during ")):
-            return None
-        month = MONTHS[g["month"].lower()]
-        year = _latest_month(month, published)
-        return dt.date(year, month, 15), "month", ""
-    if kind in ("relative_week", "week_part"):
-        which = g["which"].lower()
-        monday = published - dt.timedelta(days=published.weekday())
-        if which in ("last", "previous", "past"):
-            monday -= dt.timedelta(days=7)
-        part = (g.get("part") or "").lower()
-        offset = {"late": 4, "end of": 5, "early": 1, "beginning of": 0}.get(part, 3)
-        day = min(monday + dt.timedelta(days=offset), published)
-        return day, "week", ""
-    if kind == "relative_month":
-        part = (g.get("part") or "").lower()
-        if "last" in m.group(0).lower() or "previous" in m.group(0).lower():
-            first = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-            last = calendar.monthrange(first.year, first.month)[1]
-            return first.replace(day=last - 3 if part in ("late", "end of") else 15), "month", ""
-        if part == "earlier":
-            return published.replace(day=max(1, published.day // 2)), "month", ""
-        return published, "month", ""
-    if kind == "relative_year":
-        return dt.date(published.year - 1, 7, 1), "year", ""
-    if kind == "yesterday":
-        return published - dt.timedelta(days=1), "day", ""
-    if kind == "today":
-        return published, "day", ""
-    if kind == "weekday":
-        target = WEEKDAYS[g["weekday"].lower()]
-        back = (published.weekday() - target) % 7
-        if g.get("last") and back == 0:
-            back = 7
-        return published - dt.timedelta(days=back), "day", ""
-    if kind == "invasion_start":
-        if published < _INVASION:
-            return None
-        part = g["part"].lower()
-        if part.startswith("first week"):
-            return _INVASION + dt.timedelta(days=7), "week", "first weeks of the invasion"
-        return _INVASION, ("day" if part == "first day" else "week"), "start of the full-scale invasion"
-    if kind == "part_of_this_month":
-        part = g["part"].lower()
-        nth = {"start": 3, "beginning": 3, "middle": 15}.get(part, calendar.monthrange(published.year,
-                                                                                     published.month)[1] - 3)
-        return min(published.replace(day=nth), published), "month", f"{part} of the month"
-    if kind == "in_year":
-        year = int(g["y"])
-        return (dt.date(year, 7, 1), "year", "") if year <= published.year else None
-    return None
+    day = _safe(int(g["y"]), int(g["m"]), int(g["d"]))
+    return (day, "day", "") if day else None
+
+
+def _resolve_dotted(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    a, b, year = int(g["a"]), int(g["b"]), int(g["y"])
+    # European day.month first; when both readings are valid, say so.
+    dmy, mdy = _safe(year, b, a), _safe(year, a, b)
+    if dmy and mdy and dmy != mdy:
+        return dmy, "day", f"ambiguous day/month: {dmy.isoformat()} or {mdy.isoformat()}"
+    day = dmy or mdy
+    return (day, "day", "") if day else None
+
+
+def _resolve_month_day(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    month = MONTHS[g["month"].lower()]
+    year = int(g["y"]) if g.get("y") else _latest_month(month, published)
+    if not g.get("y") and re.match(r"\s*,?\s*last year", m.string[m.end():]):
+        year = published.year - 1
+    day = _safe(year, month, int(g["d"]))
+    if day and not g.get("y") and day > published:
+        day = _safe(year - 1, month, int(g["d"]))
+    return (day, "day", "") if day else None
+
+
+def _resolve_part_of_month(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    month = MONTHS[g["month"].lower()]
+    year = int(g["y"]) if g.get("y") else _latest_month(month, published)
+    last = calendar.monthrange(year, month)[1]
+    part = g["part"].lower()
+    day_of_month = {"end": last - 3, "late": last - 5, "beginning": 4, "start": 4, "early": 5}.get(part, 15)
+    joined = " of " if part in ("end", "beginning", "start", "middle") else ("-" if part == "mid" else " ")
+    return dt.date(year, month, day_of_month), "month", f"{part}{joined}{calendar.month_name[month]}"
+
+
+def _resolve_season(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    # The middle of the season (winter: its January), month precision with the season in the note.
+    season = g["season"].lower()
+    month = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}[season]
+    month += {"early": -1, "late": 1}.get((g.get("part") or "").lower(), 0)
+    year = int(g["y"]) + (season == "winter" and month <= 2)
+    return dt.date(year, max(1, month), 15), "month", f"{season} {g['y']}"
+
+
+def _resolve_month_year(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    month = MONTHS[g["month"].lower()]
+    return dt.date(int(g["y"]), month, 15), "month", ""
+
+
+def _resolve_in_month(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    if g["month"].lower() == "may" and not m.group(0).lower().startswith(("in ", "since ", "by ", "during ")):
+        return None
+    month = MONTHS[g["month"].lower()]
+    year = _latest_month(month, published)
+    return dt.date(year, month, 15), "month", ""
+
+
+def _resolve_week(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    which = g["which"].lower()
+    monday = published - dt.timedelta(days=published.weekday())
+    if which in ("last", "previous", "past"):
+        monday -= dt.timedelta(days=7)
+    part = (g.get("part") or "").lower()
+    offset = {"late": 4, "end of": 5, "early": 1, "beginning of": 0}.get(part, 3)
+    day = min(monday + dt.timedelta(days=offset), published)
+    return day, "week", ""
+
+
+def _resolve_relative_month(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    part = (g.get("part") or "").lower()
+    if "last" in m.group(0).lower() or "previous" in m.group(0).lower():
+        first = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        last = calendar.monthrange(first.year, first.month)[1]
+        return first.replace(day=last - 3 if part in ("late", "end of") else 15), "month", ""
+    if part == "earlier":
+        return published.replace(day=max(1, published.day // 2)), "month", ""
+    return published, "month", ""
+
+
+def _resolve_relative_year(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    return dt.date(published.year - 1, 7, 1), "year", ""
+
+
+def _resolve_yesterday(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    return published - dt.timedelta(days=1), "day", ""
+
+
+def _resolve_today(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    return published, "day", ""
+
+
+def _resolve_weekday(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    target = WEEKDAYS[g["weekday"].lower()]
+    back = (published.weekday() - target) % 7
+    if g.get("last") and back == 0:
+        back = 7
+    return published - dt.timedelta(days=back), "day", ""
+
+
+def _resolve_invasion_start(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    if published < _INVASION:
+        return None
+    part = g["part"].lower()
+    if part.startswith("first week"):
+        return _INVASION + dt.timedelta(days=7), "week", "first weeks of the invasion"
+    return _INVASION, ("day" if part == "first day" else "week"), "start of the full-scale invasion"
+
+
+def _resolve_part_of_this_month(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    part = g["part"].lower()
+    nth = {"start": 3, "beginning": 3, "middle": 15}.get(part, calendar.monthrange(published.year,
+                                                                                 published.month)[1] - 3)
+    return min(published.replace(day=nth), published), "month", f"{part} of the month"
+
+
+def _resolve_in_year(m: re.Match[str], published: dt.date) -> _Resolved | None:
+    g = m.groupdict()
+    year = int(g["y"])
+    return (dt.date(year, 7, 1), "year", "") if year <= published.year else None
+
+
+# One resolver per pattern kind (the two full-date orders and the two week patterns share theirs); a kind
+# without one resolves to nothing.
+_RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], _Resolved | None]] = {
+    "iso": _resolve_iso, "dotted": _resolve_dotted,
+    "month_day_year": _resolve_month_day, "day_month_year": _resolve_month_day,
+    "part_of_month": _resolve_part_of_month, "season": _resolve_season, "month_year": _resolve_month_year,
+    "in_month": _resolve_in_month, "relative_week": _resolve_week, "week_part": _resolve_week,
+    "relative_month": _resolve_relative_month, "yesterday": _resolve_yesterday,
+    "relative_year": _resolve_relative_year, "today": _resolve_today, "weekday": _resolve_weekday,
+    "invasion_start": _resolve_invasion_start, "part_of_this_month": _resolve_part_of_this_month,
+    "in_year": _resolve_in_year,
+}  # fmt: skip
 
 
 _MONTH_ONLY = frozenset({"part_of_month", "in_month"})

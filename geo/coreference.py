@@ -38,6 +38,8 @@ _FIRST_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+\s+$")
 def named_for_itself(sentence: str, start: int, end: int | None = None) -> bool:
     """Return whether the name at `start` is a place the sentence tells of, not one that only locates another
     (or a person's name)."""
+    if end is not None and sentence[start:end].isupper():
+        return False  # a dateline ("DRUZHKIVKA, Ukraine, July 6 (Reuters) -") says where the writer is
     if end is not None and (_PERSON_AFTER.match(sentence, end) or (
             start > 0 and _FIRST_NAME_BEFORE.search(sentence, max(0, start - 20), start)
             and not sentence[:start].rstrip().endswith((".", ":")))):

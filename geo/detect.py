@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from gazetteer.disambiguate import Cues, Resolution, reconsider_stranger, settle_by_neighbours
+from gazetteer.disambiguate import Cues, Resolution
 from gazetteer.gazetteer import Gazetteer
-from gazetteer.place import Place
 
 from .actors import Actor, ActorLexicon, other_side
+from .assemble import OLD_YEAR, WAR_START, make_event, merge_article_events
 from .coreference import Salience, named_for_itself, with_coreferents
 from .cues import (
     BARE_INSTITUTION,
@@ -29,16 +29,16 @@ from .cues import (
     FORECAST_SENTENCE,
     INSTITUTION_HINT,
 )
-from .dates import DateMention, find_dates, latest_full_date
+from .dates import find_dates, latest_full_date
 from .discourse import article_voice, join_announced_lists, narrative_years
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import TRIGGER_HINT, lower_re
-from .mentions import REGION_APPOSITION, MentionReader, NameMention, names_a_unit, names_placed_in_regions
+from .mentions import MentionReader, NameMention, names_a_unit, names_placed_in_regions
 from .model import Article, Event, UnresolvedName
-from .scope import binds, far_from_the_article
+from .placing import PlaceReader
 from .text import Sentence, lower_same_length, split_sentences
 from .timeline import side_of_country
-from .triggers import Hit, TriggerReader
+from .triggers import TriggerReader
 
 _MAX_WAITING = 16  # sentences whose actors may wait to be found, one after the other
 
@@ -78,11 +78,6 @@ def _lines_matching(pattern: re.Pattern[str], text: str, starts: list[int],
 # Attacks "toward" a village, advances "northwest of" it, are fought at it; "toward" or "south of" a town of this
 # size or more name an aim or a stretch of front further off ("advance south of Kharkiv").
 TOWARD_TOWN_POPULATION = 15_000
-
-
-def event_class(kind: str) -> str:
-    """Return "contested" or "change": the classes events are matched and merged by."""
-    return "contested" if kind == "contested" else "change"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +143,7 @@ class _LazyActors(Sequence[Actor]):
         return reversed(self.load())
 
 
-class Detector(TriggerReader, MentionReader):
+class Detector(TriggerReader, MentionReader, PlaceReader):
     """Find control changes in articles with a gazetteer and an actor lexicon."""
 
     def __init__(self, gazetteer: Gazetteer, lexicon: ActorLexicon | None = None) -> None:
@@ -344,7 +339,7 @@ class Detector(TriggerReader, MentionReader):
         if false_claim:  # "officials continue to falsely claim that Russian forces seized X": it did not happen
             hits = [h for h in hits if h.cls == "contested" or h.trigger_pos < false_claim.start()]
         dates = find_dates(s.text, reference, narrative_year)
-        old_years = [m.start() for m in _OLD_YEAR.finditer(s.text)]
+        old_years = [m.start() for m in OLD_YEAR.finditer(s.text)]
         events: list[Event] = []
         unresolved: list[UnresolvedName] = []
         for hit in hits:
@@ -364,124 +359,13 @@ class Detector(TriggerReader, MentionReader):
             if hit.toward and place.population >= TOWARD_TOWN_POPULATION:
                 continue  # "pushing toward Sloviansk": an aim tens of kilometres away, not fighting at the town
             anchor = tmpl.sentence_pos(hit.trigger_pos)
-            event = self._event(article, s, mention, place, hit, dates, res.method, anchor, reference)
-            if event.date and event.date < _WAR_START or (event.date_note == "publication date"
+            event = make_event(article, s, mention, place, hit, dates, res.method, anchor, reference)
+            if event.date and event.date < WAR_START or (event.date_note == "publication date"
                                                           and any(abs(y - anchor) <= 80 for y in old_years)):
                 continue  # a change before this war ("liberated Kharkiv in August 1943", "fell in 1855")
             events.append(event)
         return events, unresolved, last_side
 
-    def _resolve_candidates(self, text: str, mentions: list[NameMention], indexes: set[int], cues: Cues,
-                            known: Mapping[str, Resolution]) -> None:
-        """Resolve the names that patterns made candidates, with the cues of their sentence."""
-        distance = self.gazetteer.distance_cues(text)  # "74 km southeast of Kharkiv", once per sentence
-        # "in the Kupiansk direction", "Kharkiv region", "near Bakhmut": where the sentence puts its names.
-        # Units and front sectors bind every name of the sentence; a circle ("near X", "south of X", "12 km from
-        # X") binds only the names close to its anchor: "... regions, further south around Donetsk" does not.
-        areas = self.gazetteer.within_cues(text)
-        local = replace(cues, distance=distance) if distance else cues
-        for index in indexes:
-            mention = mentions[index]
-            within = tuple(a for a in areas if binds(text, a, mention))
-            here = replace(local, within=within) if within else local
-            mention.resolution = self.gazetteer.resolve(mention.surface, here, fuzzy=True)
-            if mention.resolution.status == "unresolved" and any(a.sector for a in within):
-                # A front sector is named after a town, not drawn around it: with no namesake in its circle, the
-                # name is read with the sentence's other cues (a region stated still binds it).
-                rest = tuple(a for a in within if not a.sector)
-                mention.resolution = self.gazetteer.resolve(mention.surface, replace(local, within=rest), fuzzy=True)
-        self._settle_by_neighbours(mentions, local, known)
-        settled = self._settled
-        for index in indexes:
-            res = mentions[index].resolution
-            surface = mentions[index].surface
-            if res is None or res.best is None:
-                continue
-            if res.status == "resolved":
-                settled.setdefault(surface, res)
-            elif res.status == "ambiguous" and (earlier := settled.get(surface)) and earlier.best is not None and any(
-                    p.geonameid == earlier.best.geonameid for p, _ in res.candidates):
-                mentions[index].resolution = earlier
-
-    def _refusal(self, mention: NameMention, res: Resolution | None, cues: Cues, text: str,
-                 regions_said: dict[str, tuple[str, str]] | None) -> str | None:
-        """Return why a hit's place is not mapped (its status for unresolved.csv, or "region"), or None."""
-        if res is None or res.status != "resolved" or res.best is None:
-            return res.status if res else "unresolved"
-        place = res.best
-        if place.country not in self.gazetteer.countries and place.source == "geonames":
-            return "unresolved"  # a look-alike outside the theatre ("Zolota Balka" -> Valka, Latvia)
-        if far_from_the_article(place, cues.context_points):
-            return "unresolved"  # a namesake hundreds of kilometres from every other place of the report
-        if mention.region_suffix and (place.country, place.admin1) in (
-                self.gazetteer.region_of(mention.surface), self.gazetteer.seat_region_of(mention.surface)):
-            return "region"
-        said = REGION_APPOSITION.match(text, mention.end)
-        region = self.gazetteer.region_of(said.group(1)) if said else (regions_said or {}).get(mention.surface)
-        if region and region != (place.country, place.admin1):
-            return "unresolved"  # a namesake in another region than the one reported ("Makiivka, Luhansk Oblast")
-        return None
-
-    def _settle_by_neighbours(self, mentions: list[NameMention], cues: Cues,
-                              known: Mapping[str, Resolution]) -> None:
-        """Decide ambiguous names by the places named beside them in the sentence and the article.
-
-        A name the priors alone resolved to a namesake far from every other place of its list is read again the
-        same way ("attacks near Yunakivka, Oleksiivka and Kindrativka": the Kindrativka beside Yunakivka).
-        """
-        ambiguous = any(m.resolution and m.resolution.status == "ambiguous" for m in mentions)
-        strangers = len(mentions) > 1 and any(m.resolution and m.resolution.status == "resolved"
-                                              and len(m.resolution.candidates) > 1 for m in mentions)
-        if not ambiguous and not strangers:
-            return
-        points: list[tuple[float, float] | None] = []
-        for m in mentions:
-            res = m.resolution or known.get(m.surface)
-            if res is None or res.status != "resolved":  # the article's answer, else the sentence's own
-                res = self.gazetteer.resolve(m.surface, cues, fuzzy=False)
-            points.append((res.best.lat, res.best.lon) if res.status == "resolved" and res.best else None)
-        found = [p for p in points if p is not None]
-        # The places of the same sentence first (a list names neighbours), then those of the whole article.
-        for i, m in enumerate(mentions):
-            if m.resolution and m.resolution.status == "ambiguous":
-                m.resolution = settle_by_neighbours(m.resolution, found)
-            if m.resolution and m.resolution.status == "ambiguous":
-                m.resolution = settle_by_neighbours(m.resolution, [*found, *cues.context_points])
-            elif m.resolution and m.resolution.status == "resolved" and len(m.resolution.candidates) > 1:
-                others = [p for j, p in enumerate(points) if j != i and p is not None]
-                m.resolution = reconsider_stranger(m.resolution, others)
-
-    def _event(self, article: Article, s: Sentence, mention: NameMention, place: Place, hit: Hit,
-               dates: Sequence[DateMention], method: str, anchor: int, reference: dt.date | None = None) -> Event:
-        confidence = hit.confidence
-        if mention.region_suffix:
-            confidence -= 0.15
-        if method == "fuzzy":
-            confidence -= 0.1
-        if hit.claimed:
-            confidence -= 0.05
-        date, precision, note = _event_date(dates, anchor, article.published or reference, s.text)
-        if note == "publication date" and article.published is None:
-            note = "latest date named in the article"
-        if hit.cls == "contested":
-            kind, side = "contested", None
-        elif hit.cls == "withdraw":
-            kind, side = "withdrawn", hit.side
-        else:
-            side = hit.side
-            kind = "retaken" if side == side_of_country(place.country) else "captured"
-        return Event(
-            place=place, surface=mention.surface, kind=kind, side=side, date=date, date_precision=precision,
-            claimed=hit.claimed, confidence=round(max(0.05, min(1.0, confidence)), 3), article_id=article.id,
-            sentence=s.text, outlet=article.outlet, url=article.url, title=article.title,
-            published=article.published, date_note=note,
-        )
-
-# This war began in 2014: a change dated earlier (Kharkiv 1943, Sevastopol 1855) is history, not an event.
-_WAR_START = dt.date(2014, 1, 1)
-
-# A year before the war that the date reader does not take (it reads 1900-2099): "fell in 1855", "in 1783".
-_OLD_YEAR = compile_factored(r"\b(?:1[0-8]\d\d|19\d\d|200\d|201[0-3])\b")
 
 # Wars and armies of the past: their captures and sieges are history whatever date the sentence carries.
 _HISTORY = lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war\s+(?:i|ii|one|two|1|2)|ww\s?ii?|"
@@ -497,69 +381,3 @@ _HISTORY_PREFIXES = word_prefixes(source_of(_HISTORY))
 
 _INSTITUTION_PREFIXES = word_prefixes(source_of(INSTITUTION_HINT))
 
-_RELATIVE_GAP = compile_factored(r",\s*(?:which|who|whom|whose|where)\b", re.I)
-
-# "the base of the Russian group since April": a state's start, not the event
-_SINCE = compile_factored(r"since\b", re.I)
-
-
-def _event_date(dates: Sequence[DateMention], anchor: int, published: dt.date | None,
-                sentence: str = "") -> tuple[dt.date | None, str, str]:
-    """Pick the date expression nearest the trigger word; else the publication date."""
-    # A date after the trigger behind ", which ..." belongs to the relative clause ("recaptured X, which
-    # Russia had held since March").
-    dates = [d for d in dates if d.start < anchor or not _RELATIVE_GAP.search(sentence, anchor, d.start)]
-    if dates:
-        def distance(d: DateMention) -> int:
-            gap = sentence[d.end:anchor] if d.end <= anchor else sentence[anchor:d.start]
-            # A date across a comma most often belongs to another clause ("X, which fell in May, was retaken").
-            penalty = (40 if re.search(r"[,;]", gap) else 0) + (60 if _SINCE.match(sentence, d.start) else 0)
-            return min(abs(d.start - anchor), abs(d.end - anchor)) + penalty
-
-        nearest = min(dates, key=distance)
-        if published is None or nearest.date <= published:
-            return nearest.date, nearest.precision, nearest.note
-    if published is None:
-        return None, "day", ""
-    return published, "day", "publication date"
-
-
-def _stronger(a: Event, b: Event) -> bool:
-    return (a.confidence, not a.claimed) > (b.confidence, not b.claimed)
-
-
-def _same_days(a: dt.date | None, b: dt.date | None) -> bool:
-    """Return True when two event dates are within three days, or both unknown (an undated article's events
-    are of one time: the side of a past change must not depend on whether the article is dated)."""
-    if a is None or b is None:
-        return a is None and b is None
-    return abs((a - b).days) <= 3
-
-
-def merge_article_events(events: Sequence[Event], days: int = 31) -> list[Event]:
-    """Keep one event per (article, place, kind and side, month-long span): the best supported.
-
-    Reports weeks apart are different changes (a town lost in spring, retaken in autumn). Two readings of
-    the same article that give the same place to opposite sides within a few days cannot both be right:
-    the weaker one is dropped.
-    """
-    groups: dict[tuple[str, str, str, str | None], list[Event]] = {}
-    for event in events:
-        key = (event.article_id, event.place.key, event_class(event.kind), event.side)
-        groups.setdefault(key, []).append(event)
-    kept: list[Event] = []
-    for group in groups.values():
-        group.sort(key=lambda e: e.date or dt.date.max)
-        cluster: list[Event] = []
-        for event in group:
-            if cluster and not (event.date and cluster[0].date and (event.date - cluster[0].date).days <= days) \
-                    and not (event.date is None and cluster[0].date is None):
-                kept.append(max(cluster, key=lambda e: (e.confidence, not e.claimed)))
-                cluster = []
-            cluster.append(event)
-        kept.append(max(cluster, key=lambda e: (e.confidence, not e.claimed)))
-    changes = [e for e in kept if event_class(e.kind) == "change"]
-    dropped = {id(e) for e in changes for o in changes
-               if o is not e and o.article_id == e.article_id and o.place.key == e.place.key and o.side != e.side
-               and _same_days(e.date, o.date) and _stronger(o, e)}
-    return sorted((e for e in kept if id(e) not in dropped), key=Event.sort_key)

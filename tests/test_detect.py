@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from geo.detect import Detector, event_class, merge_article_events, names_placed_in_regions
+from geo.assemble import event_class, merge_article_events
+from geo.detect import Detector, names_placed_in_regions
 from geo.model import Article
 
 # GeoNames ids of the places the sentences name.

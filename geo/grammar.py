@@ -143,6 +143,7 @@ LEFT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:troops|forces|units|soldiers|fighters|army)\s+)?"
         rf"(?:(?:continued|continues|continue|continuing|raged|rages|raging|is|was|were|are|still|also|again|going\s+on|"
         rf"ongoing|underway|erupted|broke\s+out|intensified|persisted|persists|reported|heavy|fierce|intense|"
+        rf"flared|flares|flared\s+up|resumed|escalated|unabated|"
         rf"active|street)\s+)*(?P<prep>(?:in|around|for|near|on|over|at|inside|outside|within|across|along)\s+"
         rf"(?:and\s+(?:in|around|near)\s+)?)?{_OBJ}")),
 ]
@@ -218,12 +219,15 @@ LEFT_PATTERNS.append(("hold_part", lower_re(
 COUNT_BEFORE = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:that\s+|which\s+)?(?:(?:have|has|had|were|was)\s+)?"
                         rf"(?:(?:been|now|already|recently|just|reportedly)\s+)*$")
 
-COUNT_SUBJECT = lower_re(rf"\b(?:{_COUNT_NOUN})\s+(?:[\w'’§-]+\s+){{0,6}}?(?:has|have|had|were|was|are|is)\s+"
+COUNT_SUBJECT = lower_re(rf"\b(?:{_COUNT_NOUN}|the\s+following)\s+(?:[\w'’§-]+\s+){{0,6}}?"
+                         rf"(?:has|have|had|were|was|are|is)\s+"
                          rf"(?:[\w-]+\s+){{0,2}}?(?:been\s+)?(?:[\w-]+\s+)?$")
 
 # A sentence that begins with a list opener goes on with the list its previous sentence announced.
 LIST_CONTINUES = lower_re(rf"^(?:{_CONTINUATION_OPENERS})\b")
-LIST_ANNOUNCED = lower_re(rf"\b(?:{_COUNT_NOUN})\b")
+LIST_ANNOUNCED = lower_re(rf"\b(?:{_COUNT_NOUN}|the\s+following)\b")
+# A change verb and a colon a few words after it: "the four it said it had taken on Saturday: A, B".
+COLON_SOON = re.compile(r"[^§:;]{0,30}:")  # used with match(text, pos)
 
 # Groups tried only in sentences with a word they cannot do without (a counted noun; a share of a place).
 GROUP_NEEDS = {
@@ -347,7 +351,7 @@ RIGHT_FELL = lower_re(
 
 # "X is now under Russian control", "X is back in Ukrainian hands": a holder stated with "now" or "back" tells of a
 # change.
-RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:(?:is|are|was|were)\s+(?:now\s+(?:back\s+)?|back\s+|"
+RIGHT_UNDER = lower_re(r"^\s*,?\s*(?:(?:is|are|was|were|as)\s+(?:now\s+(?:back\s+)?|back\s+|"
                        r"(?=(?:entirely|fully|completely)\s))|"
                        # "declared the city fully back under Ukrainian control", "Kherson back in Ukrainian hands"
                        r"(?:(?:fully|completely|now)\s+)?back\s+|"

@@ -120,6 +120,7 @@ def body_lines(text: str) -> Iterator[tuple[int, str]]:
     seen: set[str] = set()
     offset = 0
     half = len(text) // 3
+    listing = False  # the last line kept announced a list or was one of its items
     for line in text.splitlines(keepends=True):
         start = offset
         offset += len(line)
@@ -129,10 +130,18 @@ def body_lines(text: str) -> Iterator[tuple[int, str]]:
         # A trailer line ends in a word or a colon, which prose lines seldom do: most skip the regex.
         if start >= half and (content[-1] == ":" or _is_word_char(content[-1])) and _TRAILER.match(content):
             return
-        if content in seen or _is_chrome(content):
+        # An item of a list a line announced ("the following settlements were liberated:" then "- X;" lines)
+        # is prose however short; a lone "- Home" is a menu item.
+        item = listing and _LIST_ITEM.match(content) is not None
+        if not item and (content in seen or _is_chrome(content)):
+            listing = False
             continue
+        listing = item or content.endswith(":")
         seen.add(content)
         yield start + (len(line) - len(line.lstrip())), content
+
+
+_LIST_ITEM = re.compile(r"^(?:[-–—•*▪]|\d{1,2}[.)])\s+[A-ZА-ЯІЇЄ]\w")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -160,5 +169,7 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def _add_sentence(sentences: list[Sentence], line_start: int, line: str, begin: int, end: int) -> None:
     chunk = line[begin:end].strip()
-    if len(chunk.split(None, 2)) == 3:  # three words at least
+    # Three words at least, or an item of a list ("- Arkhanhelske;", "2) Andreevka;"), which the reader joins
+    # to the line that announced it.
+    if len(chunk.split(None, 2)) == 3 or _LIST_ITEM.match(chunk):
         sentences.append(Sentence(len(sentences), line_start + begin, chunk))

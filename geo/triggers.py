@@ -28,6 +28,7 @@ from .cues import (
 )
 from .grammar import (
     ANY_LEFT_KEYWORD,
+    COLON_SOON,
     COMPASS_OF,
     CONTEST_NOUNS,
     COUNT_BEFORE,
@@ -196,7 +197,8 @@ class TriggerReader(PhraseReader):
 
     def _read_announced(self, t: Trigger, actors: Sequence[Actor], claimed: Claimed) -> Hit | None:
         """ "ten settlements were liberated, among them X": a change of a counted list, read as "liberated X"."""
-        if not t.match.group("count") and not COUNT_SUBJECT.search(t.left, 0, t.vpos):
+        if not t.match.group("count") and not COUNT_SUBJECT.search(t.left, 0, t.vpos) \
+                and not COLON_SOON.match(t.left, t.match.end("verb")):
             return None  # a participle with no counted places before or after it: some other clause
         by = self._by_side(t.match.string[t.match.end("verb"):t.match.end()])
         if by:  # "ten settlements were liberated by Russian troops, including X"
@@ -261,8 +263,8 @@ class TriggerReader(PhraseReader):
             agent = self._speaking_actor(t.left, t.vpos, actors) or agent  # "Kyiv said it had pulled out of X"
         if not agent:
             return None
-        if t.verb.startswith(("left", "leav")) and (LEAVE_NOT_PLACE.match(t.left, t.match.end("verb"))
-                                                   or not FORCE_WORD.search(agent.text)):
+        if t.verb.startswith(("left", "leav")) and (LEAVE_NOT_PLACE.match(t.left, t.match.end("verb")) or not (
+                FORCE_WORD.search(agent.text) or "enemy" in agent.text.lower())):
             return None  # "left in Bakhmut", "Zelensky left Kyiv": only troops leaving a place withdraw
         gainer = other_side(agent.side)
         if t.partial and _PART_OF.search(t.match.group(0)):  # "withdrew from the eastern districts of X": still held
@@ -342,8 +344,8 @@ class TriggerReader(PhraseReader):
         ) and not _POSITIONS_BEFORE.search(m.group("mid")) and not (  # "attacked positions in X": fighting there
             # "made gains in the eastern part of X", "hold positions in the north of X": fighting in the town
             prep in ("in", "into", "on", "at") and PARTIAL.search(m.group(0))) and not (
-            # "trying to advance near X and towards Y", "attempted to advance towards Y": fought for at Y
-            prep in _TOWARD and family.name.startswith("advance")
+            # "trying to advance near X and towards Y", "attempting to advance in X itself": fought for at Y
+            (prep in _TOWARD or prep in ("in", "into")) and family.name.startswith("advance")
             and (again or ATTEMPT_BEFORE.search(text, max(0, vpos - 40), vpos)))
         if refused or RETROSPECT_AFTER.match(right) \
                 or NOMINAL_FORESEEN.search(text, max(0, vpos - 50), vpos):

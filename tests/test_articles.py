@@ -801,3 +801,13 @@ def test_a_million_line_jsonl_file_streams(tmp_path: Path) -> None:
         last = article
     assert last is not None and last.id == "feed.jsonl:1000000"
     assert (stats.articles, stats.skipped) == (1_000_000, [])
+
+
+def test_a_short_list_item_under_an_announcing_line_is_kept() -> None:
+    from geo.discourse import join_announced_lists
+    from geo.text import split_sentences
+    text = ("Report\n\nThe following settlements have been liberated:\n- Arkhanhelske;\n- Myroliubivka.\n\n"
+            "Menu\n- Home\n")
+    joined = [s.text for s in join_announced_lists(split_sentences(text))]
+    assert "The following settlements have been liberated: Arkhanhelske, Myroliubivka." in joined
+    assert not any("Home" in t for t in joined)

@@ -484,6 +484,15 @@ def test_an_undated_article_dates_its_events_from_the_day_it_names(detector: Det
     # a place "between A and B" is no subject of the passive that follows
     ("Debaltseve, a railway junction between Horlivka and Luhansk, was taken by Ukrainian forces in July.",
      {("Debaltseve", "retaken", "UA")}),
+    # a colon list a few words after the verb, with no counted noun; efforts concentrated near a list; flares
+    ("Russian troops liberated two villages, adding to the four they had taken on Saturday: Borysivka and Pletenivka.",
+     {("Borysivka", "captured", "RU"), ("Pletenivka", "captured", "RU")}),
+    ("In the Pokrovsk direction, the enemy carried out 59 assaults, concentrating its efforts near Hrodivka and "
+     "Novoekonomichne.", {("Hrodivka", "contested", None), ("Novoekonomichne", "contested", None)}),
+    ("Heavy fighting flared around the village of Staromaiorske.", {("Staromaiorske", "contested", None)}),
+    ("Hundreds of Ukrainian troops remained trapped in and around Ilovaisk.", {("Ilovays’k", "contested", None)}),
+    ("Russian forces are attempting to advance in Toretsk itself.", {("Toretsk", "contested", None)}),
+    ("We assess Kurakhove as fully under Russian control since January 6.", {("Kurakhove", "captured", "RU")}),
 ])
 def test_done_attempted_located_and_held_since(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=DAY))

@@ -574,3 +574,37 @@ def test_a_town_is_not_read_again_as_a_village_beside_the_list() -> None:
 def test_the_town_stands_for_the_settlement_just_named(detector: Detector, text: str, expected: set) -> None:
     found = detector.detect(Article("t", text, published=dt.date(2022, 9, 12))).events
     assert {(e.place.name, e.kind, e.side) for e in found} == expected
+
+
+@pytest.mark.parametrize(("sentence", "name", "anchor", "bound"), [
+    # "near A, B and C near Donetsk": the last "near" locates the list
+    ("Attacks were repelled in the areas of Pervomaiske and Vodiane near Donetsk.", "Vodiane", "Donetsk", True),
+    # two places of the fighting, each after its own "near": neither locates the other
+    ("Forces attacked near Stepnogorsk and Kamenskoye and near Kherson.", "Stepnogorsk", "Kherson", False),
+    ("Units improved positions near Georgiyevka, and repelled an attack near Pobeda.", "Georgiyevka", "Pobeda", False),
+    ("Russian forces advanced near Selydove and in the area of Kreminna.", "Kreminna", "Selydove", False),
+    # a name that is no object of "near" is located by it
+    ("Russian forces captured Pishchane near Kupiansk.", "Pishchane", "Kupiansk", True),
+])
+def test_a_near_circle_binds_the_names_it_locates(sentence: str, name: str, anchor: str, bound: bool) -> None:
+    from gazetteer.disambiguate import Area
+    from geo.mentions import NameMention
+    from geo.scope import binds
+    start = sentence.index(name)
+    mention = NameMention(start, start + len(name), name, True)
+    assert binds(sentence, Area(lat=48.0, lon=37.8, km=40.0, anchor=anchor), mention) is bound
+
+
+def test_a_region_said_long_after_a_name_does_not_place_it() -> None:
+    from gazetteer.disambiguate import Area
+    from geo.mentions import NameMention
+    from geo.scope import binds
+    sentence = ("Ukrainian forces liberated Klishchiivka, south of Bakhmut, on September 17 and continued "
+                "counteroffensive operations in the Bakhmut direction and in western Zaporizhia Oblast.")
+    at = sentence.index("Zaporizhia")
+    region = Area("UA", "26", span=(at, at + len("Zaporizhia Oblast")))
+    start = sentence.index("Klishchiivka")
+    assert not binds(sentence, region, NameMention(start, start + 12, "Klishchiivka", True))
+    near = "Robotyne, a village in the Zaporizhia Oblast, was retaken."
+    at = near.index("Zaporizhia")
+    assert binds(near, Area("UA", "26", span=(at, at + 17)), NameMention(0, 8, "Robotyne", True))

@@ -20,7 +20,7 @@ from gazetteer.gazetteer import Gazetteer
 
 from .actors import Actor, ActorLexicon, other_side
 from .assemble import OLD_YEAR, WAR_START, make_event, merge_article_events
-from .coreference import Salience, named_for_itself, with_coreferents
+from .coreference import Salience, definite_places, named_for_itself, with_coreferents
 from .cues import (
     BARE_INSTITUTION,
     DENIAL,
@@ -143,6 +143,23 @@ class _LazyActors(Sequence[Actor]):
         return reversed(self.load())
 
 
+class _Again:
+    """A sentence's reading, kept to read it once more when a later sentence settles one of its names."""
+
+    __slots__ = ("detector", "args")
+
+    def __init__(self, detector: Detector, args: tuple) -> None:  # type: ignore[type-arg]
+        self.detector, self.args = detector, args
+
+    @property
+    def mentions(self) -> list[NameMention]:
+        return self.args[2]  # type: ignore[no-any-return]
+
+    def __call__(self) -> tuple[list[Event], list[UnresolvedName]]:
+        found, names, _side = self.detector._sentence_events(*self.args)
+        return found, names
+
+
 class Detector(TriggerReader, MentionReader, PlaceReader):
     """Find control changes in articles with a gazetteer and an actor lexicon."""
 
@@ -199,23 +216,26 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
         # One sense per article: a name its sentence's cues settle is the same place where another sentence
         # leaves it ambiguous; a name settled only later is read again in a second pass.
         self._settled = {}
-        args = (article, sentences, spots_by_sentence, with_trigger, with_institution, with_history, cues, cache,
-                regions_said, enemy, reference, narrative)
-        events, unresolved, n_mentions = self._read(*args)
-        if any(u.status == "ambiguous" and u.surface in self._settled for u in unresolved):
-            events, unresolved, n_mentions = self._read(*args)
+        read = self._read(article, sentences, spots_by_sentence, with_trigger, with_institution, with_history, cues,
+                          cache, regions_said, enemy, reference, narrative)
+        # The sentences that left a name ambiguous which a later sentence settled are read again, each with the
+        # actors and institutions it was first read with.
+        for number, (_found, names, again) in list(read.items()):
+            if any(u.status == "ambiguous" and u.surface in self._settled for u in names):
+                read[number] = (*again(), again)
+        events = [e for found, _names, _again in read.values() for e in found]
+        unresolved = [u for _found, names, _again in read.values() for u in names]
+        n_mentions = sum(len(again.mentions) for _f, _n, again in read.values())
         return ArticleFindings(tuple(merge_article_events(events)), tuple(unresolved), n_mentions)
 
     def _read(self, article: Article, sentences: list[Sentence], spots_by_sentence: list[list[tuple[int, int, str]]],
               with_trigger: set[int], with_institution: set[int], with_history: set[int], cues: Cues,
               cache: dict[str, Resolution], regions_said: dict[str, tuple[str, str]], enemy: str | None,
               reference: dt.date | None, narrative: list[int | None],
-              ) -> tuple[list[Event], list[UnresolvedName], int]:
-        """Return the events, unresolved names and number of name mentions of the article's sentences."""
-        events: list[Event] = []
-        unresolved: list[UnresolvedName] = []
+              ) -> dict[int, tuple[list[Event], list[UnresolvedName], _Again]]:
+        """Return, by sentence read, its events, its unresolved names and how to read it again."""
+        read: dict[int, tuple[list[Event], list[UnresolvedName], _Again]] = {}
         previous_side: _Side = None
-        n_mentions = 0
         skipped_since = 0  # first sentence not yet read for actors
         # "ministry" -> side, from the article's earlier "Russian defence ministry"; sentences naming an
         # institution wait in `pending` until a bare "the ministry" needs them.
@@ -232,19 +252,23 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
             res = self._settled.get(surface) or cache.get(surface)
             return res is not None and res.best is not None and (noun != "village" or res.best.population < 50_000)
 
+        # "the town" needs the settlements told of before it: counted only in articles that say such a phrase.
+        definite = bool(sentences) and bool(definite_places("\n".join(s.text for s in sentences)))
         for number, (s, spots) in enumerate(zip(sentences, spots_by_sentence, strict=True)):
             if number in with_institution:
                 pending.append(s.text)
             if number in with_trigger:
-                mentions = with_coreferents(s.text, self._mentions(s.text, spots), salience, number, fits,
-                                            previous[0] if len(previous) == 1 else None)
-            previous = list(dict.fromkeys(surface for a, b, surface in spots if not names_a_unit(s.text, b)
-                                          and named_for_itself(s.text, a, b) and is_place(surface)))
-            for surface in previous:
-                salience.add(surface, number)
+                mentions = self._mentions(s.text, spots)
+                if definite:
+                    mentions = with_coreferents(s.text, mentions, salience, number, fits,
+                                                previous[0] if len(previous) == 1 else None)
+            if definite:
+                previous = list(dict.fromkeys(surface for a, b, surface in spots if is_place(surface)
+                                              and not names_a_unit(s.text, b) and named_for_itself(s.text, a, b)))
+                for surface in previous:
+                    salience.add(surface, number)
             if number not in with_trigger:
                 continue
-            n_mentions += len(mentions)
             if not mentions:
                 continue
             if self.lexicon.has_pronoun_actor(s.text):
@@ -255,13 +279,15 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
                         previous_side = last[-1].side
                         break
             skipped_since = number + 1
+            again = _Again(self, (article, s, mentions, cues, previous_side, (dict(institutions), list(pending)),
+                                  number in with_history, regions_said, cache, enemy,
+                                  (reference, narrative[number])))
             found, names, previous_side = self._sentence_events(article, s, mentions, cues, previous_side,
                                                                 (institutions, pending), number in with_history,
                                                                 regions_said, cache, enemy,
                                                                 (reference, narrative[number]))
-            events.extend(found)
-            unresolved.extend(names)
-        return events, unresolved, n_mentions
+            read[number] = (found, names, again)
+        return read
 
     def _sentence_events(self, article: Article, s: Sentence, mentions: list[NameMention], cues: Cues,
                          previous_side: _Side, memory: tuple[dict[str, str], list[str]] | None = None,

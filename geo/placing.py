@@ -87,8 +87,11 @@ class PlaceReader:
         points: list[tuple[float, float] | None] = []
         for m in mentions:
             res = m.resolution or known.get(m.surface)
-            if res is None or res.status != "resolved":  # the article's answer, else the sentence's own
+            if ambiguous and (res is None or res.status != "resolved"):  # the article's answer, else the sentence's
                 res = self.gazetteer.resolve(m.surface, cues, fuzzy=False)
+            if res is None:
+                points.append(None)
+                continue
             points.append((res.best.lat, res.best.lon) if res.status == "resolved" and res.best else None)
         found = [p for p in points if p is not None]
         # The places of the same sentence first (a list names neighbours), then those of the whole article.

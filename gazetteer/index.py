@@ -76,11 +76,11 @@ def _stderr(message: str) -> None:
 def _rules_digest() -> str:
     # The spelling rules are code: a change of the transliteration or normalization tables, or of how names
     # become keys, must rebuild the index as a change of its data does.
+    from . import name_keys, translit
     from . import normalize as normalize_module
-    from . import translit
 
     digest = hashlib.sha256()
-    for module in (translit, normalize_module):
+    for module in (translit, normalize_module, name_keys):  # name_keys: which names become keys, and how
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(name_variants.__code__.co_code)
     return digest.hexdigest()

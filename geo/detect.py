@@ -33,7 +33,8 @@ from .dates import find_dates, latest_full_date
 from .discourse import article_voice, join_announced_lists, narrative_years
 from .factor import compile_factored, source_of, word_prefixes
 from .grammar import TRIGGER_HINT, lower_re
-from .mentions import MentionReader, NameMention, names_a_unit, names_placed_in_regions
+from .hits import Hit
+from .mentions import MentionReader, NameMention, Template, names_a_unit, names_placed_in_regions
 from .model import Article, Event, UnresolvedName
 from .placing import PlaceReader
 from .text import Sentence, lower_same_length, split_sentences
@@ -307,27 +308,7 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
         reference, narrative_year = dating or (article.published, None)
         tmpl = self._template(s.text, mentions)
         institutions = bool(memory and BARE_INSTITUTION.search(tmpl.lower))  # "the ministry said"
-
-        def find_actors() -> list[Actor]:
-            actors = self.lexicon.find(tmpl.text)
-            if institutions and memory:
-                actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
-            if enemy and "enemy" in tmpl.lower:
-                foes = [Actor(m.start(), m.end(), enemy, m.group()) for m in ENEMY.finditer(tmpl.lower)
-                        if not any(a.start < m.end() and m.start() < a.end for a in actors)]
-                actors = sorted(actors + foes, key=lambda a: a.start)
-            if self.lexicon.has_pronoun_actor(tmpl.text):
-                pronouns = self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side))
-                ours = [a for a in pronouns if a.text.lower().startswith("our ")]
-                if ours:
-                    # '"Our units liberated X," the General Staff said': "our" is the speaker's side; without a
-                    # named speaker it is nobody's (the previous sentence's side would be a guess too far).
-                    speaker = self._speaker_after(tmpl.lower, 0, actors)
-                    pronouns = [a for a in pronouns if a not in ours]
-                    if speaker:
-                        pronouns += [replace(a, side=speaker) for a in ours]
-                actors = sorted(actors + pronouns, key=lambda a: a.start)
-            return actors
+        find_actors = self._actor_finder(tmpl, memory if institutions else None, enemy, previous_side)
 
         # Most sentences match no pattern and need their actors only if a later "its troops" asks for the
         # side of the last one: found then. The institution memory changes as the article is read: at once.
@@ -364,6 +345,45 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
         false_claim = FALSE_CLAIM.search(tmpl.lower) if hits else None
         if false_claim:  # "officials continue to falsely claim that Russian forces seized X": it did not happen
             hits = [h for h in hits if h.cls == "contested" or h.trigger_pos < false_claim.start()]
+        events, unresolved = self._events_of(article, s, tmpl, mentions, hits, cues, regions_said,
+                                             (reference, narrative_year))
+        return events, unresolved, last_side
+
+
+
+    def _actor_finder(self, tmpl: Template, memory: tuple[dict[str, str], list[str]] | None, enemy: str | None,
+                      previous_side: _Side) -> Callable[[], list[Actor]]:
+        """Return how to find a sentence's actors: the lexicon's, "the ministry" the article named before,
+        "the enemy" as the other side of the article's voice, and pronouns ("its troops", "our units")."""
+
+        def find_actors() -> list[Actor]:
+            actors = self.lexicon.find(tmpl.text)
+            if memory:
+                actors = sorted(actors + self._bare_institutions(tmpl.lower, actors, memory), key=lambda a: a.start)
+            if enemy and "enemy" in tmpl.lower:
+                foes = [Actor(m.start(), m.end(), enemy, m.group()) for m in ENEMY.finditer(tmpl.lower)
+                        if not any(a.start < m.end() and m.start() < a.end for a in actors)]
+                actors = sorted(actors + foes, key=lambda a: a.start)
+            if self.lexicon.has_pronoun_actor(tmpl.text):
+                pronouns = self.lexicon.pronoun_actors(tmpl.text, actors, _side_now(previous_side))
+                ours = [a for a in pronouns if a.text.lower().startswith("our ")]
+                if ours:
+                    # '"Our units liberated X," the General Staff said': "our" is the speaker's side; without a
+                    # named speaker it is nobody's (the previous sentence's side would be a guess too far).
+                    speaker = self._speaker_after(tmpl.lower, 0, actors)
+                    pronouns = [a for a in pronouns if a not in ours]
+                    if speaker:
+                        pronouns += [replace(a, side=speaker) for a in ours]
+                actors = sorted(actors + pronouns, key=lambda a: a.start)
+            return actors
+
+        return find_actors
+
+    def _events_of(self, article: Article, s: Sentence, tmpl: Template, mentions: list[NameMention], hits: list[Hit],
+                   cues: Cues, regions_said: dict[str, tuple[str, str]] | None,
+                   dating: tuple[dt.date | None, int | None]) -> tuple[list[Event], list[UnresolvedName]]:
+        """Return the events of a sentence's hits at the places they resolved to, and the names left unresolved."""
+        reference, narrative_year = dating
         dates = find_dates(s.text, reference, narrative_year)
         old_years = [m.start() for m in OLD_YEAR.finditer(s.text)]
         events: list[Event] = []
@@ -390,8 +410,7 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
                                                           and any(abs(y - anchor) <= 80 for y in old_years)):
                 continue  # a change before this war ("liberated Kharkiv in August 1943", "fell in 1855")
             events.append(event)
-        return events, unresolved, last_side
-
+        return events, unresolved
 
 # Wars and armies of the past: their captures and sieges are history whatever date the sentence carries.
 _HISTORY = lower_re(r"\b(?:second\s+world\s+war|first\s+world\s+war|world\s+war\s+(?:i|ii|one|two|1|2)|ww\s?ii?|"

@@ -143,11 +143,11 @@ class PhraseReader(SideReader):
             return None
         return Hit(index, "change", "flag", best[1], best[0], 0.8, claimed(best[0], best[1]))
 
-    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: Sequence[Actor],
-                    claimed) -> list[Hit]:  # type: ignore[no-untyped-def]
+    def _passive_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: Sequence[Actor],
+                      claimed, subject: bool, conditional: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
+        """ "X was captured by Russian troops", "X, which had been occupied since March": the passive and the
+        participle apposition after a place."""
         hits: list[Hit] = []
-        subject = is_subject(left)
-        conditional = bool(CONDITIONAL_BEFORE.search(left[-60:]))
         for pattern, conf in ((RIGHT_PASSIVE, 0.9), (RIGHT_APPOSITIVE, 0.85)):
             m = pattern.match(right)
             if not m or conditional:
@@ -189,6 +189,14 @@ class PhraseReader(SideReader):
             partial = pattern is RIGHT_PASSIVE and bool(re.search(r"\bpart(?:ly|ially)\b", m.group("mods"), re.I))
             hits.append(Hit(index, "contested" if partial else "change", verb, side, vpos, conf,
                              claimed(vpos, side), partial, note))
+        return hits
+
+    def _right_hits(self, index: int, pos: int, left: str, right: str, owner: str, actors: Sequence[Actor],
+                    claimed) -> list[Hit]:  # type: ignore[no-untyped-def]
+        hits: list[Hit] = []
+        subject = is_subject(left)
+        conditional = bool(CONDITIONAL_BEFORE.search(left[-60:]))
+        hits.extend(self._passive_hits(index, pos, left, right, owner, actors, claimed, subject, conditional))
         if conditional:
             return hits
         m = RIGHT_WITHDRAWN.match(right)

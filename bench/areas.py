@@ -45,7 +45,7 @@ from shapely.geometry import shape  # noqa: E402
 from gazetteer.place import Place  # noqa: E402
 from geo.model import Event  # noqa: E402
 from geo.timeline import build_timeline  # noqa: E402
-from maps.areas import AreaSettings, _project, _transformers, estimate_areas, load_land  # noqa: E402
+from maps.areas import AreaSettings, equal_area_transformers, estimate_areas, load_land, project  # noqa: E402
 
 DEEPSTATE = ROOT.parent / "shared" / "reference" / "deepstate"
 DATES = ("2024-10-01", "2025-06-01", "2026-03-01")
@@ -55,11 +55,11 @@ DEV_SOURCES = ["tests/data/dev_articles", "tests/data/dev_articles_2", "tests/da
 
 def snapshot(day: str):  # type: ignore[no-untyped-def]
     """Return DeepState's occupied polygon of `day`, projected."""
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     path = DEEPSTATE / f"occupied_{day}.geojson"
     collection = json.loads(path.read_text(encoding="utf-8"))
     geom = shapely.union_all([shape(f["geometry"]) for f in collection["features"]])
-    return shapely.buffer(shapely.make_valid(_project(forward, geom)), 0)
+    return shapely.buffer(shapely.make_valid(project(forward, geom)), 0)
 
 
 def snapshots() -> list[tuple[dt.date, str]]:
@@ -69,11 +69,11 @@ def snapshots() -> list[tuple[dt.date, str]]:
 
 
 def ukraine():  # type: ignore[no-untyped-def]
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     land = load_land()
     if land is None:
         raise SystemExit("needs `npm ci` (world-atlas)")
-    return shapely.buffer(shapely.make_valid(_project(forward, dict(land)["804"])), 0)
+    return shapely.buffer(shapely.make_valid(project(forward, dict(land)["804"])), 0)
 
 
 def ds_front(occupied, ua):  # type: ignore[no-untyped-def]
@@ -129,17 +129,17 @@ def settlements() -> list[tuple[str, float, float]]:
 
 
 def projected_estimate(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     return {
-        "RU": _project(forward, result.areas["RU"]) if not result.areas["RU"].is_empty else shapely.Polygon(),
-        "UA": _project(forward, result.areas["UA"]) if not result.areas["UA"].is_empty else shapely.Polygon(),
-        "line": _project(forward, result.fronts["UA|RU"]) if not result.fronts["UA|RU"].is_empty
+        "RU": project(forward, result.areas["RU"]) if not result.areas["RU"].is_empty else shapely.Polygon(),
+        "UA": project(forward, result.areas["UA"]) if not result.areas["UA"].is_empty else shapely.Polygon(),
+        "line": project(forward, result.fronts["UA|RU"]) if not result.fronts["UA|RU"].is_empty
         else shapely.MultiLineString(),
     }
 
 
 def synthetic(radii: list[float], shares: list[float], dates: list[str], seed: int) -> None:
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     ua = ukraine()
     rows = settlements()
     lon = np.array([r[2] for r in rows])
@@ -178,7 +178,7 @@ def synthetic(radii: list[float], shares: list[float], dates: list[str], seed: i
 
 
 def dev(radii: list[float]) -> None:
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     ua = ukraine()
     available = snapshots()
     print("radius km | periods | RU precision (area-weighted) | UA precision | band recall | RU places inside DS | "
@@ -195,10 +195,10 @@ def dev(radii: list[float]) -> None:
         for f in areas:
             p = f["properties"]
             item = by_period.setdefault(p["period"], {"end": p["period_end"]})
-            item[p["side"]] = _project(forward, shape(f["geometry"]))
+            item[p["side"]] = project(forward, shape(f["geometry"]))
         for f in fronts:
             if f["properties"]["between"] == "UA|RU" and f["properties"]["period"] in by_period:
-                by_period[f["properties"]["period"]]["line"] = _project(forward, shape(f["geometry"]))
+                by_period[f["properties"]["period"]]["line"] = project(forward, shape(f["geometry"]))
         total = {"ru": 0.0, "ru_in": 0.0, "ua": 0.0, "ua_out": 0.0, "band": 0.0, "band_hit": 0.0}
         medians = []
         places_in = places_all = 0
@@ -228,7 +228,7 @@ def dev(radii: list[float]) -> None:
                 p = f["properties"]
                 active = p["period_start"] <= str(item["end"]) <= p["period_end"]
                 if p["side"] == "RU" and not p["stale"] and active and p["country"] == "UA":
-                    pt = _project(forward, shape(f["geometry"]))
+                    pt = project(forward, shape(f["geometry"]))
                     places_all += 1
                     places_in += bool(shapely.dwithin(occupied, pt, 2000))
         print(f"{radius:g} | {n} | {total['ru_in'] / max(total['ru'], 1e-9):.3f} | "

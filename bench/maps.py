@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 from gazetteer.place import Place  # noqa: E402
 from geo.model import Event  # noqa: E402
 from geo.timeline import build_timeline  # noqa: E402
@@ -30,15 +32,6 @@ from maps.export.atomic import write_text_atomic  # noqa: E402
 from maps.render import render_map  # noqa: E402
 
 UKRAINE_BBOX = (22.14, 44.39, 40.23, 52.38)  # west, south, east, north
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Resolves after the next frame is painted: Leaflet's canvas draws on animation frames.
 PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 OUTLETS = ("Reuters", "Kyiv Independent", "AP", "BBC", "ISW", "Ukrainska Pravda", "Meduza")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .area_geometry import _project, _transformers
+from .area_geometry import equal_area_transformers, project
 from .area_model import AREA_SIDES, AreaSettings, PeriodAreas, area_method
 
 __all__ = ["areas_feature_collection", "front_feature_collection"]
@@ -67,7 +67,7 @@ def front_feature_collection(
     import shapely
 
     method = area_method(settings, clipped)
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     features = []
     for result in results:
         for pair, geom in result.fronts.items():
@@ -75,7 +75,7 @@ def front_feature_collection(
                 continue
             length = result.front_km
             if pair != "UA|RU":
-                length = round(float(shapely.length(_project(forward, geom))) / 1000, 1)
+                length = round(float(shapely.length(project(forward, geom))) / 1000, 1)
             features.append(
                 {
                     "type": "Feature",

@@ -50,7 +50,7 @@ def load_land(node_modules: Path | None = None) -> list[tuple[str, Any]] | None:
     return [(i, g) for i, g in zip(ids, geoms, strict=True)]
 
 
-def _transformers():  # type: ignore[no-untyped-def]
+def equal_area_transformers():  # type: ignore[no-untyped-def]
     from pyproj import Transformer
 
     forward = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
@@ -58,7 +58,7 @@ def _transformers():  # type: ignore[no-untyped-def]
     return forward, inverse
 
 
-def _project(transformer: Any, geom: Any) -> Any:
+def project(transformer: Any, geom: Any) -> Any:
     import numpy as np
     import shapely
 
@@ -82,7 +82,7 @@ def _land_mask(land: list[tuple[str, Any]], lonlat: Any, bbox: tuple[float, floa
         # Places only off the outlines (a coarse coast): the nearest country still bounds them.
         chosen = sorted(set(tree.nearest(points).tolist()))
     union = shapely.union_all([shapely.clip_by_rect(geoms[i], *bbox) for i in chosen])
-    return shapely.make_valid(_project(forward, union))
+    return shapely.make_valid(project(forward, union))
 
 
 def _polygonal(geom: Any) -> Any:
@@ -355,7 +355,7 @@ def _to_lonlat(inverse: Any, geom: Any) -> Any:
 
     if geom.is_empty:
         return geom
-    out = _project(inverse, geom)
+    out = project(inverse, geom)
     # Vertices a few millimetres apart can cross when projected back; repair those rare cases.
     return out if out.is_valid else shapely.make_valid(out, method="structure", keep_collapsed=False)
 

@@ -20,7 +20,7 @@ from .area_geometry import (
     _sites,
     _tessellate,
     _Tessellation,
-    _transformers,
+    equal_area_transformers,
 )
 from .area_model import AREA_SIDES, AreaSettings, PeriodAreas, last_report
 
@@ -141,7 +141,7 @@ class _AreaContext:
         import numpy as np
         import shapely
 
-        forward, _ = _transformers()
+        forward, _ = equal_area_transformers()
         place_by_key = {p.key: p for p in timeline.places}
         # The same Place objects recur in every period: their keys are built once each, first seen first.
         seen = {id(state.place): state.place for states in timeline.states.values() for state in states}
@@ -189,7 +189,7 @@ class _AreaContext:
         import numpy as np
 
         radius_m = self.settings.radius_km * 1000.0
-        _, inverse = _transformers()
+        _, inverse = equal_area_transformers()
         results: list[PeriodAreas] = []
         tess: _Tessellation | None = None
         site_key: bytes | None = None

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from .area_geojson import areas_feature_collection, front_feature_collection
 from .area_geometry import EQUAL_AREA_CRS as EQUAL_AREA_CRS
-from .area_geometry import _project as _project
-from .area_geometry import _transformers as _transformers
+from .area_geometry import equal_area_transformers as equal_area_transformers
 from .area_geometry import load_land
+from .area_geometry import project as project
 from .area_model import (
     AREA_SIDES,
     DEFAULT_RADIUS_KM,

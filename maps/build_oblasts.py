@@ -30,7 +30,7 @@ from typing import Any
 
 from gazetteer.regions import region_name
 
-from .areas import EQUAL_AREA_CRS, load_land
+from .area_geometry import equal_area_transformers, load_land, project
 
 __all__ = [
     "OblastPoint",
@@ -94,29 +94,10 @@ def read_points(table: Path = TABLE) -> list[OblastPoint]:
     return points
 
 
-def _forward_inverse():  # type: ignore[no-untyped-def]
-    from pyproj import Transformer
-
-    forward = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
-    inverse = Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True)
-    return forward, inverse
-
-
-def _project(transformer: Any, geom: Any) -> Any:
-    import numpy as np
-    import shapely
-
-    def apply(coords: Any) -> Any:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, apply)
-
-
 def _xy(points: Sequence[OblastPoint]) -> Any:
     import numpy as np
 
-    forward, _ = _forward_inverse()
+    forward, _ = equal_area_transformers()
     x, y = forward.transform([p.lon for p in points], [p.lat for p in points])
     return np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
 
@@ -211,9 +192,9 @@ def build_borders(points: Sequence[OblastPoint], outline: Any | None = None) -> 
 
     if len({p.admin1 for p in points}) < 2:
         return OblastBorders(lines=[], polygons={})
-    forward, inverse = _forward_inverse()
+    forward, inverse = equal_area_transformers()
     xy = _xy(points)
-    clip = _project(forward, shapely.make_valid(outline)) if outline is not None else None
+    clip = project(forward, shapely.make_valid(outline)) if outline is not None else None
     west, south = xy.min(axis=0) - 100_000
     east, north = xy.max(axis=0) + 100_000
     frame = shapely.box(west, south, east, north)
@@ -226,8 +207,8 @@ def build_borders(points: Sequence[OblastPoint], outline: Any | None = None) -> 
         code: shapely.intersection(geom, clip) if clip is not None else geom for code, geom in polygons.items()
     }
     return OblastBorders(
-        lines=[(pair, _project(inverse, line)) for pair, line in lines],
-        polygons={code: _project(inverse, geom) for code, geom in clipped.items()},
+        lines=[(pair, project(inverse, line)) for pair, line in lines],
+        polygons={code: project(inverse, geom) for code, geom in clipped.items()},
     )
 
 
@@ -286,10 +267,10 @@ def holdout_check(points: Sequence[OblastPoint], outline: Any | None, share: flo
     train = [p for p, h in zip(points, held, strict=True) if not h]
     test = [p for p, h in zip(points, held, strict=True) if h]
     borders = build_borders(train, outline)
-    forward, _ = _forward_inverse()
+    forward, _ = equal_area_transformers()
     inside = 0
     misplaced_km: list[float] = []
-    projected = {code: _project(forward, geom) for code, geom in borders.polygons.items()}
+    projected = {code: project(forward, geom) for code, geom in borders.polygons.items()}
     for p, (x, y) in zip(test, _xy(test), strict=True):
         own = projected.get(p.admin1)
         spot = shapely.Point(x, y)

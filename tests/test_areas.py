@@ -15,13 +15,13 @@ from geo.timeline import build_timeline
 from maps.areas import (
     AREA_SIDES,
     AreaSettings,
-    _project,
-    _transformers,
     areas_feature_collection,
+    equal_area_transformers,
     estimate_areas,
     front_feature_collection,
     is_stale,
     load_land,
+    project,
 )
 from maps.export import control_periods_feature_collection
 
@@ -42,7 +42,7 @@ def events_for(*rows):
 
 
 def distance_km(a: Place, b: Place) -> float:
-    forward, _ = _transformers()
+    forward, _ = equal_area_transformers()
     (x1, x2), (y1, y2) = forward.transform([a.lon, b.lon], [a.lat, b.lat])
     return math.hypot(x2 - x1, y2 - y1) / 1000
 
@@ -182,7 +182,7 @@ def test_exports_are_valid_rfc7946_geometries():
 @needs_land
 def test_front_line_follows_a_straight_split_between_many_places():
     # A grid of villages 5 km apart; west of 33.0 E Ukrainian, east Russian: the line runs near 33.0 E.
-    forward, inverse = _transformers()
+    forward, inverse = equal_area_transformers()
     rows = []
     for i in range(-6, 7):
         for j in range(-6, 7):
@@ -190,7 +190,7 @@ def test_front_line_follows_a_straight_split_between_many_places():
             place = Place(f"g:{i}:{j}", f"G{i}_{j}", round(lat, 6), round(lon, 6), "UA")
             rows.append((place, "UA" if i < 0 else "RU", DAY))
     (result,) = estimate_areas(build_timeline(events_for(*rows), "month"), AreaSettings(radius_km=10), LAND)
-    line = _project(forward, result.fronts["UA|RU"])
+    line = project(forward, result.fronts["UA|RU"])
     xs = shapely.get_coordinates(line)[:, 0]
     assert abs(xs).max() < 1  # on the bisector x = 0 (metres)
     assert result.front_km == pytest.approx(13 * 5 + 2 * math.sqrt(10**2 - 2.5**2) - 5, rel=0.1)

@@ -13,7 +13,7 @@ import pytest
 
 from gazetteer.place import Place
 from geo.timeline import build_timeline
-from maps.areas import AreaSettings, _transformers
+from maps.areas import AreaSettings, equal_area_transformers
 from maps.export import write_map_outputs
 from maps.render import NO_LEAFLET_MESSAGE, render_map
 
@@ -31,7 +31,7 @@ HOSTILE_NAME = '<img src=x onerror="window.__pwned = 5">Evilvillage</script>'
 def grid_events():
     """A 7 x 7 grid of villages 6 km apart: west of the middle Ukrainian, east Russian; in April the middle
     column falls. One village last reported a year earlier (stale), one named with hostile markup."""
-    _, inverse = _transformers()
+    _, inverse = equal_area_transformers()
     events = []
     for i in range(-3, 4):
         for j in range(-3, 4):
@@ -184,7 +184,7 @@ def test_labels_appear_when_zoomed_in_and_stay_text(session):
     page.evaluate("() => window.frontline.map.setZoom(6, {animate: false})")
     page.wait_for_function("() => document.querySelector('.folium-map').dataset.labels === '0'")
     assert page.eval_on_selector_all(".fl-label", "els => els.length") == 0
-    _, inverse = _transformers()
+    _, inverse = equal_area_transformers()
     lon, lat = inverse.transform(3000, 0)
     page.evaluate(f"() => window.frontline.map.setView([{lat}, {lon}], 11, {{animate: false}})")
     page.wait_for_function("() => +document.querySelector('.folium-map').dataset.labels > 0")

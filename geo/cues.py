@@ -25,11 +25,13 @@ FORCE_CONTEXT = lower_re(r"\b(?:" + "|".join(LEXICON.force_nouns) + r"|enemy|rus
 ORDERED_BEFORE = lower_re(r"\b(?:order\w*|decid\w*|decision|authori[sz]\w*|approv\w*|command\w*|allow\w*|"
                           r"permi\w*|forced)\s+(?:[\w'’-]+\s+){0,4}?to\s+(?:\w+\s+){0,2}?$")
 
+# "the main efforts are focused on capturing X": the place is fought for, not taken (an attempt, and so a modal).
+_FOCUSED_ON = r"\b(?:focus\w*|concentrat\w*|cent(?:red|ered))\s+(?:[\w'’-]+\s+){0,3}?on\s+$"
+
 # "tried to break through near X", "continued to attack near X": the fighting happened, whatever its outcome.
 ATTEMPT_BEFORE = lower_re(r"\b(?:tr(?:y|ies|ied|ying)|attempt\w*|sought|seek\w*|continu\w*|struggl\w*|"
                           r"fail\w*|unable|keep|kept)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:\w+\s+){0,2}?$"
-                          # "the main efforts are focused on capturing X": the place is fought for
-                          r"|\b(?:focus\w*|concentrat\w*|cent(?:red|ered))\s+(?:[\w'’-]+\s+){0,3}?on\s+$")
+                          r"|" + _FOCUSED_ON)
 
 # "are likely to continue to apply pressure near X": a forecast, though "continue to" alone reports the day's fighting.
 FORECAST_BEFORE = lower_re(r"\b(?:likely|unlikely|expected|poised|set|plan\w*|intend\w*|aim\w*|will|would|could|may|"
@@ -105,7 +107,7 @@ MODAL_BEFORE = lower_re(
     r"|\b(?:goals?|aims?|objectives?|task|plans?|intention|hopes?|prospects?|threat|risk|danger|idea|fear)\s+of\s+$"
     # "Kyiv had no interest in taking Kursk", "plans for capturing X"
     r"|\b(?:interest|intention|plans?|hopes?|chances?|attempts?|efforts?)\s+(?:in|for|at)\s+$"
-    r"|\b(?:focus\w*|concentrat\w*|cent(?:red|ered))\s+(?:[\w'’-]+\s+){0,3}?on\s+$"
+    r"|" + _FOCUSED_ON +
     # "Russia demands that Ukraine withdraw from Kherson": a demand or a peace term, not a change made.
     r"|\b(?:demand\w*|insist\w*|ultimatum|condition\w*|propos\w*|urg\w*|requir\w*|call\w*\s+on|asked|asks)\s+"
     r"(?:that\s+)?(?:[\w'’-]+\s+){0,4}?$"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from gazetteer.disambiguate import Cues, Resolution
 from gazetteer.gazetteer import Gazetteer
+from gazetteer.place import Place
 
 from .actors import Actor, ActorLexicon, other_side
 from .assemble import OLD_YEAR, WAR_START, make_event, merge_article_events
@@ -245,13 +246,16 @@ class Detector(TriggerReader, MentionReader, PlaceReader):
         salience = Salience()  # the settlements told of so far, for "the town"
         previous: list[str] = []  # those of the sentence before
 
-        def is_place(surface: str) -> bool:
+        def place_of(surface: str) -> Place | None:
             res = self._settled.get(surface) or cache.get(surface)
-            return res is not None and res.best is not None and res.status in ("resolved", "ambiguous")
+            return res.best if res is not None and res.status in ("resolved", "ambiguous") else None
 
-        def fits(surface: str, noun: str) -> bool:
-            res = self._settled.get(surface) or cache.get(surface)
-            return res is not None and res.best is not None and (noun != "village" or res.best.population < 50_000)
+        def is_place(surface: str) -> bool:
+            return place_of(surface) is not None
+
+        def fits(surface: str, noun: str) -> bool:  # "the village" is no city of half a million
+            place = place_of(surface)
+            return place is not None and (noun != "village" or place.population < 50_000)
 
         # "the town" needs the settlements told of before it: counted only in articles that say such a phrase.
         definite = bool(sentences) and bool(definite_places("\n".join(s.text for s in sentences)))

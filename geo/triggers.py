@@ -49,8 +49,7 @@ from .grammar import (
     WINDOW,
     is_retake,
 )
-from .hits import DIRECTNESS as _DIRECTNESS
-from .hits import GUESSED, Claimed, Hit, Trigger
+from .hits import DIRECTNESS, GUESSED, Claimed, Hit, Trigger
 from .mentions import APPOSITION_BEFORE, POSSESSIVE_AFTER, NameMention, Template
 from .phrases import PhraseReader
 from .timeline import side_of_country
@@ -436,9 +435,9 @@ def _one_side_per_mention(hits: list[Hit]) -> list[Hit]:
         return hits
     best: dict[int, int] = {}
     for h in changes:
-        best[h.mention] = min(best.get(h.mention, 9), _DIRECTNESS.get(h.actor_note, 0))
-    sides = {(h.mention, h.side) for h in changes if _DIRECTNESS.get(h.actor_note, 0) == best[h.mention]}
-    return [h for h in hits if h.cls == "contested" or _DIRECTNESS.get(h.actor_note, 0) == best[h.mention]
+        best[h.mention] = min(best.get(h.mention, 9), DIRECTNESS.get(h.actor_note, 0))
+    sides = {(h.mention, h.side) for h in changes if DIRECTNESS.get(h.actor_note, 0) == best[h.mention]}
+    return [h for h in hits if h.cls == "contested" or DIRECTNESS.get(h.actor_note, 0) == best[h.mention]
             or (h.mention, h.side) in sides]
 
 

@@ -502,7 +502,10 @@
       map.fitBounds([[data.bounds[1], data.bounds[0]], [data.bounds[3], data.bounds[2]]], {
         paddingTopLeft: wide ? [340, 30] : [30, 30],
         paddingBottomRight: wide ? [200, 30] : [30, 30],
-        maxZoom: 10
+        maxZoom: 10,
+        // Not animated: folium has set a first view, and an animated fit would still be moving the map after
+        // the page says it is ready (data-ready), undoing a view set in between.
+        animate: false
       });
     }
     // The period layer that folium switched on before this ran gets drawn now.
